@@ -1,0 +1,48 @@
+#pragma once
+
+#include <QString>
+#include <array>
+#include <optional>
+
+namespace soundlab {
+
+// Options of the built-in virtual device (SPEC §1).
+struct VirtualDeviceOptions {
+    // Test signal fed to the input: "sine:FREQ", "noise", "silence" or "file:PATH".
+    QString input = QStringLiteral("sine:440");
+    // When set, the output (left channel) is looped back to the input after this many samples
+    // (fractional allowed) and replaces the test signal.
+    std::optional<double> loopbackDelaySamples;
+    // The virtual clock runs this many parts per million fast (+) or slow (-) against the host.
+    double clockSkewPpm = 0.0;
+    // When not empty, the stereo output is recorded to this WAV file (written by a helper thread).
+    QString recordPath;
+};
+
+// What the user asked for. Device selectors are "auto", "virtual", a PortAudio index or a
+// (case-insensitive, partial) device name; AudioEngine resolves them against the device list.
+struct StreamConfig {
+    QString inputDevice = QStringLiteral("auto");
+    QString outputDevice = QStringLiteral("auto");
+    int sampleRate = 48000;
+    int blockSize = 512;
+    // With a host API that has its own period (JACK), follow it rather than blockSize:
+    // a fixed PortAudio buffer on top would add one more buffer of latency.
+    bool preferHostPeriod = true;
+    VirtualDeviceOptions virtualDevice;
+
+    static constexpr std::array<int, 3> kSampleRates{44100, 48000, 96000};
+    static constexpr int kMinBlockSize = 64;
+    static constexpr int kMaxBlockSize = 2048;
+
+    static bool isSupportedSampleRate(int rate) {
+        for (int r : kSampleRates)
+            if (r == rate) return true;
+        return false;
+    }
+    static bool isSupportedBlockSize(int frames) {
+        return frames >= kMinBlockSize && frames <= kMaxBlockSize;
+    }
+};
+
+}  // namespace soundlab

@@ -1,0 +1,89 @@
+#pragma once
+
+#include "audio/AudioBackend.h"
+#include "audio/AudioDeviceInfo.h"
+#include "audio/StreamConfig.h"
+#include "engine/PerformanceStats.h"
+
+#include <QList>
+#include <QString>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+namespace soundlab {
+
+class ProcessingChain;
+class PerformanceMonitor;
+
+// Why a start or configure call failed.
+struct EngineError {
+    enum class Kind {
+        InvalidConfig,      // a value outside what Soundlab supports (rate, block size, device)
+        DeviceUnavailable,  // the device exists but could not be opened or started
+    };
+    Kind kind;
+    QString message;
+};
+
+// A snapshot of the audio host's state for status displays and the API.
+struct AudioStatus {
+    bool running = false;
+    StreamConfig requested;  // what the user asked for
+    StreamInfo stream;       // what runs (meaningful while running)
+    uint64_t callbackCount = 0;
+    uint64_t inputOverflows = 0;
+    uint64_t outputUnderflows = 0;
+    QString lastError;       // set when the stream stopped by itself or failed to start
+};
+
+// The audio host: owns the active backend, the processing chain run by the audio callback and
+// the monitor that turns the callback's timing records into statistics.
+//
+// Thread-safety: every public method may be called from any non-audio thread (GUI, API server);
+// control calls are serialised by an internal mutex that the audio callback never takes.
+class AudioEngine {
+public:
+    AudioEngine();
+    ~AudioEngine();
+    AudioEngine(const AudioEngine&) = delete;
+    AudioEngine& operator=(const AudioEngine&) = delete;
+
+    // Every device PortAudio offers, followed by the virtual device.
+    QList<AudioDeviceInfo> devices() const;
+
+    // Checks a configuration without touching the stream (unknown device, unsupported rate or
+    // block size); the message lists what is valid.
+    std::optional<EngineError> validate(const StreamConfig& config) const;
+
+    // Replaces the configuration; restarts the stream if it was running. On failure the previous
+    // configuration is kept (and restarted if it was running).
+    std::optional<EngineError> configure(const StreamConfig& config);
+
+    // Starts the stream with the current configuration. Idempotent: starting a running engine
+    // does nothing and succeeds.
+    std::optional<EngineError> start();
+    // Stops the stream. Idempotent.
+    void stop();
+
+    bool isRunning() const;
+    StreamConfig config() const;
+    AudioStatus status() const;
+    PerformanceStats performance() const;
+
+    // The chain the audio callback runs; parameters reach it through its lock-free interface.
+    ProcessingChain& chain();
+
+private:
+    std::optional<EngineError> startLocked();
+    void stopLocked();
+
+    mutable std::mutex controlMutex_;
+    StreamConfig config_;
+    std::unique_ptr<ProcessingChain> chain_;
+    std::unique_ptr<PerformanceMonitor> monitor_;
+    std::unique_ptr<AudioBackend> backend_;
+    QString lastError_;
+};
+
+}  // namespace soundlab

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package Soundlab needs to build, run and test.
+# Safe to run repeatedly: apt-get skips what is already installed.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git
+  # Qt 6.4 (Debian 12) and the QML modules the GUI imports; Debian's QML
+  # module packages do not depend on each other, so each is listed.
+  qt6-base-dev qt6-declarative-dev qt6-httpserver-dev qt6-websockets-dev
+  qt6-charts-dev qt6-multimedia-dev qt6-qpa-plugins libgl-dev
+  qml6-module-qtqml qml6-module-qtquick qml6-module-qtquick-controls
+  qml6-module-qtquick-layouts qml6-module-qtquick-window
+  qml6-module-qtquick-templates qml6-module-qtqml-workerscript
+  qml6-module-qtcharts
+  # QAudioDecoder's backend (file input of the virtual device)
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  # audio: PortAudio (built with ALSA and JACK), a JACK server for tests
+  portaudio19-dev jackd2 libjack-jackd2-dev
+  # lock-free SPSC queue, JSON-schema validation
+  libreaderwriterqueue-dev libvalijson-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev curl wrk xvfb xauth
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
