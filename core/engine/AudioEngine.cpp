@@ -258,6 +258,8 @@ AudioStatus AudioEngine::status() const {
     s.running = backend_ && backend_->isRunning();
     s.requested = config_;
     if (backend_) s.stream = backend_->streamInfo();
+    if (s.stream.hostPeriod && chain_->lastBlockFrames() > 0)
+        s.stream.blockSize = chain_->lastBlockFrames();
     s.callbackCount = chain_->callbackCount();
     s.inputOverflows = chain_->inputOverflows();
     s.outputUnderflows = chain_->outputUnderflows();

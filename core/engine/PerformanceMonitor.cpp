@@ -59,6 +59,7 @@ void PerformanceMonitor::drain() {
         m2_ += delta * (ms - meanMs_);
         loadSum_ += load;
 
+        stats_.bufferDurationMs = blockMs;  // follows the host's period when it decides
         stats_.currentMs = ms;
         stats_.minMs = samples_ == 1 ? ms : std::min(stats_.minMs, ms);
         stats_.maxMs = std::max(stats_.maxMs, ms);

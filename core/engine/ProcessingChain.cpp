@@ -26,6 +26,7 @@ void ProcessingChain::prepare(double sampleRate, int maxFrames) {
     while (commands_.try_dequeue(stale)) {
     }
     callbacks_ = 0;
+    lastBlockFrames_ = 0;
     inputOverflows_ = 0;
     outputUnderflows_ = 0;
     timingsDropped_ = 0;
@@ -48,6 +49,7 @@ void ProcessingChain::process(const AudioBlock& block) noexcept {
     }
 
     const uint64_t index = callbacks_.fetch_add(1, std::memory_order_relaxed);
+    lastBlockFrames_.store(block.frames, std::memory_order_relaxed);
     if (block.status & kInputOverflow) inputOverflows_.fetch_add(1, std::memory_order_relaxed);
     if (block.status & kOutputUnderflow) outputUnderflows_.fetch_add(1, std::memory_order_relaxed);
 

@@ -38,6 +38,8 @@ public:
     bool popTiming(BlockTiming* timing) { return timings_.try_dequeue(*timing); }
 
     uint64_t callbackCount() const { return callbacks_.load(std::memory_order_relaxed); }
+    // Frames of the latest callback: the host's period when it decides the block size.
+    int lastBlockFrames() const { return lastBlockFrames_.load(std::memory_order_relaxed); }
     uint64_t inputOverflows() const { return inputOverflows_.load(std::memory_order_relaxed); }
     uint64_t outputUnderflows() const { return outputUnderflows_.load(std::memory_order_relaxed); }
     uint64_t timingsDropped() const { return timingsDropped_.load(std::memory_order_relaxed); }
@@ -62,6 +64,7 @@ private:
     LoopbackProbe* probe_ = nullptr;  // audio thread only
 
     std::atomic<uint64_t> callbacks_{0};
+    std::atomic<int> lastBlockFrames_{0};
     std::atomic<uint64_t> inputOverflows_{0};
     std::atomic<uint64_t> outputUnderflows_{0};
     std::atomic<uint64_t> timingsDropped_{0};
