@@ -109,6 +109,8 @@ bool HttpFrontend::handleRequest(const QHttpServerRequest& request, QTcpSocket* 
         if (upgradeRefusal(request)) return false;  // missingHandler answers, Qt closes
         // Returning true without writing makes Qt 6.4 hand the socket to its WebSocket server.
         if (guard) guard->releaseForUpgrade();
+        socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption,
+                                hub_.limits().socketSendBufferBytes);
         return true;
     }
     write(request, socket, respond(request));

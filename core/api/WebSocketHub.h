@@ -70,6 +70,7 @@ public:
     // Closes every client (server shutdown).
     void closeAll();
 
+    const WebSocketLimits& limits() const { return limits_; }
     int clientCount(const QString& path) const;
     QList<WebSocketClientStats> clientStats() const;
 
