@@ -31,10 +31,18 @@ inline QCoreApplication& qtApp() {
 
 // Runs the event loop until `done` holds or `timeoutMs` passes; returns `done()`.
 inline bool waitFor(const std::function<bool()>& done, int timeoutMs = 5000) {
+    if (done()) return true;
+    // An event loop that checks every few milliseconds: it sleeps between events rather
+    // than spinning, so the server and the audio thread get the CPU.
     QElapsedTimer timer;
     timer.start();
-    while (!done() && timer.elapsed() < timeoutMs)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    QEventLoop loop;
+    QTimer tick;
+    QObject::connect(&tick, &QTimer::timeout, &loop, [&] {
+        if (done() || timer.elapsed() >= timeoutMs) loop.quit();
+    });
+    tick.start(5);
+    loop.exec();
     return done();
 }
 
