@@ -100,7 +100,7 @@ QJsonObject json(const QByteArray& body) {
 
 }  // namespace
 
-TEST(SoundlabProcess, ServesTheApiToCurlAndStopsCleanlyOnSigterm) {
+TEST(ApiProcess, ServesTheApiToCurlAndStopsCleanlyOnSigterm) {
     SoundlabProcess soundlab({"--port", "0"});
     const QString base = soundlab.waitForListening();
     ASSERT_FALSE(base.isEmpty()) << soundlab.standardError().toStdString();
@@ -148,7 +148,7 @@ TEST(SoundlabProcess, ServesTheApiToCurlAndStopsCleanlyOnSigterm) {
     EXPECT_EQ(soundlab.terminate(SIGTERM), 0);
 }
 
-TEST(SoundlabProcess, TokenFromTheEnvironmentGuardsEveryRouteButHealthz) {
+TEST(ApiProcess, TokenFromTheEnvironmentGuardsEveryRouteButHealthz) {
     SoundlabProcess soundlab({"--port", "0"}, {{"SOUNDLAB_TOKEN", "env-t0ken"}});
     const QString base = soundlab.waitForListening();
     ASSERT_FALSE(base.isEmpty()) << soundlab.standardError().toStdString();
@@ -168,7 +168,7 @@ TEST(SoundlabProcess, TokenFromTheEnvironmentGuardsEveryRouteButHealthz) {
     EXPECT_EQ(soundlab.terminate(SIGINT), 0);
 }
 
-TEST(SoundlabProcess, RefusesToListenBeyondLoopbackWithoutATokenUnlessInsecure) {
+TEST(ApiProcess, RefusesToListenBeyondLoopbackWithoutATokenUnlessInsecure) {
     SoundlabProcess refused({"--host", "0.0.0.0", "--port", "0"});
     EXPECT_NE(refused.waitForExit(), 0);
     const QString error = refused.standardError();
