@@ -49,6 +49,19 @@ bool AccessPolicy::originAllowed(const QByteArray& origin) const {
     return false;
 }
 
+bool AccessPolicy::hostAllowed(const QByteArray& hostHeader) const {
+    if (!loopbackHostsOnly_ || hostHeader.isEmpty()) return true;
+    QByteArray host = hostHeader.trimmed().toLower();
+    if (host.startsWith('[')) {
+        host = host.mid(1, host.indexOf(']') - 1);  // [::1]:8000
+    } else if (host.count(':') == 1) {
+        host = host.left(host.indexOf(':'));  // name:port
+    }
+    if (host == "localhost" || host.endsWith(".localhost")) return true;
+    const QHostAddress address(QString::fromLatin1(host));
+    return !address.isNull() && address.isLoopback();
+}
+
 std::optional<QString> AccessPolicy::bindRefusal(const QHostAddress& address, bool hasToken,
                                                  bool insecure) {
     if (address.isLoopback() || hasToken || insecure) return std::nullopt;

@@ -26,6 +26,12 @@ public:
     bool originAllowed(const QByteArray& origin) const;
     void allowOwnOrigins(const QStringList& origins) { ownOrigins_ = origins; }
 
+    // DNS rebinding defence: when the server listens on loopback without a token, a request
+    // must name a loopback host ("localhost", "127.0.0.1", "[::1]", any port), so a page
+    // whose name was rebound to 127.0.0.1 cannot use it. Requests without Host pass (HTTP/1.0).
+    void restrictHostsToLoopback(bool restrict) { loopbackHostsOnly_ = restrict; }
+    bool hostAllowed(const QByteArray& hostHeader) const;
+
     // Why the server must not listen on `address` with these settings, if it must not: beyond
     // loopback an access token is required unless the operator explicitly said --insecure.
     static std::optional<QString> bindRefusal(const QHostAddress& address, bool hasToken,
@@ -37,6 +43,7 @@ private:
     QByteArray tokenDigest_;
     QStringList origins_;
     QStringList ownOrigins_;
+    bool loopbackHostsOnly_ = false;
 };
 
 }  // namespace soundlab::api

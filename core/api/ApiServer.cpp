@@ -201,6 +201,7 @@ std::optional<QString> ApiServer::start() {
         access_.allowOwnOrigins(
             {QStringLiteral("http://%1:%2").arg(hostForUrl(*address)).arg(bound),
              QStringLiteral("http://localhost:%1").arg(bound)});
+        access_.restrictHostsToLoopback(address->isLoopback() && !access_.tokenRequired());
         frontend_->bind(listener);  // takes ownership
         hub_->start();
     });

@@ -92,6 +92,7 @@ qint64 HttpFrontend::bodyLimit(const QByteArray& method, const QByteArray& targe
 }
 
 std::optional<ApiError> HttpFrontend::upgradeRefusal(const QHttpServerRequest& request) const {
+    if (!access_.hostAllowed(request.value("host"))) return hostRefusal();
     if (!access_.originAllowed(request.value("origin")))
         return ApiError::forbidden(QStringLiteral("origin_not_allowed"),
                                    QStringLiteral("this origin may not open WebSockets here"));
@@ -170,7 +171,14 @@ std::optional<ApiError> HttpFrontend::parseQuery(const Route& route,
     return std::nullopt;
 }
 
+ApiError HttpFrontend::hostRefusal() {
+    return ApiError::forbidden(
+        QStringLiteral("host_not_allowed"),
+        QStringLiteral("this server answers only to loopback host names (no access token set)"));
+}
+
 Response HttpFrontend::respond(const QHttpServerRequest& request) const {
+    if (!access_.hostAllowed(request.value("host"))) return Response::error(hostRefusal());
     const QByteArray origin = request.value("origin");
     if (!access_.originAllowed(origin))
         return Response::error(

@@ -11,9 +11,9 @@
 namespace soundlab::api {
 
 // The HTTP side of the server: turns each request into a route call, in this order of checks:
-// Origin (403), path (404), CORS preflight (OPTIONS), method (405 with Allow), token (401),
-// body size (413), content type (415), JSON syntax (400), query and body schema (400/422),
-// then the handler. WebSocket upgrades on a stream path are handed to the hub.
+// Host (403, DNS rebinding), Origin (403), path (404), CORS preflight (OPTIONS), method (405 with
+// Allow), token (401), body size (413), content type (415), JSON syntax (400), query and body
+// schema (400/422), then the handler. WebSocket upgrades on a stream path are handed to the hub.
 //
 // It subclasses QAbstractHttpServer rather than using QHttpServer's router because that
 // router answers a wrong method with 404 and cannot share its table with the OpenAPI document.
@@ -34,6 +34,7 @@ protected:
 private:
     // Builds the response to one (non-upgrade) request.
     Response respond(const QHttpServerRequest& request) const;
+    static ApiError hostRefusal();
     std::optional<ApiError> upgradeRefusal(const QHttpServerRequest& request) const;
     void write(const QHttpServerRequest& request, QTcpSocket* socket, Response response);
     std::optional<ApiError> parseQuery(const Route& route, const QHttpServerRequest& request,

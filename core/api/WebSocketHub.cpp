@@ -117,9 +117,20 @@ void WebSocketHub::accept(std::unique_ptr<QWebSocket> owned) {
             this, [this, socket] { removeClient(socket); }, Qt::QueuedConnection);
     });
 
+    // Refusals close from the event loop: this runs inside Qt's handshake code, which still
+    // reads from the socket after announcing the connection.
+    const auto refuse = [this, socket](Client& client, int code, const QString& reason) {
+        client.closing = true;
+        QMetaObject::invokeMethod(
+            this,
+            [this, socket, code, reason] {
+                if (Client* c = find(socket)) closeClient(*c, code, reason);
+            },
+            Qt::QueuedConnection);
+    };
     const QUrl url = socket->requestUrl();
     if (!access_.originAllowed(socket->origin().toUtf8())) {
-        closeClient(c, kCloseForbiddenOrigin, QStringLiteral("origin not allowed"));
+        refuse(c, kCloseForbiddenOrigin, QStringLiteral("origin not allowed"));
         return;
     }
     const QByteArray queryToken =
@@ -129,13 +140,13 @@ void WebSocketHub::accept(std::unique_ptr<QWebSocket> owned) {
         !access_.tokenRequired() || (!queryToken.isEmpty() && access_.acceptsToken(queryToken)) ||
         (!authorization.isEmpty() && access_.acceptsAuthorization(authorization));
     if (!authorized) {
-        closeClient(c, kCloseUnauthorized, QStringLiteral("unauthorized: bad or missing token"));
+        refuse(c, kCloseUnauthorized, QStringLiteral("unauthorized: bad or missing token"));
         return;
     }
     for (auto& stream : streams_)
         if (stream->path == url.path()) c.stream = stream.get();
     if (!c.stream) {
-        closeClient(c, kCloseUnknownStream, QStringLiteral("no such stream"));
+        refuse(c, kCloseUnknownStream, QStringLiteral("no such stream"));
         return;
     }
 

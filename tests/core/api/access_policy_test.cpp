@@ -60,3 +60,14 @@ TEST(AccessPolicy, ResolvesLocalhostAndLiterals) {
     EXPECT_FALSE(AccessPolicy::resolveHost("no-such-host.invalid", &error));
     EXPECT_FALSE(error.isEmpty());
 }
+
+TEST(AccessPolicy, LoopbackOnlyHostsDefeatDnsRebinding) {
+    AccessPolicy policy({}, {});
+    EXPECT_TRUE(policy.hostAllowed("evil.example"));  // not restricted by default
+    policy.restrictHostsToLoopback(true);
+    for (const char* host : {"localhost", "localhost:8000", "127.0.0.1:8000", "127.0.0.1",
+                             "[::1]:8000", "app.localhost:1", ""})
+        EXPECT_TRUE(policy.hostAllowed(host)) << host;
+    for (const char* host : {"evil.example", "evil.example:8000", "192.168.1.2:8000", "[::2]:80"})
+        EXPECT_FALSE(policy.hostAllowed(host)) << host;
+}

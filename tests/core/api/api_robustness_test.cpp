@@ -39,7 +39,7 @@ protected:
     }
 
     static QByteArray post(const QByteArray& path, const QByteArray& body) {
-        return "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+        return "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" +
                "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
     }
 
@@ -58,13 +58,13 @@ TEST_F(ApiRobustnessTest, GarbageIsRefused) {
     const RawExchange x = rawExchange(server->port(), "GET /api/status HTTP/9.9\r\n\r\n");
     EXPECT_EQ(x.status(), 400);
     expectRefused(x, "bad version");
-    expectRefused(rawExchange(server->port(), "BREW /api/status HTTP/1.1\r\nHost: x\r\n\r\n"),
+    expectRefused(rawExchange(server->port(), "BREW /api/status HTTP/1.1\r\nHost: localhost\r\n\r\n"),
                   "unknown method");
 }
 
 TEST_F(ApiRobustnessTest, OneMegabyteHeaderIs431) {
     const QByteArray request =
-        "GET /api/status HTTP/1.1\r\nHost: x\r\nX-Big: " + QByteArray(1 << 20, 'a') + "\r\n\r\n";
+        "GET /api/status HTTP/1.1\r\nHost: localhost\r\nX-Big: " + QByteArray(1 << 20, 'a') + "\r\n\r\n";
     const RawExchange x = rawExchange(server->port(), request);
     EXPECT_EQ(x.status(), 431) << x.received.left(100).toStdString();
     expectRefused(x, "1 MB header");
@@ -72,7 +72,7 @@ TEST_F(ApiRobustnessTest, OneMegabyteHeaderIs431) {
 
 TEST_F(ApiRobustnessTest, TruncatedBodyTimesOutWith408) {
     const QByteArray request =
-        "POST /api/audio/device HTTP/1.1\r\nHost: x\r\nContent-Type: "
+        "POST /api/audio/device HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
         "application/json\r\nContent-Length: 100\r\n\r\n{\"buffer_size\":";
     const RawExchange x = rawExchange(server->port(), request, 5000);
     EXPECT_EQ(x.status(), 408) << x.received.toStdString();
@@ -88,7 +88,7 @@ TEST_F(ApiRobustnessTest, InvalidUtf8Is400) {
     EXPECT_EQ(x.status(), 400) << x.received.toStdString();
     EXPECT_TRUE(x.received.contains("malformed_json"));
     expectRefused(x, "invalid UTF-8 body");
-    x = rawExchange(server->port(), "GET /api/\xff\xfe HTTP/1.1\r\nHost: x\r\n\r\n");
+    x = rawExchange(server->port(), "GET /api/\xff\xfe HTTP/1.1\r\nHost: localhost\r\n\r\n");
     expectRefused(x, "invalid UTF-8 path");
 }
 
@@ -109,14 +109,14 @@ TEST_F(ApiRobustnessTest, TwentyMegabyteBodyIs413) {
 TEST_F(ApiRobustnessTest, ChunkedBodyIsRefusedWith411) {
     const RawExchange x =
         rawExchange(server->port(),
-                    "POST /api/audio/device HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+                    "POST /api/audio/device HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: "
                     "chunked\r\nContent-Type: application/json\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
     EXPECT_EQ(x.status(), 411);
     expectRefused(x, "chunked body");
 }
 
 TEST_F(ApiRobustnessTest, KeepAliveConnectionServesSeveralRequests) {
-    const QByteArray get = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    const QByteArray get = "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n";
     QTcpSocket socket;
     socket.connectToHost(QHostAddress::LocalHost, server->port());
     ASSERT_TRUE(socket.waitForConnected(2000));

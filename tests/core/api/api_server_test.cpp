@@ -313,7 +313,7 @@ TEST_F(ApiServerTest, BodyLargerThanTheRouteLimitIs413) {
     startServer();
     const QByteArray body(2 << 20, ' ');
     const RawExchange x = rawExchange(server->port(),
-                                      "POST /api/audio/device HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                                      "POST /api/audio/device HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
                                       "application/json\r\nContent-Length: " +
                                           QByteArray::number(body.size()) + "\r\n\r\n" + body);
     EXPECT_EQ(x.status(), 413) << x.received.left(200).toStdString();
@@ -436,4 +436,42 @@ TEST_F(ApiServerTest, StopClosesClientsAndFreesThePort) {
     QTcpSocket probe;
     probe.connectToHost(QHostAddress::LocalHost, port);
     EXPECT_FALSE(probe.waitForConnected(500));
+}
+
+TEST_F(ApiServerTest, LoopbackServerWithoutTokenRefusesForeignHostNames) {
+    startServer();
+    RawExchange x = rawExchange(server->port(),
+                                "GET /api/status HTTP/1.1\r\nHost: rebound.example:8000\r\n\r\n");
+    EXPECT_EQ(x.status(), 403);
+    EXPECT_TRUE(x.received.contains("host_not_allowed"));
+    x = rawExchange(server->port(), "GET /api/status HTTP/1.1\r\nHost: localhost:8000\r\n\r\n");
+    EXPECT_EQ(x.status(), 200);
+
+    // With a token the token is the defence, and any host name is fine.
+    ApiServerOptions options;
+    options.token = "tok3n";
+    startServer(options);
+    x = rawExchange(
+        server->port(),
+        "GET /api/status HTTP/1.1\r\nHost: soundlab.lan\r\nAuthorization: Bearer tok3n\r\n\r\n");
+    EXPECT_EQ(x.status(), 200);
+}
+
+TEST_F(ApiServerTest, ExpectContinueIsAnsweredBeforeTheBody) {
+    startServer();
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, server->port());
+    ASSERT_TRUE(socket.waitForConnected(2000));
+    const QByteArray body = R"({"buffer_size":256})";
+    socket.write(
+        "POST /api/audio/device HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+        "application/json\r\nExpect: 100-continue\r\nContent-Length: " +
+        QByteArray::number(body.size()) + "\r\n\r\n");
+    ASSERT_TRUE(socket.waitForReadyRead(500)) << "no 100 Continue";
+    EXPECT_TRUE(socket.readAll().startsWith("HTTP/1.1 100 Continue\r\n\r\n"));
+    socket.write(body);
+    QByteArray answer;
+    while (!answer.contains("audio_running") && socket.waitForReadyRead(2000))
+        answer += socket.readAll();
+    EXPECT_TRUE(answer.startsWith("HTTP/1.1 200")) << answer.toStdString();
 }
