@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <numbers>
 #include <stdexcept>
 
@@ -55,6 +56,11 @@ void ChromaticFieldEngine::prepare(double sampleRate, int maxBlock) {
     sampleRate_ = sampleRate;
     maxBlock_ = maxBlock;
     sanitisedInput_.assign(static_cast<size_t>(maxBlock), 0.0f);
+    constexpr size_t kAlignmentFloats = 32 / sizeof(float);
+    scratchStorage_.assign(static_cast<size_t>(maxBlock) * kFieldChannels + kAlignmentFloats, 0.0f);
+    void* aligned = scratchStorage_.data();
+    size_t space = scratchStorage_.size() * sizeof(float);
+    scratch_ = static_cast<float*>(std::align(32, sizeof(float), aligned, space));
     rampSamples_ = std::max(1, static_cast<int>(std::floor(kParameterRampSeconds * sampleRate)));
 
     constants_.cellAlpha =
@@ -232,7 +238,7 @@ void ChromaticFieldEngine::processChunk(const float* input, int frames, float* c
         int segment = frames - done;
         if (parameterRampRemaining_ > 0) segment = std::min(segment, parameterRampRemaining_);
         if (phiRampRemaining_ > 0) segment = std::min(segment, phiRampRemaining_);
-        kernel_(state_, constants_, clean + done, segment, channels, offset + done);
+        kernel_(state_, constants_, clean + done, segment, channels, offset + done, scratch_);
         if (parameterRampRemaining_ > 0) {
             parameterRampRemaining_ -= segment;
             if (parameterRampRemaining_ == 0) finishParameterRamp();

@@ -103,6 +103,8 @@ private:
     int maxBlock_ = 0;
     int rampSamples_ = 1;
     std::vector<float> sanitisedInput_;
+    std::vector<float> scratchStorage_;  // 8·maxBlock floats for the kernels, plus alignment slack
+    float* scratch_ = nullptr;           // 32-byte aligned, inside scratchStorage_
 
     detail::FieldConstants constants_;
     detail::FieldState state_;

@@ -28,19 +28,20 @@ SinCos sinCos(double angle) {
     const double quadrant = std::nearbyint(angle * kTwoOverPi);
     const float r = static_cast<float>(angle - quadrant * kHalfPi);
     const int q = static_cast<int>(quadrant);
+    // Estrin's scheme rather than Horner's: a shorter dependency chain for the AVX2 kernel, where
+    // this sits on the sample-to-sample critical path.
     const float z = r * r;
-    float s = ((kSinC3 * z + kSinC2) * z + kSinC1) * z * r;
-    s = s + r;
-    float c = ((kCosC3 * z + kCosC2) * z + kCosC1) * z * z;
-    c = c - 0.5f * z;
-    c = c + 1.0f;
+    const float z2 = z * z;
+    float s = r + (r * z) * ((kSinC1 + kSinC2 * z) + kSinC3 * z2);
+    float c = (1.0f - 0.5f * z) + z2 * ((kCosC1 + kCosC2 * z) + kCosC3 * z2);
     if (q & 1) std::swap(s, c);
     if (q & 2) s = -s;
     if ((q + 1) & 2) c = -c;
     return {s, c};
 }
 
-// The AVX2 kernel's horizontal sum, term for term.
+// The AVX2 kernel's horizontal sum, term for term (IEEE addition is commutative, so every
+// lane of its butterfly computes exactly this).
 float sum8(const float* v) {
     return ((v[0] + v[4]) + (v[2] + v[6])) + ((v[1] + v[5]) + (v[3] + v[7]));
 }
@@ -52,7 +53,8 @@ float clampUnit(float x) {
 }  // namespace
 
 void advanceFieldScalar(FieldState& sharedState, const FieldConstants& constants,
-                        const float* input, int frames, float* const* channels, int offset) {
+                        const float* input, int frames, float* const* channels, int offset,
+                        float* /*scratch: scalar stores go straight to the channels*/) {
     constexpr int N = kFieldChannels;
     // A local copy: the compiler then knows the channel stores cannot alias it.
     FieldState state = sharedState;
@@ -75,8 +77,8 @@ void advanceFieldScalar(FieldState& sharedState, const FieldConstants& constants
             sinTheta[k] = sc.sin;
             cosTheta[k] = sc.cos;
         }
-        const float meanCos = sum8(cosTheta) * 0.125f;
-        const float meanSin = sum8(sinTheta) * 0.125f;
+        const float sumCos = sum8(cosTheta);
+        const float sumSin = sum8(sinTheta);
 
         // Φ modulation m_k = 1 + d·a_k·sin(θ_k + φ + k·2π/Φ²), cell input u_k = input·m_k.
         const double phi = static_cast<double>(state.phiPhase);
@@ -104,13 +106,16 @@ void advanceFieldScalar(FieldState& sharedState, const FieldConstants& constants
         }
 
         // Kuramoto step: θ_k += ω_k + K·κ/fs·R·sin(ψ − θ_k), with R·sin(ψ − θ_k) = Y·cos θ_k −
-        // X·sin θ_k.
-        const float couplingPerSample = state.coupling * constants.couplingRadPerSample;
+        // X·sin θ_k and (X, Y) = (Σcos, Σsin)/8; the 1/8 (exact) is folded into the gain.
+        const float pullGain = (state.coupling * constants.couplingRadPerSample) * 0.125f;
         for (int k = 0; k < N; ++k) {
-            const float pull = couplingPerSample * (meanSin * cosTheta[k] - meanCos * sinTheta[k]);
+            const float pull = pullGain * (sumSin * cosTheta[k] - sumCos * sinTheta[k]);
             double theta = state.theta[k] + static_cast<double>(state.omega[k] + pull);
-            if (theta >= kTwoPi) theta -= kTwoPi;
-            if (theta < 0.0) theta += kTwoPi;
+            if (theta >= kTwoPi) {
+                theta += -kTwoPi;
+            } else if (theta < 0.0) {
+                theta += kTwoPi;
+            }
             state.theta[k] = theta;
         }
     }

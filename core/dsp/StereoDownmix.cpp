@@ -13,6 +13,28 @@ StereoDownmix::StereoDownmix() {
     }
     target_ = strategyTable_[static_cast<size_t>(parameters_.strategy)];
     current_ = target_;
+    if (!setImplementation(defaultSimdImplementation())) {
+        setImplementation(SimdImplementation::Scalar);
+    }
+}
+
+bool StereoDownmix::setImplementation(SimdImplementation implementation) {
+    switch (implementation) {
+        case SimdImplementation::Scalar:
+            kernel_ = &detail::mixStereoScalar;
+            implementation_ = implementation;
+            return true;
+        case SimdImplementation::Avx2:
+#if defined(SOUNDLAB_DSP_HAS_AVX2_MIX)
+            if (!cpuSupportsAvx2Fma()) return false;
+            kernel_ = &detail::mixStereoAvx2;
+            implementation_ = implementation;
+            return true;
+#else
+            return false;
+#endif
+    }
+    return false;
 }
 
 void StereoDownmix::prepare(int maxBlock) {
@@ -45,51 +67,23 @@ void StereoDownmix::setParameters(const DownmixParameters& parameters) noexcept 
 void StereoDownmix::process(const float* const* channels, int frames, float* left,
                             float* right) noexcept {
     if (frames <= 0 || left == nullptr || right == nullptr) return;
-    std::fill_n(left, frames, 0.0f);
-    std::fill_n(right, frames, 0.0f);
-    if (channels != nullptr) {
-        const float fadeStep = 1.0f / static_cast<float>(frames);
-        for (int k = 0; k < kFieldChannels; ++k) {
-            const float* y = channels[k];
-            if (y == nullptr) continue;
-            const float toLeft = target_.left[k];
-            const float toRight = target_.right[k];
-            if (fading_) {
-                // Sample n of the block has weight from + (to − from)·(n + 1)/frames: the block's
-                // last sample is fully on the new weights.
-                const float fromLeft = current_.left[k];
-                const float fromRight = current_.right[k];
-                const float deltaLeft = toLeft - fromLeft;
-                const float deltaRight = toRight - fromRight;
-                for (int n = 0; n < frames; ++n) {
-                    const float t = static_cast<float>(n + 1) * fadeStep;
-                    left[n] += (fromLeft + deltaLeft * t) * y[n];
-                    right[n] += (fromRight + deltaRight * t) * y[n];
-                }
-            } else {
-                for (int n = 0; n < frames; ++n) {
-                    left[n] += toLeft * y[n];
-                    right[n] += toRight * y[n];
-                }
-            }
-        }
+    if (channels == nullptr) {
+        std::fill_n(left, frames, 0.0f);
+        std::fill_n(right, frames, 0.0f);
+        return;
     }
-    for (int n = 0; n < frames; ++n) {
-        left[n] = softLimit(left[n]);
-        right[n] = softLimit(right[n]);
-    }
+    kernel_(channels, frames, current_, target_, fading_, left, right);
     current_ = target_;
     fading_ = false;
 }
 
 float StereoDownmix::softLimit(float x) noexcept {
+    using namespace detail;
     const float magnitude = std::fabs(x);
     if (!(magnitude <= FLT_MAX)) return 0.0f;  // NaN or ±Inf: mute rather than pass it on
     if (magnitude <= kLimiterKnee) return x;
-    constexpr float kHeadroom = 1.0f - kLimiterKnee;
-    // Bounded so that z/(1 + z) stays defined (→ 1) for magnitudes near FLT_MAX.
-    const float z = std::min((magnitude - kLimiterKnee) / kHeadroom, 1e30f);
-    const float limited = std::min(kLimiterKnee + kHeadroom * (z / (1.0f + z)), 1.0f);
+    const float z = std::min((magnitude - kLimiterKnee) / kLimiterHeadroom, kLimiterMaxExcess);
+    const float limited = std::min(kLimiterKnee + kLimiterHeadroom * (z / (1.0f + z)), 1.0f);
     return std::copysign(limited, x);
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "dsp/DownmixParameters.h"
+#include "dsp/SimdImplementation.h"
+#include "dsp/StereoMixKernel.h"
 
 #include <array>
 
@@ -15,10 +17,15 @@ class StereoDownmix {
 public:
     // Signals up to the knee (−1 dBFS) pass unchanged; above it the limiter bends smoothly
     // (continuous slope) towards ±1 and never reaches beyond.
-    static constexpr float kLimiterKnee = 0.89125094f;
+    static constexpr float kLimiterKnee = detail::kLimiterKnee;
 
-    // Spatial strategy, prepared for any block size.
+    // Spatial strategy, prepared for any block size, the CPU's best implementation
+    // (defaultSimdImplementation(): AVX2 unless SOUNDLAB_FORCE_SCALAR=1 or the CPU lacks it).
     StereoDownmix();
+
+    // Chooses the mixing code; false (keeping the current one) when this CPU cannot run it.
+    bool setImplementation(SimdImplementation implementation);
+    SimdImplementation implementation() const noexcept { return implementation_; }
 
     // The downmix keeps no per-sample buffers, so this allocates nothing; it records the block
     // size for symmetry with the engine and calls reset().
@@ -44,6 +51,8 @@ public:
     int maxBlock() const noexcept { return maxBlock_; }
 
 private:
+    SimdImplementation implementation_ = SimdImplementation::Scalar;
+    detail::StereoMixKernel kernel_ = nullptr;
     std::array<StereoWeights, 4> strategyTable_;  // indexed by DownmixStrategy
     DownmixParameters parameters_;
     StereoWeights current_;  // weights at the end of the last block

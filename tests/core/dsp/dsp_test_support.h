@@ -82,4 +82,11 @@ inline std::string implementationName(SimdImplementation implementation) {
     return std::string(toString(implementation));
 }
 
+// Scalar, plus AVX2 when this CPU has it.
+inline std::vector<SimdImplementation> availableImplementations() {
+    std::vector<SimdImplementation> implementations = {SimdImplementation::Scalar};
+    if (cpuSupportsAvx2Fma()) implementations.push_back(SimdImplementation::Avx2);
+    return implementations;
+}
+
 }  // namespace soundlab::dsp::test

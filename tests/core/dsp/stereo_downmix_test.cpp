@@ -132,21 +132,25 @@ TEST(StereoDownmix, SpatialKeepsTheSamePowerWhereverAChannelSits) {
 }
 
 TEST(StereoDownmix, ProcessAppliesTheWeightsOfEachStrategy) {
-    for (DownmixStrategy strategy : kStrategies) {
-        StereoDownmix downmix;
-        downmix.prepare(64);
-        downmix.setParameters(withStrategy(strategy));
-        downmix.reset();
-        const StereoWeights w = strategyWeights(strategy);
-        for (int k = 0; k < N; ++k) {
-            Channels channels;
-            for (int j = 0; j < N; ++j) channels[j].assign(16, 0.0f);
-            channels[k][3] = 0.5f;
-            const Stereo out = mix(downmix, channels, 16);
-            EXPECT_FLOAT_EQ(out.left[3], 0.5f * w.left[k]) << toString(strategy) << " " << k;
-            EXPECT_FLOAT_EQ(out.right[3], 0.5f * w.right[k]) << toString(strategy) << " " << k;
+    for (SimdImplementation implementation : availableImplementations())
+        for (DownmixStrategy strategy : kStrategies) {
+            StereoDownmix downmix;
+            ASSERT_TRUE(downmix.setImplementation(implementation));
+            downmix.prepare(64);
+            downmix.setParameters(withStrategy(strategy));
+            downmix.reset();
+            const StereoWeights w = strategyWeights(strategy);
+            for (int k = 0; k < N; ++k) {
+                Channels channels;
+                for (int j = 0; j < N; ++j) channels[j].assign(16, 0.0f);
+                channels[k][3] = 0.5f;
+                const Stereo out = mix(downmix, channels, 16);
+                EXPECT_FLOAT_EQ(out.left[3], 0.5f * w.left[k])
+                    << toString(implementation) << " " << toString(strategy) << " " << k;
+                EXPECT_FLOAT_EQ(out.right[3], 0.5f * w.right[k])
+                    << toString(implementation) << " " << toString(strategy) << " " << k;
+            }
         }
-    }
 }
 
 TEST(StereoDownmix, CustomWeightsOverrideTheStrategy) {
@@ -173,23 +177,25 @@ TEST(StereoDownmix, LimiterKeepsFullScaleCorrelatedChannelsWithinUnitRange) {
     allOnes.weightsR.fill(1.0f);
     std::vector<DownmixParameters> cases = {allOnes};
     for (DownmixStrategy strategy : kStrategies) cases.push_back(withStrategy(strategy));
-    for (const DownmixParameters& parameters : cases) {
-        StereoDownmix downmix;
-        downmix.prepare(256);
-        downmix.setParameters(parameters);
-        downmix.reset();
-        Channels channels;
-        // Full scale, all channels identical: a square wave between +1 and −1.
-        for (int k = 0; k < N; ++k) {
-            channels[k].resize(1024);
-            for (size_t n = 0; n < 1024; ++n) channels[k][n] = (n / 64) % 2 == 0 ? 1.0f : -1.0f;
+    for (SimdImplementation implementation : availableImplementations())
+        for (const DownmixParameters& parameters : cases) {
+            StereoDownmix downmix;
+            ASSERT_TRUE(downmix.setImplementation(implementation));
+            downmix.prepare(256);
+            downmix.setParameters(parameters);
+            downmix.reset();
+            Channels channels;
+            // Full scale, all channels identical: a square wave between +1 and −1.
+            for (int k = 0; k < N; ++k) {
+                channels[k].resize(1024);
+                for (size_t n = 0; n < 1024; ++n) channels[k][n] = (n / 64) % 2 == 0 ? 1.0f : -1.0f;
+            }
+            const Stereo out = mix(downmix, channels, 256);
+            for (size_t n = 0; n < 1024; ++n) {
+                ASSERT_LE(std::fabs(out.left[n]), 1.0f);
+                ASSERT_LE(std::fabs(out.right[n]), 1.0f);
+            }
         }
-        const Stereo out = mix(downmix, channels, 256);
-        for (size_t n = 0; n < 1024; ++n) {
-            ASSERT_LE(std::fabs(out.left[n]), 1.0f);
-            ASSERT_LE(std::fabs(out.right[n]), 1.0f);
-        }
-    }
     // Far beyond full scale, and garbage that should never come from the engine.
     const float nan = std::numeric_limits<float>::quiet_NaN();
     for (float x : {1.0f, 8.0f, 1e6f, 1e30f, -1e30f, std::numeric_limits<float>::max(), nan,
@@ -220,22 +226,58 @@ TEST(StereoDownmix, SoftLimitIsTransparentBelowTheKneeAndSmoothAbove) {
 }
 
 TEST(StereoDownmix, StrategySwitchCrossfadesOverOneBlock) {
-    StereoDownmix downmix;
-    downmix.prepare(64);
-    Channels channels;
-    for (int k = 0; k < N; ++k) channels[k].assign(64, 0.05f * static_cast<float>(k + 1));
-    const Stereo before = mix(downmix, channels, 64);
-    downmix.setParameters(withStrategy(DownmixStrategy::Linear));
-    const Stereo during = mix(downmix, channels, 64);
-    const Stereo after = mix(downmix, channels, 64);
-    const float from = before.left[63];
-    const float to = after.left[0];
-    ASSERT_GT(std::fabs(to - from), 0.05f);
-    for (int n = 0; n < 64; ++n) {
-        EXPECT_NEAR(during.left[n], from + (to - from) * static_cast<float>(n + 1) / 64.0f, 1e-6f)
-            << n;
+    for (SimdImplementation implementation : availableImplementations()) {
+        SCOPED_TRACE(toString(implementation));
+        StereoDownmix downmix;
+        ASSERT_TRUE(downmix.setImplementation(implementation));
+        downmix.prepare(64);
+        Channels channels;
+        for (int k = 0; k < N; ++k) channels[k].assign(64, 0.05f * static_cast<float>(k + 1));
+        const Stereo before = mix(downmix, channels, 64);
+        downmix.setParameters(withStrategy(DownmixStrategy::Linear));
+        const Stereo during = mix(downmix, channels, 64);
+        const Stereo after = mix(downmix, channels, 64);
+        const float from = before.left[63];
+        const float to = after.left[0];
+        ASSERT_GT(std::fabs(to - from), 0.05f);
+        for (int n = 0; n < 64; ++n) {
+            EXPECT_NEAR(during.left[n], from + (to - from) * static_cast<float>(n + 1) / 64.0f,
+                        1e-6f)
+                << n;
+        }
+        for (int n = 0; n < 64; ++n) EXPECT_EQ(after.left[n], to);
     }
-    for (int n = 0; n < 64; ++n) EXPECT_EQ(after.left[n], to);
+}
+
+TEST(StereoDownmix, Avx2AndScalarMixesAgree) {
+    if (!cpuSupportsAvx2Fma()) GTEST_SKIP() << "this CPU has no AVX2+FMA";
+    StereoDownmix downmixes[2];
+    ASSERT_TRUE(downmixes[0].setImplementation(SimdImplementation::Scalar));
+    ASSERT_TRUE(downmixes[1].setImplementation(SimdImplementation::Avx2));
+    Channels channels;
+    for (int k = 0; k < N; ++k) channels[k] = whiteNoise(5000, 0.6f, 200 + k);
+    channels[2][17] = std::numeric_limits<float>::quiet_NaN();  // muted by the limiter in both
+    const DownmixStrategy sequence[] = {DownmixStrategy::Phi, DownmixStrategy::Energy,
+                                        DownmixStrategy::Linear, DownmixStrategy::Spatial};
+    Stereo out[2];
+    for (int i = 0; i < 2; ++i) {
+        out[i] = {std::vector<float>(5000), std::vector<float>(5000)};
+        size_t start = 0;
+        // Odd block sizes exercise the AVX2 build's scalar tail; every block switches strategy.
+        for (int block : {333, 1000, 7, 64, 1500, 2096}) {
+            downmixes[i].setParameters(withStrategy(sequence[start % 4]));
+            std::array<const float*, N> pointers;
+            for (int k = 0; k < N; ++k) pointers[k] = k == 5 ? nullptr : channels[k].data() + start;
+            downmixes[i].process(pointers.data(), block, out[i].left.data() + start,
+                                 out[i].right.data() + start);
+            start += static_cast<size_t>(block);
+        }
+    }
+    for (size_t n = 0; n < 5000; ++n) {
+        ASSERT_NEAR(out[0].left[n], out[1].left[n], 1e-6f) << n;
+        ASSERT_NEAR(out[0].right[n], out[1].right[n], 1e-6f) << n;
+    }
+    EXPECT_EQ(out[1].left[17], 0.0f);
 }
 
 TEST(StereoDownmix, StrategySwitchesDoNotClick) {
