@@ -161,6 +161,7 @@ SOUNDLAB_TARGET_AVX2 void advanceFieldAvx2(FieldState& state, const FieldConstan
 
     const __m256d offsetLo = _mm256_load_pd(constants.modulationOffset);
     const __m256d offsetHi = _mm256_load_pd(constants.modulationOffset + 4);
+    const float couplingRadPerSample = constants.couplingRadPerSample;
     const __m256 alpha = _mm256_set1_ps(constants.cellAlpha);
     const __m256 selfFeedback = _mm256_set1_ps(kCellSelfFeedback);
     const __m256 inputGain = _mm256_set1_ps(kCellInputGain);
@@ -202,8 +203,7 @@ SOUNDLAB_TARGET_AVX2 void advanceFieldAvx2(FieldState& state, const FieldConstan
         cell = _mm256_andnot_ps(tiny, cell);
         _mm256_store_ps(scratch + kFieldChannels * n, _mm256_mul_ps(clampUnit(cell), outputGain));
 
-        const __m256 pullGain =
-            _mm256_set1_ps((coupling * constants.couplingRadPerSample) * 0.125f);
+        const __m256 pullGain = _mm256_set1_ps((coupling * couplingRadPerSample) * 0.125f);
         const __m256 pull = _mm256_mul_ps(
             pullGain,
             _mm256_sub_ps(_mm256_mul_ps(sumSin, field.cos), _mm256_mul_ps(sumCos, field.sin)));

@@ -69,7 +69,7 @@ void advanceFieldScalar(FieldState& sharedState, const FieldConstants& constants
         state.depth += state.depthStep;
         state.phiPhase += state.phiPhaseStep;
 
-        // Mean field R·e^{iψ} = (1/8)·Σ e^{iθ_j} as X + iY.
+        // Mean field R·e^{iψ} = (1/8)·Σ e^{iθ_j}, kept as the sums Σ cos θ_j and Σ sin θ_j.
         float sinTheta[N];
         float cosTheta[N];
         for (int k = 0; k < N; ++k) {
