@@ -1,6 +1,8 @@
 #include "AudioEngine.h"
 
+#include "audio/LoopbackDelayLine.h"
 #include "audio/PortAudioBackend.h"
+#include "audio/TestSignal.h"
 #include "audio/VirtualAudioBackend.h"
 #include "engine/LoopbackProbe.h"
 #include "engine/PerformanceMonitor.h"
@@ -134,6 +136,9 @@ std::optional<EngineError> AudioEngine::resolve(const StreamConfig& config,
         if (!useDefaults && config.virtualDevice.loopbackDelaySamples) {
             if (auto error = LoopbackDelayLine::check(*config.virtualDevice.loopbackDelaySamples,
                                                       config.blockSize))
+                return invalid(*error);
+        } else if (!useDefaults) {
+            if (auto error = TestSignal::check(config.virtualDevice.input, config.sampleRate))
                 return invalid(*error);
         }
         return std::nullopt;
