@@ -38,6 +38,10 @@ ApiServer::~ApiServer() {
     delete threadContext_;  // its thread has finished: safe to delete from here
 }
 
+QString ApiServer::url() const {
+    return QStringLiteral("http://%1:%2").arg(hostForUrl(QHostAddress(address_))).arg(port_);
+}
+
 void ApiServer::addRoute(Route route) {
     if (running_) {
         qWarning("soundlab api: addRoute(%s) after start() is ignored", qPrintable(route.path));

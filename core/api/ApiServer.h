@@ -56,6 +56,8 @@ public:
     bool isRunning() const { return running_; }
     quint16 port() const { return port_; }
     QString address() const { return address_; }
+    // "http://ADDRESS:PORT", with IPv6 addresses in brackets: what to print at start.
+    QString url() const;
 
     // Extension points for later features; call before start(). A route with the same method
     // and path as an existing one replaces it.

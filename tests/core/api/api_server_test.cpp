@@ -43,7 +43,8 @@ protected:
         if (extend) extend(*server);
         const auto error = server->start();
         EXPECT_FALSE(error) << error->toStdString();
-        base = QStringLiteral("http://127.0.0.1:%1").arg(server->port());
+        base = server->url();
+        EXPECT_EQ(base, QStringLiteral("http://127.0.0.1:%1").arg(server->port()));
         http = std::make_unique<HttpClient>(base);
         return *server;
     }
@@ -312,10 +313,11 @@ TEST_F(ApiServerTest, ExtensionRoutesGetParametersValidatedAndHandlerFailuresCon
 TEST_F(ApiServerTest, BodyLargerThanTheRouteLimitIs413) {
     startServer();
     const QByteArray body(2 << 20, ' ');
-    const RawExchange x = rawExchange(server->port(),
-                                      "POST /api/audio/device HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
-                                      "application/json\r\nContent-Length: " +
-                                          QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    const RawExchange x =
+        rawExchange(server->port(),
+                    "POST /api/audio/device HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                    "application/json\r\nContent-Length: " +
+                        QByteArray::number(body.size()) + "\r\n\r\n" + body);
     EXPECT_EQ(x.status(), 413) << x.received.left(200).toStdString();
     EXPECT_TRUE(x.received.contains("payload_too_large"));
     EXPECT_EQ(http->get("/healthz").status, 200);
@@ -474,4 +476,15 @@ TEST_F(ApiServerTest, ExpectContinueIsAnsweredBeforeTheBody) {
     while (!answer.contains("audio_running") && socket.waitForReadyRead(2000))
         answer += socket.readAll();
     EXPECT_TRUE(answer.startsWith("HTTP/1.1 200")) << answer.toStdString();
+}
+
+TEST_F(ApiServerTest, ListensOnIpv6LoopbackWithABracketedUrl) {
+    ApiServerOptions options;
+    options.host = "::1";
+    options.port = 0;
+    ApiServer v6(engine, options);
+    if (auto error = v6.start()) GTEST_SKIP() << "no IPv6 loopback here: " << error->toStdString();
+    EXPECT_EQ(v6.url(), QStringLiteral("http://[::1]:%1").arg(v6.port()));
+    HttpClient client(v6.url());
+    EXPECT_EQ(client.get("/api/status").status, 200);
 }
