@@ -3,6 +3,7 @@
 
 #include "CommandLine.h"
 #include "UnixSignalWatcher.h"
+#include "api/ApiServer.h"
 #include "engine/AudioEngine.h"
 
 #include "AudioViewModel.h"
@@ -93,6 +94,20 @@ int main(int argc, char* argv[]) {
             std::fprintf(stderr, "soundlab: cannot start audio: %s\n", qPrintable(error->message));
         printStatus(engine);
     }
+
+    api::ApiServerOptions apiOptions;
+    apiOptions.host = options.host;
+    apiOptions.port = options.port;
+    apiOptions.token = options.token;
+    apiOptions.insecure = options.insecure;
+    apiOptions.corsOrigins = options.corsOrigins;
+    api::ApiServer apiServer(engine, apiOptions);
+    if (auto error = apiServer.start()) {
+        std::fprintf(stderr, "soundlab: %s\n", qPrintable(*error));
+        return 2;
+    }
+    std::printf("listening on %s\n", qPrintable(apiServer.url()));
+    std::fflush(stdout);
 
     std::unique_ptr<AudioViewModel> audioViewModel;
     std::unique_ptr<QQmlApplicationEngine> qml;

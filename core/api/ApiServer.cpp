@@ -1,6 +1,7 @@
 #include "api/ApiServer.h"
 
 #include "api/AudioRoutes.h"
+#include "api/EngineRoutes.h"
 #include "api/GuardedTcpServer.h"
 #include "api/HttpFrontend.h"
 #include "api/JsonSchema.h"
@@ -155,6 +156,7 @@ void ApiServer::buildRouteTable() {
     routes_ = RouteTable();
     for (auto& route : serviceRoutes()) routes_.add(std::move(route));
     for (auto& route : audioRoutes(engine_, report_)) routes_.add(std::move(route));
+    for (auto& route : engineRoutes(engine_)) routes_.add(std::move(route));
     for (const auto& route : extraRoutes_) routes_.add(route);
 
     QList<StreamDescription> streams{{QStringLiteral("/ws/status"), options_.statusStreamRateHz}};

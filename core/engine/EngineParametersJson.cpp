@@ -11,10 +11,20 @@ namespace {
 using dsp::kFieldChannels;
 using dsp::ParameterError;
 
+// Floats printed as the decimal a person typed (0.6, not 0.6000000238418579).
+double shortest(float v) {
+    return QString::number(double(v), 'g', 7).toDouble();
+}
+
 template <typename T>
 QJsonArray toArray(const std::array<T, kFieldChannels>& values) {
     QJsonArray array;
-    for (T v : values) array.append(v);
+    for (T v : values) {
+        if constexpr (std::is_same_v<T, bool>)
+            array.append(v);
+        else
+            array.append(shortest(v));
+    }
     return array;
 }
 
@@ -88,8 +98,8 @@ QJsonObject engineToJson(const dsp::EngineParameters& engine) {
             {QStringLiteral("frequencies"), toArray(engine.frequencies)},
             {QStringLiteral("amplitudes"), toArray(engine.amplitudes)},
             {QStringLiteral("enabled"), toArray(engine.enabled)},
-            {QStringLiteral("coupling_strength"), engine.couplingStrength},
-            {QStringLiteral("gain"), engine.gain}};
+            {QStringLiteral("coupling_strength"), shortest(engine.couplingStrength)},
+            {QStringLiteral("gain"), shortest(engine.gain)}};
 }
 
 QJsonObject downmixToJson(const dsp::DownmixParameters& downmix) {

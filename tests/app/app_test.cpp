@@ -1,9 +1,9 @@
 // The soundlab program as a user runs it: flags, exit codes, headless and offscreen GUI.
 
+#include <gtest/gtest.h>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QTemporaryDir>
-#include <gtest/gtest.h>
 
 #include <csignal>
 #include <thread>
@@ -47,15 +47,16 @@ ProcessResult runToExit(const QStringList& arguments) {
 }
 
 // Runs soundlab for a while, then sends `signal` and collects how it ended.
-ProcessResult runThenSignal(const QStringList& arguments, int signal, bool offscreenGui, int runMs = 2000) {
+ProcessResult runThenSignal(const QStringList& arguments, int signal, bool offscreenGui,
+                            int runMs = 2000) {
     QProcess p;
     p.setProcessEnvironment(environment(offscreenGui));
     p.start(QStringLiteral(SOUNDLAB_BINARY), arguments);
     EXPECT_TRUE(p.waitForStarted());
     std::this_thread::sleep_for(std::chrono::milliseconds(runMs));
     ProcessResult r;
-    EXPECT_EQ(p.state(), QProcess::Running) << "soundlab exited early: "
-                                            << p.readAllStandardError().toStdString();
+    EXPECT_EQ(p.state(), QProcess::Running)
+        << "soundlab exited early: " << p.readAllStandardError().toStdString();
     ::kill(pid_t(p.processId()), signal);
     if (!p.waitForFinished(10000)) {
         ADD_FAILURE() << "soundlab did not stop within 10 s of signal " << signal;
@@ -75,8 +76,8 @@ ProcessResult runThenSignal(const QStringList& arguments, int signal, bool offsc
 TEST(SoundlabApp, HeadlessRunsAudioAndExitsCleanlyOnSigterm) {
     QTemporaryDir data;
     const ProcessResult r = runThenSignal({"--no-gui", "--device", "virtual", "--auto-start-audio",
-                                 "--data-dir", data.path()},
-                                SIGTERM, false);
+                                           "--data-dir", data.path(), "--port", "0"},
+                                          SIGTERM, false);
     EXPECT_FALSE(r.crashed);
     EXPECT_EQ(r.exitCode, 0) << r.err.toStdString();
     EXPECT_TRUE(r.out.contains(QStringLiteral("audio running on virtual"))) << r.out.toStdString();
@@ -84,9 +85,10 @@ TEST(SoundlabApp, HeadlessRunsAudioAndExitsCleanlyOnSigterm) {
 
 TEST(SoundlabApp, SigintAlsoExitsCleanly) {
     QTemporaryDir data;
-    const ProcessResult r = runThenSignal({"--no-gui", "--device", "virtual", "--auto-start-audio",
-                                 "--buffer-size", "64", "--data-dir", data.path()},
-                                SIGINT, false, 1000);
+    const ProcessResult r =
+        runThenSignal({"--no-gui", "--device", "virtual", "--auto-start-audio", "--buffer-size",
+                       "64", "--data-dir", data.path(), "--port", "0"},
+                      SIGINT, false, 1000);
     EXPECT_FALSE(r.crashed);
     EXPECT_EQ(r.exitCode, 0) << r.err.toStdString();
 }
@@ -105,14 +107,15 @@ TEST(SoundlabApp, BadFlagValuesExitWithCode2AndSayWhatIsValid) {
         {{"--port", "70000"}, "0 to 65535"},
         {{"--device", "virtual", "--virtual-loopback-delay", "10", "--no-gui"}, "at least 512"},
         {{"--device", "virtual", "--virtual-input", "pink", "--no-gui"}, "sine:FREQ, noise"},
-        {{"--device", "virtual", "--virtual-input", "file:/no/such.wav", "--no-gui"}, "cannot read"},
+        {{"--device", "virtual", "--virtual-input", "file:/no/such.wav", "--no-gui"},
+         "cannot read"},
         {{"--no-such-flag"}, "no-such-flag"},
     };
     for (const Case& c : cases) {
         const ProcessResult r = runToExit(c.args);
         EXPECT_EQ(r.exitCode, 2) << c.args.join(' ').toStdString();
-        EXPECT_TRUE(r.err.contains(c.mustMention)) << c.args.join(' ').toStdString() << ": "
-                                                   << r.err.toStdString();
+        EXPECT_TRUE(r.err.contains(c.mustMention))
+            << c.args.join(' ').toStdString() << ": " << r.err.toStdString();
     }
 }
 
@@ -126,10 +129,10 @@ TEST(SoundlabApp, ListsDevicesIncludingTheVirtualOne) {
 TEST(SoundlabApp, HelpAndVersion) {
     const ProcessResult help = runToExit({"--help"});
     EXPECT_EQ(help.exitCode, 0);
-    for (const char* flag : {"--list-devices", "--device", "--input-device", "--output-device",
-                             "--sample-rate", "--buffer-size", "--auto-start-audio", "--no-gui",
-                             "--host", "--port", "--log-dir", "--data-dir", "--no-logging",
-                             "--token", "--version"})
+    for (const char* flag :
+         {"--list-devices", "--device", "--input-device", "--output-device", "--sample-rate",
+          "--buffer-size", "--auto-start-audio", "--no-gui", "--host", "--port", "--log-dir",
+          "--data-dir", "--no-logging", "--token", "--version"})
         EXPECT_TRUE(help.out.contains(QLatin1String(flag))) << flag;
     const ProcessResult version = runToExit({"--version"});
     EXPECT_EQ(version.exitCode, 0);
@@ -138,9 +141,9 @@ TEST(SoundlabApp, HelpAndVersion) {
 
 TEST(SoundlabApp, QmlWindowLoadsOffscreenWithoutWarnings) {
     QTemporaryDir data;
-    const ProcessResult r = runThenSignal({"--device", "virtual", "--auto-start-audio", "--data-dir",
-                                 data.path()},
-                                SIGTERM, true, 3000);
+    const ProcessResult r =
+        runThenSignal({"--device", "virtual", "--auto-start-audio", "--data-dir", data.path()},
+                      SIGTERM, true, 3000);
     EXPECT_FALSE(r.crashed);
     EXPECT_EQ(r.exitCode, 0) << r.err.toStdString();
     EXPECT_FALSE(r.err.contains(QStringLiteral("headless"))) << "it must have run the GUI";
@@ -151,8 +154,8 @@ TEST(SoundlabApp, QmlWindowLoadsOffscreenWithoutWarnings) {
 
 TEST(SoundlabApp, WithoutADisplayItRunsHeadless) {
     QTemporaryDir data;
-    const ProcessResult r = runThenSignal({"--device", "virtual", "--data-dir", data.path()}, SIGTERM, false,
-                                1000);
+    const ProcessResult r = runThenSignal(
+        {"--device", "virtual", "--data-dir", data.path(), "--port", "0"}, SIGTERM, false, 1000);
     EXPECT_EQ(r.exitCode, 0);
     EXPECT_TRUE(r.err.contains(QStringLiteral("running headless")));
 }

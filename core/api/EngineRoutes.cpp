@@ -1,0 +1,134 @@
+#include "api/EngineRoutes.h"
+
+#include "api/JsonSchema.h"
+#include "engine/AudioEngine.h"
+#include "engine/EngineParametersJson.h"
+
+#include <QJsonArray>
+
+namespace soundlab::api {
+
+namespace {
+
+QJsonObject eight(const QJsonObject& item, const QString& description) {
+    QJsonObject array = schema::arrayOf(item, description);
+    array.insert(QStringLiteral("minItems"), dsp::kFieldChannels);
+    array.insert(QStringLiteral("maxItems"), dsp::kFieldChannels);
+    return array;
+}
+
+QJsonObject parametersSchema(bool forResponse) {
+    using namespace schema;
+    QJsonObject engine = object({
+        {QStringLiteral("sample_rate"), integer({}, {}, QStringLiteral("the stream's rate, Hz"))},
+        {QStringLiteral("num_channels"), integer(8, 8)},
+        {QStringLiteral("frequencies"),
+         eight(number(dsp::kMinFrequencyHz, dsp::kMaxFrequencyHz),
+               QStringLiteral("field oscillator frequencies f_k, Hz"))},
+        {QStringLiteral("amplitudes"),
+         eight(number(0, 1), QStringLiteral("Φ modulation amount a_k per channel"))},
+        {QStringLiteral("enabled"),
+         eight(boolean(), QStringLiteral("a disabled channel is muted"))},
+        {QStringLiteral("coupling_strength"),
+         number(0, dsp::kMaxCouplingStrength,
+                QStringLiteral("K; 2 locks the default frequencies"))},
+        {QStringLiteral("gain"), number(0, dsp::kMaxGain, QStringLiteral("linear output gain"))},
+    });
+    QJsonObject weights =
+        withTypes(eight(number(0, 1), {}), {QStringLiteral("array"), QStringLiteral("null")});
+    QJsonObject downmix = object({
+        {QStringLiteral("strategy"),
+         stringEnum({QStringLiteral("spatial"), QStringLiteral("energy"), QStringLiteral("linear"),
+                     QStringLiteral("phi")})},
+        {QStringLiteral("weights_l"),
+         described(weights, QStringLiteral("custom left weights (with weights_r); null: the "
+                                           "strategy's"))},
+        {QStringLiteral("weights_r"), weights},
+    });
+    if (!forResponse)
+        return object({{QStringLiteral("engine"), engine}, {QStringLiteral("downmix"), downmix}});
+    return object({
+        {QStringLiteral("engine"), engine},
+        {QStringLiteral("downmix"), downmix},
+        {QStringLiteral("implementation"),
+         stringEnum({QStringLiteral("avx2"), QStringLiteral("scalar")},
+                    QStringLiteral("the SIMD kernel chosen at run time"))},
+        {QStringLiteral("order_parameter"),
+         number(0, 1, QStringLiteral("Kuramoto order parameter R after the latest block"))},
+        {QStringLiteral("non_finite_input_samples"),
+         integer(0, {}, QStringLiteral("non-finite input samples replaced by 0"))},
+    });
+}
+
+QJsonObject state(const AudioEngine& engine) {
+    QJsonObject engineJson = engineToJson(engine.engineParameters());
+    engineJson[QStringLiteral("sample_rate")] = engine.config().sampleRate;
+    const std::string_view implementation = dsp::toString(engine.implementation());
+    return {
+        {QStringLiteral("engine"), engineJson},
+        {QStringLiteral("downmix"), downmixToJson(engine.downmixParameters())},
+        {QStringLiteral("implementation"),
+         QString::fromLatin1(implementation.data(), qsizetype(implementation.size()))},
+        {QStringLiteral("order_parameter"), double(engine.orderParameter())},
+        {QStringLiteral("non_finite_input_samples"), qint64(engine.nonFiniteInputSamples())},
+    };
+}
+
+// 422 listing every bad field: {"error": {"code", "message", "fields": [{field, message, min,
+// max}]}}.
+Response invalidParameters(const std::vector<dsp::ParameterError>& errors) {
+    QStringList messages;
+    QJsonArray fields;
+    for (const dsp::ParameterError& e : errors) {
+        messages << QString::fromStdString(e.message);
+        QJsonObject field{{QStringLiteral("field"), QString::fromStdString(e.field)},
+                          {QStringLiteral("message"), QString::fromStdString(e.message)}};
+        if (e.min != e.max) {
+            field[QStringLiteral("min")] = e.min;
+            field[QStringLiteral("max")] = e.max;
+        }
+        fields.append(field);
+    }
+    QJsonObject body = ApiError::invalidValue(messages.join(QStringLiteral("; "))).toJson();
+    QJsonObject error = body[QStringLiteral("error")].toObject();
+    error[QStringLiteral("fields")] = fields;
+    body[QStringLiteral("error")] = error;
+    return Response::json(body, 422);
+}
+
+}  // namespace
+
+QList<Route> engineRoutes(AudioEngine& engine) {
+    Route get;
+    get.method = "GET";
+    get.path = QStringLiteral("/api/engine");
+    get.summary = QStringLiteral("The D-ASE engine's parameters and downmix");
+    get.tag = QStringLiteral("engine");
+    get.responseSchema = parametersSchema(true);
+    get.handler = [&engine](const Request&) { return Response::json(state(engine)); };
+
+    Route put;
+    put.method = "PUT";
+    put.path = QStringLiteral("/api/engine");
+    put.summary = QStringLiteral("Change engine parameters (partial update, smoothed, no clicks)");
+    put.description = QStringLiteral(
+        "Present fields replace, absent ones stay. Every change ramps over 10 ms on the audio "
+        "thread; a downmix strategy change crossfades over one block. Any bad field: 422 naming "
+        "each one with its allowed range, and nothing changes.");
+    put.tag = QStringLiteral("engine");
+    put.requestSchema = parametersSchema(false);
+    put.responseSchema = parametersSchema(true);
+    put.errorStatuses = {422};
+    put.handler = [&engine](const Request& request) {
+        dsp::EngineParameters parameters = engine.engineParameters();
+        dsp::DownmixParameters downmix = engine.downmixParameters();
+        auto errors = applyParametersJson(request.body.toObject(), engine.config().sampleRate,
+                                          &parameters, &downmix);
+        if (errors.empty()) errors = engine.setParameters(parameters, downmix);
+        if (!errors.empty()) return invalidParameters(errors);
+        return Response::json(state(engine));
+    };
+    return {get, put};
+}
+
+}  // namespace soundlab::api
