@@ -41,7 +41,9 @@ QString uniqueCopyName(const PresetIndex& index, const QString& name) {
     for (int n = 1;; ++n) {
         const QString suffix =
             n == 1 ? QStringLiteral(" (copy)") : QStringLiteral(" (copy %1)").arg(n);
-        const QString candidate = base.left(kMaxNameLength - suffix.size()) + suffix;
+        QString kept = base.left(kMaxNameLength - suffix.size());
+        if (!kept.isEmpty() && kept.back().isHighSurrogate()) kept.chop(1);  // never split a pair
+        const QString candidate = kept + suffix;
         if (!index.findByName(candidate)) return candidate;
     }
 }

@@ -171,6 +171,7 @@ private:
     ImportReport importContents(const BundleContents& contents, const ImportOptions& options,
                                 const QString& client);
     ImportReport importEntries(const QJsonArray& entries, const ImportOptions& options);
+    void writeImported(const QList<std::optional<StoredPreset>>& planned, ImportReport& report);
 
     const Options options_;
     mutable std::shared_mutex mutex_;

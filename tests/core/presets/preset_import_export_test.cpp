@@ -176,6 +176,38 @@ TEST_F(PresetImportExportTest, OverwriteAndMergeApplyToTheCollidingPreset) {
     }
 }
 
+TEST_F(PresetImportExportTest, FilesOnDiskHoldTheLastVersionOfEachImportedPreset) {
+    for (CollisionPolicy policy : {CollisionPolicy::Overwrite, CollisionPolicy::Merge}) {
+        const QString name = toString(policy);
+        QJsonObject inMemory;
+        {
+            auto store = populatedStore(name);
+            store->importBundle(mixedBundle(), {false, policy}, "t");
+            inMemory = store->exportBundle({}, "t").bundle;
+        }
+        auto reopened = openStore(name);
+        EXPECT_EQ(reopened->exportBundle({}, "t").bundle.value("presets"),
+                  inMemory.value("presets"))
+            << name.toStdString();
+        EXPECT_TRUE(reopened->stats().damagedFiles.isEmpty());
+    }
+}
+
+TEST_F(PresetImportExportTest, AFailedWriteIsReportedPerEntryAndStoresNothing) {
+    auto store = openStore();
+    ASSERT_TRUE(QDir(presetDir()).removeRecursively());
+    QFile blocker(presetDir());  // a file where the directory was: nothing can be created
+    ASSERT_TRUE(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+
+    const ImportReport report = store->importBundle(mixedBundle(), {}, "t");
+    EXPECT_EQ(report.count(PresetAction::Create), 4);
+    EXPECT_EQ(report.storageFailures(), 4);
+    EXPECT_EQ(report.toJson().value("counts").toObject().value("storage_failed").toInt(), 4);
+    EXPECT_FALSE(report.entries[0].storageError.isEmpty());
+    EXPECT_EQ(store->size(), 0);
+}
+
 TEST_F(PresetImportExportTest, DryRunWritesNothing) {
     for (CollisionPolicy policy : {CollisionPolicy::Prompt, CollisionPolicy::Overwrite,
                                    CollisionPolicy::NewCopy, CollisionPolicy::Merge}) {

@@ -524,6 +524,26 @@ TEST_F(PresetStoreTest, AFailedWriteReportsStorageFailedAndKeepsThePreviousState
     EXPECT_EQ(store->size(), 1);
 }
 
+TEST_F(PresetStoreTest, WithoutADirectoryNothingIsWrittenAnywhere) {
+    PresetStore store(PresetStore::Options{QString(), nullptr, clock.function()});
+    EXPECT_FALSE(store.stats().directoryError.isEmpty());
+    EXPECT_EQ(store.create(jsonObject(R"({"name": "x"})"), CollisionPolicy::Prompt, "t").outcome,
+              PresetOutcome::StorageFailed);
+}
+
+TEST_F(PresetStoreTest, CopyNamesNeverSplitASurrogatePair) {
+    auto store = openStore();
+    // 120 BMP characters, then a clef (two UTF-16 units) at units 120–121, then filler.
+    QString name = QString(120, 'n') + QString::fromUtf8("\U0001D11E") + QString(6, 'n');
+    ASSERT_EQ(name.size(), 128);
+    ASSERT_EQ(store->create(QJsonObject{{"name", name}}, CollisionPolicy::Prompt, "t").outcome,
+              PresetOutcome::Created);
+    const PresetResult copy =
+        store->create(QJsonObject{{"name", name}}, CollisionPolicy::NewCopy, "t");
+    ASSERT_EQ(copy.outcome, PresetOutcome::Created) << copy.message.toStdString();
+    EXPECT_EQ(copy.preset->preset.name, QString(120, 'n') + " (copy)");
+}
+
 TEST_F(PresetStoreTest, StatsCountTagsAndTheNewestChange) {
     auto store = openStore();
     create(*store, R"({"name": "a", "tags": ["Pad", "warm"]})");
