@@ -43,15 +43,15 @@ struct StreamInfo {
     QString inputDevice;
     QString outputDevice;
     double sampleRate = 0.0;
-    int blockSize = 0;         // nominal frames per callback (the host's period when it chose)
-    bool hostPeriod = false;   // true when the host decides the block size (JACK)
+    int blockSize = 0;           // nominal frames per callback (the host's period when it chose)
+    bool hostPeriod = false;     // true when the host decides the block size (JACK)
     double inputLatency = 0.0;   // seconds, as the stream reports it
     double outputLatency = 0.0;  // seconds, as the stream reports it
 };
 
 // Resolved stream parameters handed to a backend.
 struct BackendStreamConfig {
-    int inputDevice = -1;   // backend-specific device index
+    int inputDevice = -1;  // backend-specific device index
     int outputDevice = -1;
     double sampleRate = 48000.0;
     int blockSize = 512;

@@ -10,11 +10,14 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 namespace soundlab {
 
 class ProcessingChain;
 class PerformanceMonitor;
+class PortAudioSession;
+struct LoopbackProbe;
 
 // Why a start or configure call failed.
 struct EngineError {
@@ -34,7 +37,7 @@ struct AudioStatus {
     uint64_t callbackCount = 0;
     uint64_t inputOverflows = 0;
     uint64_t outputUnderflows = 0;
-    QString lastError;       // set when the stream stopped by itself or failed to start
+    QString lastError;  // set when the stream stopped by itself or failed to start
 };
 
 // The audio host: owns the active backend, the processing chain run by the audio callback and
@@ -71,14 +74,29 @@ public:
     AudioStatus status() const;
     PerformanceStats performance() const;
 
+    // Plays `signal` on both outputs from the next block on while recording the input over
+    // `captureFrames` samples in step with it; blocks the caller until done (or `timeoutMs`).
+    // The stream keeps running. Used for loopback latency measurement.
+    std::optional<std::vector<float>> playAndRecord(std::vector<float> signal, size_t captureFrames,
+                                                    int timeoutMs, QString* error);
+
     // The chain the audio callback runs; parameters reach it through its lock-free interface.
     ProcessingChain& chain();
 
 private:
+    // Which backend and which of its devices a configuration names.
+    struct DeviceChoice {
+        bool isVirtual = true;
+        int input = -1;
+        int output = -1;
+    };
+    std::optional<EngineError> resolve(const StreamConfig& config, DeviceChoice* choice) const;
     std::optional<EngineError> startLocked();
     void stopLocked();
 
     mutable std::mutex controlMutex_;
+    std::unique_ptr<PortAudioSession> portAudio_;
+    std::shared_ptr<LoopbackProbe> probe_;  // alive while the audio thread may use it
     StreamConfig config_;
     std::unique_ptr<ProcessingChain> chain_;
     std::unique_ptr<PerformanceMonitor> monitor_;

@@ -1,0 +1,179 @@
+#include "CommandLine.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QStandardPaths>
+
+namespace soundlab {
+
+namespace {
+
+ParsedCommandLine failure(const QString& message) {
+    return {std::nullopt, 2, QStringLiteral("soundlab: %1\nTry 'soundlab --help'.").arg(message)};
+}
+
+}  // namespace
+
+ParsedCommandLine parseCommandLine(const QStringList& arguments) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Soundlab: a real-time audio control room (GUI, REST and WebSocket API)."));
+    const QCommandLineOption help({QStringLiteral("h"), QStringLiteral("help")},
+                                  QStringLiteral("Show this help and exit."));
+    const QCommandLineOption version(QStringLiteral("version"),
+                                     QStringLiteral("Show the version and exit."));
+    const QCommandLineOption listDevices(QStringLiteral("list-devices"),
+                                         QStringLiteral("List audio devices and exit."));
+    const QCommandLineOption device(
+        QStringLiteral("device"),
+        QStringLiteral("Input and output device: auto, virtual, a PortAudio index, or part of "
+                       "\"host API: name\" (default: auto = the system default, else virtual)."),
+        QStringLiteral("dev"));
+    const QCommandLineOption inputDevice(QStringLiteral("input-device"),
+                                         QStringLiteral("Input device (overrides --device)."),
+                                         QStringLiteral("dev"));
+    const QCommandLineOption outputDevice(QStringLiteral("output-device"),
+                                          QStringLiteral("Output device (overrides --device)."),
+                                          QStringLiteral("dev"));
+    const QCommandLineOption sampleRate(QStringLiteral("sample-rate"),
+                                        QStringLiteral("44100, 48000 or 96000 (default 48000)."),
+                                        QStringLiteral("hz"));
+    const QCommandLineOption bufferSize(
+        QStringLiteral("buffer-size"),
+        QStringLiteral("Frames per block, 64-2048 (default 512). With JACK, Soundlab follows the "
+                       "server's period unless this is given."),
+        QStringLiteral("frames"));
+    const QCommandLineOption autoStart(QStringLiteral("auto-start-audio"),
+                                       QStringLiteral("Start the audio stream at launch."));
+    const QCommandLineOption noGui(QStringLiteral("no-gui"),
+                                   QStringLiteral("Run headless (API only)."));
+    const QCommandLineOption host(
+        QStringLiteral("host"),
+        QStringLiteral("Address the API binds (default 127.0.0.1; beyond loopback needs --token)."),
+        QStringLiteral("addr"));
+    const QCommandLineOption port(QStringLiteral("port"),
+                                  QStringLiteral("API port (default 8000; 0 picks a free port)."),
+                                  QStringLiteral("port"));
+    const QCommandLineOption token(
+        QStringLiteral("token"),
+        QStringLiteral("API access token (or SOUNDLAB_TOKEN); required beyond loopback."),
+        QStringLiteral("token"));
+    const QCommandLineOption insecure(
+        QStringLiteral("insecure"),
+        QStringLiteral("Allow binding beyond loopback without a token."));
+    const QCommandLineOption corsOrigin(QStringLiteral("cors-origin"),
+                                        QStringLiteral("Allowed browser origin (repeatable)."),
+                                        QStringLiteral("origin"));
+    const QCommandLineOption dataDir(QStringLiteral("data-dir"),
+                                     QStringLiteral("Where presets live (default: %1).")
+                                         .arg(QStringLiteral("~/.local/share/soundlab")),
+                                     QStringLiteral("dir"));
+    const QCommandLineOption logDir(QStringLiteral("log-dir"),
+                                    QStringLiteral("Log root (default: <data-dir>/logs)."),
+                                    QStringLiteral("dir"));
+    const QCommandLineOption noLogging(QStringLiteral("no-logging"),
+                                       QStringLiteral("Write no logs."));
+    const QCommandLineOption virtualInput(
+        QStringLiteral("virtual-input"),
+        QStringLiteral("Virtual device input: sine:FREQ, noise, silence or file:PATH "
+                       "(default sine:440)."),
+        QStringLiteral("signal"));
+    const QCommandLineOption virtualLoopback(
+        QStringLiteral("virtual-loopback-delay"),
+        QStringLiteral("Loop the virtual output back to its input after this many samples "
+                       "(fractional allowed; at least one block)."),
+        QStringLiteral("samples"));
+    const QCommandLineOption virtualSkew(
+        QStringLiteral("virtual-skew-ppm"),
+        QStringLiteral("Virtual clock skew against the host clock, in ppm (default 0)."),
+        QStringLiteral("ppm"));
+    const QCommandLineOption virtualRecord(
+        QStringLiteral("virtual-record"),
+        QStringLiteral("Record the virtual device's output to this WAV file."),
+        QStringLiteral("file"));
+    parser.addOptions({help,         version,      listDevices, device,       inputDevice,
+                       outputDevice, sampleRate,   bufferSize,  autoStart,    noGui,
+                       host,         port,         token,       insecure,     corsOrigin,
+                       dataDir,      logDir,       noLogging,   virtualInput, virtualLoopback,
+                       virtualSkew,  virtualRecord});
+
+    if (!parser.parse(arguments)) return failure(parser.errorText());
+    if (!parser.positionalArguments().isEmpty())
+        return failure(
+            QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
+    if (parser.isSet(help)) return {std::nullopt, 0, parser.helpText()};
+    if (parser.isSet(version))
+        return {std::nullopt, 0,
+                QStringLiteral("soundlab %1").arg(QStringLiteral(SOUNDLAB_VERSION))};
+
+    AppOptions o;
+    o.listDevices = parser.isSet(listDevices);
+    o.autoStartAudio = parser.isSet(autoStart);
+    o.noGui = parser.isSet(noGui);
+    if (parser.isSet(device)) o.stream.inputDevice = o.stream.outputDevice = parser.value(device);
+    if (parser.isSet(inputDevice)) o.stream.inputDevice = parser.value(inputDevice);
+    if (parser.isSet(outputDevice)) o.stream.outputDevice = parser.value(outputDevice);
+
+    if (parser.isSet(sampleRate)) {
+        bool ok = false;
+        o.stream.sampleRate = parser.value(sampleRate).toInt(&ok);
+        if (!ok || !StreamConfig::isSupportedSampleRate(o.stream.sampleRate))
+            return failure(
+                QStringLiteral("unsupported --sample-rate '%1'; valid: 44100, 48000, 96000")
+                    .arg(parser.value(sampleRate)));
+    }
+    if (parser.isSet(bufferSize)) {
+        bool ok = false;
+        o.stream.blockSize = parser.value(bufferSize).toInt(&ok);
+        if (!ok || !StreamConfig::isSupportedBlockSize(o.stream.blockSize))
+            return failure(QStringLiteral("unsupported --buffer-size '%1'; valid: %2 to %3 frames")
+                               .arg(parser.value(bufferSize))
+                               .arg(StreamConfig::kMinBlockSize)
+                               .arg(StreamConfig::kMaxBlockSize));
+        o.stream.preferHostPeriod = false;
+    }
+    if (parser.isSet(host)) o.host = parser.value(host);
+    if (parser.isSet(port)) {
+        bool ok = false;
+        const uint value = parser.value(port).toUInt(&ok);
+        if (!ok || value > 65535)
+            return failure(
+                QStringLiteral("invalid --port '%1'; valid: 0 to 65535").arg(parser.value(port)));
+        o.port = quint16(value);
+    }
+    o.token = parser.isSet(token) ? parser.value(token) : qEnvironmentVariable("SOUNDLAB_TOKEN");
+    o.insecure = parser.isSet(insecure);
+    o.corsOrigins = parser.values(corsOrigin);
+
+    o.dataDir = parser.isSet(dataDir)
+                    ? parser.value(dataDir)
+                    : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+                          QStringLiteral("/soundlab");
+    o.logDir = parser.isSet(logDir) ? parser.value(logDir) : o.dataDir + QStringLiteral("/logs");
+    o.dataDir = QDir::cleanPath(QDir(o.dataDir).absolutePath());
+    o.logDir = QDir::cleanPath(QDir(o.logDir).absolutePath());
+    o.noLogging = parser.isSet(noLogging);
+
+    VirtualDeviceOptions& v = o.stream.virtualDevice;
+    if (parser.isSet(virtualInput)) v.input = parser.value(virtualInput);
+    if (parser.isSet(virtualLoopback)) {
+        bool ok = false;
+        const double delay = parser.value(virtualLoopback).toDouble(&ok);
+        if (!ok || delay < 0)
+            return failure(QStringLiteral("invalid --virtual-loopback-delay '%1'; valid: a number "
+                                          "of samples, at least the block size")
+                               .arg(parser.value(virtualLoopback)));
+        v.loopbackDelaySamples = delay;
+    }
+    if (parser.isSet(virtualSkew)) {
+        bool ok = false;
+        v.clockSkewPpm = parser.value(virtualSkew).toDouble(&ok);
+        if (!ok || std::abs(v.clockSkewPpm) > 10000)
+            return failure(QStringLiteral("invalid --virtual-skew-ppm '%1'; valid: -10000 to 10000")
+                               .arg(parser.value(virtualSkew)));
+    }
+    if (parser.isSet(virtualRecord)) v.recordPath = parser.value(virtualRecord);
+    return {o, 0, {}};
+}
+
+}  // namespace soundlab

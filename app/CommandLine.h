@@ -1,0 +1,38 @@
+#pragma once
+
+#include "audio/StreamConfig.h"
+
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+namespace soundlab {
+
+// Everything the command line can say (SPEC §9, plus the virtual device's options).
+struct AppOptions {
+    StreamConfig stream;
+    bool listDevices = false;
+    bool autoStartAudio = false;
+    bool noGui = false;
+    QString host = QStringLiteral("127.0.0.1");
+    quint16 port = 8000;
+    QString token;  // --token or SOUNDLAB_TOKEN
+    bool insecure = false;
+    QStringList corsOrigins;
+    QString dataDir;  // presets and other state
+    QString logDir;   // log root
+    bool noLogging = false;
+};
+
+// Parses and checks the flags whose validity does not depend on the audio devices.
+// On failure `exitCode` is 2 and `message` says what is valid; --help and --version give
+// exit code 0 with their text in `message`.
+struct ParsedCommandLine {
+    std::optional<AppOptions> options;
+    int exitCode = 0;
+    QString message;
+};
+
+ParsedCommandLine parseCommandLine(const QStringList& arguments);
+
+}  // namespace soundlab

@@ -1,0 +1,169 @@
+#include "PortAudioBackend.h"
+
+#include <alsa/asoundlib.h>
+#include <jack/jack.h>
+#include <pa_jack.h>
+#include <portaudio.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace soundlab {
+
+namespace {
+
+// ALSA prints every failed probe of a card that is not there; on a machine without a sound card
+// that is pages of noise. Our own errors are reported through PortAudio's return codes.
+void quietAlsaErrors(const char*, int, const char*, int, const char*, ...) {}
+
+void quietJack(const char*) {}
+void jackToStderr(const char* message) {
+    std::fprintf(stderr, "jack: %s\n", message);
+}
+
+QString paError(PaError code) {
+    return QString::fromUtf8(Pa_GetErrorText(code));
+}
+
+// PortAudio's audio thread enters here; it only translates the block and calls the chain.
+int streamCallback(const void* input, void* output, unsigned long frames,
+                   const PaStreamCallbackTimeInfo* time, PaStreamCallbackFlags flags,
+                   void* callback) {
+    auto* const* out = static_cast<float* const*>(output);
+    AudioBlock block;
+    block.input = static_cast<const float* const*>(input)[0];
+    block.left = out[0];
+    block.right = out[1];
+    block.frames = int(frames);
+    block.inputTime = time->inputBufferAdcTime;
+    block.outputTime = time->outputBufferDacTime;
+    block.status = ((flags & paInputOverflow) ? kInputOverflow : 0u) |
+                   ((flags & paOutputUnderflow) ? kOutputUnderflow : 0u);
+    static_cast<AudioCallback*>(callback)->process(block);
+    return paContinue;
+}
+
+}  // namespace
+
+PortAudioSession::PortAudioSession() {
+    snd_lib_error_set_handler(quietAlsaErrors);
+    // Never let libjack spawn a server of its own while PortAudio probes for one.
+    setenv("JACK_NO_START_SERVER", "1", 0);
+    PaJack_SetClientName("soundlab");
+    // Probing for a JACK server that is not running is normal, not an error worth printing.
+    jack_set_error_function(quietJack);
+    jack_set_info_function(quietJack);
+    const PaError err = Pa_Initialize();
+    jack_set_error_function(jackToStderr);
+    ok_ = err == paNoError;
+    if (!ok_) error_ = QStringLiteral("PortAudio failed to initialise: %1").arg(paError(err));
+}
+
+PortAudioSession::~PortAudioSession() {
+    if (ok_) Pa_Terminate();
+}
+
+QList<AudioDeviceInfo> PortAudioSession::devices() const {
+    QList<AudioDeviceInfo> list;
+    if (!ok_) return list;
+    const int count = Pa_GetDeviceCount();
+    for (int i = 0; i < count; ++i) {
+        const PaDeviceInfo* device = Pa_GetDeviceInfo(i);
+        if (!device) continue;
+        const PaHostApiInfo* api = Pa_GetHostApiInfo(device->hostApi);
+        AudioDeviceInfo info;
+        info.index = i;
+        info.name = QString::fromUtf8(device->name);
+        info.hostApi = api ? QString::fromUtf8(api->name) : QString();
+        info.maxInputChannels = device->maxInputChannels;
+        info.maxOutputChannels = device->maxOutputChannels;
+        info.defaultSampleRate = device->defaultSampleRate;
+        info.isDefaultInput = i == Pa_GetDefaultInputDevice();
+        info.isDefaultOutput = i == Pa_GetDefaultOutputDevice();
+        list.append(info);
+    }
+    return list;
+}
+
+PortAudioBackend::PortAudioBackend() = default;
+
+PortAudioBackend::~PortAudioBackend() {
+    stop();
+}
+
+std::optional<QString> PortAudioBackend::start(const BackendStreamConfig& config,
+                                               AudioCallback& callback) {
+    stop();
+    const PaDeviceInfo* inDevice = Pa_GetDeviceInfo(config.inputDevice);
+    const PaDeviceInfo* outDevice = Pa_GetDeviceInfo(config.outputDevice);
+    if (!inDevice || !outDevice) return QStringLiteral("no such PortAudio device");
+    if (inDevice->maxInputChannels < 1)
+        return QStringLiteral("device '%1' has no input channel").arg(inDevice->name);
+    if (outDevice->maxOutputChannels < 2)
+        return QStringLiteral("device '%1' has fewer than 2 output channels").arg(outDevice->name);
+
+    PaStreamParameters in{};
+    in.device = config.inputDevice;
+    in.channelCount = 1;  // channel 0 of the input device
+    in.sampleFormat = paFloat32 | paNonInterleaved;
+    in.suggestedLatency = inDevice->defaultLowInputLatency;
+    PaStreamParameters out{};
+    out.device = config.outputDevice;
+    out.channelCount = 2;
+    out.sampleFormat = paFloat32 | paNonInterleaved;
+    out.suggestedLatency = outDevice->defaultLowOutputLatency;
+
+    const PaHostApiInfo* api = Pa_GetHostApiInfo(outDevice->hostApi);
+    const bool hostHasPeriod = api && api->type == paJACK;
+    const bool followHost = hostHasPeriod && config.preferHostPeriod;
+    const unsigned long framesPerBuffer =
+        followHost ? paFramesPerBufferUnspecified : (unsigned long)config.blockSize;
+
+    PaError err = Pa_IsFormatSupported(&in, &out, config.sampleRate);
+    if (err != paFormatIsSupported)
+        return QStringLiteral("%1 Hz duplex is not supported by '%2' → '%3': %4")
+            .arg(config.sampleRate)
+            .arg(inDevice->name, outDevice->name, paError(err));
+
+    // The chain splits larger host periods into blocks of at most this size.
+    callback.prepare(config.sampleRate, config.blockSize);
+    // Our own limiter keeps samples in range; PortAudio's clipping would only cost time.
+    err = Pa_OpenStream(&stream_, &in, &out, config.sampleRate, framesPerBuffer, paClipOff,
+                        &streamCallback, &callback);
+    if (err != paNoError) {
+        stream_ = nullptr;
+        return QStringLiteral("cannot open the stream: %1").arg(paError(err));
+    }
+    err = Pa_StartStream(stream_);
+    if (err != paNoError) {
+        Pa_CloseStream(stream_);
+        stream_ = nullptr;
+        return QStringLiteral("cannot start the stream: %1").arg(paError(err));
+    }
+
+    const PaStreamInfo* streamInfo = Pa_GetStreamInfo(stream_);
+    info_ = {};
+    info_.backend = QStringLiteral("portaudio");
+    info_.hostApi = api ? QString::fromUtf8(api->name) : QString();
+    info_.inputDevice = QString::fromUtf8(inDevice->name);
+    info_.outputDevice = QString::fromUtf8(outDevice->name);
+    info_.sampleRate = streamInfo ? streamInfo->sampleRate : config.sampleRate;
+    info_.hostPeriod = followHost;
+    info_.blockSize = config.blockSize;
+    info_.inputLatency = streamInfo ? streamInfo->inputLatency : 0.0;
+    info_.outputLatency = streamInfo ? streamInfo->outputLatency : 0.0;
+    return std::nullopt;
+}
+
+void PortAudioBackend::stop() {
+    if (!stream_) return;
+    Pa_StopStream(stream_);
+    Pa_CloseStream(stream_);
+    stream_ = nullptr;
+}
+
+bool PortAudioBackend::isRunning() const {
+    return stream_ && Pa_IsStreamActive(stream_) == 1;
+}
+
+}  // namespace soundlab

@@ -1,0 +1,118 @@
+#include "VirtualAudioBackend.h"
+
+#include <chrono>
+#include <cmath>
+
+namespace soundlab {
+
+VirtualAudioBackend::VirtualAudioBackend(VirtualDeviceOptions options)
+    : options_(std::move(options)) {}
+
+VirtualAudioBackend::~VirtualAudioBackend() {
+    stop();
+}
+
+AudioDeviceInfo VirtualAudioBackend::deviceInfo() {
+    AudioDeviceInfo info;
+    info.index = -1;
+    info.name = QStringLiteral("virtual");
+    info.hostApi = QStringLiteral("Soundlab virtual device");
+    info.maxInputChannels = 1;
+    info.maxOutputChannels = 2;
+    info.defaultSampleRate = 48000;
+    return info;
+}
+
+std::optional<QString> VirtualAudioBackend::start(const BackendStreamConfig& config,
+                                                  AudioCallback& callback) {
+    stop();
+    config_ = config;
+    const int frames = config.blockSize;
+    if (options_.loopbackDelaySamples) {
+        if (auto error = LoopbackDelayLine::check(*options_.loopbackDelaySamples, frames))
+            return error;
+        loopback_ = std::make_unique<LoopbackDelayLine>();
+        loopback_->prepare(*options_.loopbackDelaySamples, frames);
+    } else {
+        loopback_.reset();
+        if (auto error = TestSignal::create(options_.input, config.sampleRate, &signal_))
+            return error;
+    }
+    if (!std::isfinite(options_.clockSkewPpm) || std::abs(options_.clockSkewPpm) > 10000)
+        return QStringLiteral("clock skew must be within ±10000 ppm");
+    recorder_.reset();
+    if (!options_.recordPath.isEmpty()) {
+        recorder_ = std::make_unique<WavRecorder>();
+        if (auto error = recorder_->start(options_.recordPath, int(config.sampleRate))) {
+            recorder_.reset();
+            return error;
+        }
+    }
+    input_.assign(size_t(frames), 0.0f);
+    left_.assign(size_t(frames), 0.0f);
+    right_.assign(size_t(frames), 0.0f);
+
+    info_ = {};
+    info_.backend = QStringLiteral("virtual");
+    info_.hostApi = deviceInfo().hostApi;
+    info_.inputDevice = info_.outputDevice = QStringLiteral("virtual");
+    info_.sampleRate = config.sampleRate;
+    info_.blockSize = frames;
+    info_.inputLatency = 0.0;
+    // A block's output is "played" during the next period.
+    info_.outputLatency = frames / config.sampleRate;
+
+    callback_ = &callback;
+    callback.prepare(config.sampleRate, frames);
+    running_ = true;
+    thread_ = std::thread([this] { clockLoop(); });
+    return std::nullopt;
+}
+
+void VirtualAudioBackend::stop() {
+    if (thread_.joinable()) {
+        running_ = false;
+        thread_.join();
+    }
+    running_ = false;
+    if (recorder_) recorder_->stop();
+}
+
+void VirtualAudioBackend::clockLoop() {
+    using Clock = std::chrono::steady_clock;
+    const int frames = config_.blockSize;
+    // The device's own clock runs (1 + skew) times as fast as the host's.
+    const double deviceRate = config_.sampleRate * (1.0 + options_.clockSkewPpm * 1e-6);
+    const double periodSeconds = frames / deviceRate;
+    const Clock::time_point origin = Clock::now();
+    for (uint64_t block = 0; running_.load(std::memory_order_relaxed); ++block) {
+        // Deadlines are computed from the origin, never accumulated, so sleeps cannot drift.
+        const auto deadline =
+            origin + std::chrono::duration_cast<Clock::duration>(
+                         std::chrono::duration<double>(double(block + 1) * periodSeconds));
+        std::this_thread::sleep_until(deadline);
+        // More than a period late: a real device would have run dry. Report it as one would.
+        const bool late = Clock::now() - deadline > std::chrono::duration<double>(periodSeconds);
+
+        if (loopback_)
+            loopback_->read(input_.data(), frames);
+        else
+            signal_.generate(input_.data(), frames);
+
+        AudioBlock audio;
+        audio.input = input_.data();
+        audio.left = left_.data();
+        audio.right = right_.data();
+        audio.frames = frames;
+        // Stream time counts samples of the device's clock.
+        audio.inputTime = double(block * uint64_t(frames)) / config_.sampleRate;
+        audio.outputTime = audio.inputTime + info_.outputLatency;
+        audio.status = late ? kOutputUnderflow : 0u;
+        callback_->process(audio);
+
+        if (loopback_) loopback_->write(left_.data(), frames);
+        if (recorder_) recorder_->push(left_.data(), right_.data(), frames);
+    }
+}
+
+}  // namespace soundlab

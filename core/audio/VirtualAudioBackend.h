@@ -1,0 +1,50 @@
+#pragma once
+
+#include "AudioBackend.h"
+#include "LoopbackDelayLine.h"
+#include "StreamConfig.h"
+#include "TestSignal.h"
+#include "WavRecorder.h"
+
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <vector>
+
+namespace soundlab {
+
+// The built-in virtual device (SPEC §1): a clock thread paced at the nominal rate (times its
+// skew) by sleeping to absolute deadlines, a test signal or a loopback of the output as input,
+// and an optional WAV recording of the output. It stands in for a sound card on machines that
+// have none, and in tests.
+class VirtualAudioBackend final : public AudioBackend {
+public:
+    explicit VirtualAudioBackend(VirtualDeviceOptions options);
+    ~VirtualAudioBackend() override;
+
+    static AudioDeviceInfo deviceInfo();
+
+    std::optional<QString> start(const BackendStreamConfig& config,
+                                 AudioCallback& callback) override;
+    void stop() override;
+    bool isRunning() const override { return running_.load(); }
+    StreamInfo streamInfo() const override { return info_; }
+
+    uint64_t recordingDroppedFrames() const { return recorder_ ? recorder_->droppedFrames() : 0; }
+
+private:
+    void clockLoop();
+
+    VirtualDeviceOptions options_;
+    BackendStreamConfig config_;
+    StreamInfo info_;
+    AudioCallback* callback_ = nullptr;
+    TestSignal signal_;
+    std::unique_ptr<LoopbackDelayLine> loopback_;
+    std::unique_ptr<WavRecorder> recorder_;
+    std::vector<float> input_, left_, right_;
+    std::thread thread_;
+    std::atomic<bool> running_{false};
+};
+
+}  // namespace soundlab

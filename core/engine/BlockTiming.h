@@ -1,0 +1,19 @@
+#pragma once
+
+#include <cstdint>
+
+namespace soundlab {
+
+// What the audio thread records about each callback; it leaves the audio thread through a
+// lock-free queue and is turned into statistics elsewhere.
+struct BlockTiming {
+    uint64_t index = 0;  // callback number since the stream started
+    int32_t frames = 0;
+    uint32_t status = 0;    // BlockStatus bits
+    int64_t startNs = 0;    // steady clock at callback entry
+    int64_t endNs = 0;      // steady clock when the chain finished
+    double inputTime = 0;   // stream clock, seconds (AudioBlock::inputTime)
+    double outputTime = 0;  // stream clock, seconds (AudioBlock::outputTime)
+};
+
+}  // namespace soundlab

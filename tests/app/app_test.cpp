@@ -1,0 +1,156 @@
+// The soundlab program as a user runs it: flags, exit codes, headless and offscreen GUI.
+
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QTemporaryDir>
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <thread>
+
+namespace {
+
+struct ProcessResult {
+    int exitCode = -1;
+    bool crashed = false;
+    QString out, err;
+};
+
+QProcessEnvironment environment(bool offscreenGui) {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("DISPLAY"));
+    env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+    env.remove(QStringLiteral("QT_QPA_PLATFORM"));
+    if (offscreenGui) {
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.insert(QStringLiteral("QT_QUICK_BACKEND"), QStringLiteral("software"));
+    }
+    return env;
+}
+
+// Runs soundlab to completion (for flags that exit at once).
+ProcessResult runToExit(const QStringList& arguments) {
+    QProcess p;
+    p.setProcessEnvironment(environment(false));
+    p.start(QStringLiteral(SOUNDLAB_BINARY), arguments);
+    ProcessResult r;
+    if (!p.waitForFinished(30000)) {
+        p.kill();
+        p.waitForFinished();
+        return r;
+    }
+    r.exitCode = p.exitCode();
+    r.crashed = p.exitStatus() != QProcess::NormalExit;
+    r.out = QString::fromLocal8Bit(p.readAllStandardOutput());
+    r.err = QString::fromLocal8Bit(p.readAllStandardError());
+    return r;
+}
+
+// Runs soundlab for a while, then sends `signal` and collects how it ended.
+ProcessResult runThenSignal(const QStringList& arguments, int signal, bool offscreenGui, int runMs = 2000) {
+    QProcess p;
+    p.setProcessEnvironment(environment(offscreenGui));
+    p.start(QStringLiteral(SOUNDLAB_BINARY), arguments);
+    EXPECT_TRUE(p.waitForStarted());
+    std::this_thread::sleep_for(std::chrono::milliseconds(runMs));
+    ProcessResult r;
+    EXPECT_EQ(p.state(), QProcess::Running) << "soundlab exited early: "
+                                            << p.readAllStandardError().toStdString();
+    ::kill(pid_t(p.processId()), signal);
+    if (!p.waitForFinished(10000)) {
+        ADD_FAILURE() << "soundlab did not stop within 10 s of signal " << signal;
+        p.kill();
+        p.waitForFinished();
+        return r;
+    }
+    r.exitCode = p.exitCode();
+    r.crashed = p.exitStatus() != QProcess::NormalExit;
+    r.out = QString::fromLocal8Bit(p.readAllStandardOutput());
+    r.err = QString::fromLocal8Bit(p.readAllStandardError());
+    return r;
+}
+
+}  // namespace
+
+TEST(SoundlabApp, HeadlessRunsAudioAndExitsCleanlyOnSigterm) {
+    QTemporaryDir data;
+    const ProcessResult r = runThenSignal({"--no-gui", "--device", "virtual", "--auto-start-audio",
+                                 "--data-dir", data.path()},
+                                SIGTERM, false);
+    EXPECT_FALSE(r.crashed);
+    EXPECT_EQ(r.exitCode, 0) << r.err.toStdString();
+    EXPECT_TRUE(r.out.contains(QStringLiteral("audio running on virtual"))) << r.out.toStdString();
+}
+
+TEST(SoundlabApp, SigintAlsoExitsCleanly) {
+    QTemporaryDir data;
+    const ProcessResult r = runThenSignal({"--no-gui", "--device", "virtual", "--auto-start-audio",
+                                 "--buffer-size", "64", "--data-dir", data.path()},
+                                SIGINT, false, 1000);
+    EXPECT_FALSE(r.crashed);
+    EXPECT_EQ(r.exitCode, 0) << r.err.toStdString();
+}
+
+TEST(SoundlabApp, BadFlagValuesExitWithCode2AndSayWhatIsValid) {
+    struct Case {
+        QStringList args;
+        QString mustMention;
+    };
+    const QList<Case> cases = {
+        {{"--sample-rate", "22050"}, "44100, 48000, 96000"},
+        {{"--sample-rate", "fast"}, "44100, 48000, 96000"},
+        {{"--buffer-size", "32"}, "64 to 2048"},
+        {{"--buffer-size", "4096"}, "64 to 2048"},
+        {{"--device", "no-such-card", "--no-gui"}, "virtual"},
+        {{"--port", "70000"}, "0 to 65535"},
+        {{"--device", "virtual", "--virtual-loopback-delay", "10", "--no-gui"}, "at least 512"},
+        {{"--no-such-flag"}, "no-such-flag"},
+    };
+    for (const Case& c : cases) {
+        const ProcessResult r = runToExit(c.args);
+        EXPECT_EQ(r.exitCode, 2) << c.args.join(' ').toStdString();
+        EXPECT_TRUE(r.err.contains(c.mustMention)) << c.args.join(' ').toStdString() << ": "
+                                                   << r.err.toStdString();
+    }
+}
+
+TEST(SoundlabApp, ListsDevicesIncludingTheVirtualOne) {
+    const ProcessResult r = runToExit({"--list-devices"});
+    EXPECT_EQ(r.exitCode, 0);
+    EXPECT_TRUE(r.out.contains(QStringLiteral("virtual")));
+    EXPECT_TRUE(r.out.contains(QStringLiteral("host API")));
+}
+
+TEST(SoundlabApp, HelpAndVersion) {
+    const ProcessResult help = runToExit({"--help"});
+    EXPECT_EQ(help.exitCode, 0);
+    for (const char* flag : {"--list-devices", "--device", "--input-device", "--output-device",
+                             "--sample-rate", "--buffer-size", "--auto-start-audio", "--no-gui",
+                             "--host", "--port", "--log-dir", "--data-dir", "--no-logging",
+                             "--token", "--version"})
+        EXPECT_TRUE(help.out.contains(QLatin1String(flag))) << flag;
+    const ProcessResult version = runToExit({"--version"});
+    EXPECT_EQ(version.exitCode, 0);
+    EXPECT_TRUE(version.out.startsWith(QStringLiteral("soundlab ")));
+}
+
+TEST(SoundlabApp, QmlWindowLoadsOffscreenWithoutWarnings) {
+    QTemporaryDir data;
+    const ProcessResult r = runThenSignal({"--device", "virtual", "--auto-start-audio", "--data-dir",
+                                 data.path()},
+                                SIGTERM, true, 3000);
+    EXPECT_FALSE(r.crashed);
+    EXPECT_EQ(r.exitCode, 0) << r.err.toStdString();
+    EXPECT_FALSE(r.err.contains(QStringLiteral("headless"))) << "it must have run the GUI";
+    // Any QML problem (binding error, missing type, failed load) is printed with its qrc: URL.
+    EXPECT_FALSE(r.err.contains(QStringLiteral("qrc:"))) << r.err.toStdString();
+    EXPECT_FALSE(r.err.contains(QStringLiteral("failed to load"))) << r.err.toStdString();
+}
+
+TEST(SoundlabApp, WithoutADisplayItRunsHeadless) {
+    QTemporaryDir data;
+    const ProcessResult r = runThenSignal({"--device", "virtual", "--data-dir", data.path()}, SIGTERM, false,
+                                1000);
+    EXPECT_EQ(r.exitCode, 0);
+    EXPECT_TRUE(r.err.contains(QStringLiteral("running headless")));
+}

@@ -1,0 +1,161 @@
+// Real-time safety: no heap allocation on the audio thread once the stream runs.
+// This binary replaces malloc/calloc/realloc and operator new so that every allocation made on a
+// thread marked as the audio thread is counted, whatever library makes it.
+
+#include "JackServer.h"
+#include "RecordingCallback.h"
+#include "audio/PortAudioBackend.h"
+#include "audio/VirtualAudioBackend.h"
+#include "engine/PerformanceMonitor.h"
+#include "engine/ProcessingChain.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+#include <thread>
+
+extern "C" void* __libc_malloc(size_t);
+extern "C" void* __libc_calloc(size_t, size_t);
+extern "C" void* __libc_realloc(void*, size_t);
+extern "C" void* __libc_memalign(size_t, size_t);
+
+namespace {
+thread_local bool t_isAudioThread = false;
+std::atomic<long> g_audioThreadAllocations{0};
+
+inline void countAllocation() {
+    if (t_isAudioThread) g_audioThreadAllocations.fetch_add(1, std::memory_order_relaxed);
+}
+}  // namespace
+
+extern "C" void* malloc(size_t size) {
+    countAllocation();
+    return __libc_malloc(size);
+}
+extern "C" void* calloc(size_t n, size_t size) {
+    countAllocation();
+    return __libc_calloc(n, size);
+}
+extern "C" void* realloc(void* p, size_t size) {
+    countAllocation();
+    return __libc_realloc(p, size);
+}
+void* operator new(size_t size) {
+    countAllocation();
+    if (void* p = __libc_malloc(size ? size : 1)) return p;
+    throw std::bad_alloc();
+}
+void* operator new[](size_t size) { return operator new(size); }
+void* operator new(size_t size, std::align_val_t align) {
+    countAllocation();
+    if (void* p = __libc_memalign(size_t(align), size ? size : 1)) return p;
+    throw std::bad_alloc();
+}
+void* operator new[](size_t size, std::align_val_t align) { return operator new(size, align); }
+void operator delete(void* p) noexcept { free(p); }
+void operator delete[](void* p) noexcept { free(p); }
+void operator delete(void* p, size_t) noexcept { free(p); }
+void operator delete[](void* p, size_t) noexcept { free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { free(p); }
+void operator delete(void* p, size_t, std::align_val_t) noexcept { free(p); }
+void operator delete[](void* p, size_t, std::align_val_t) noexcept { free(p); }
+
+using namespace soundlab;
+
+namespace {
+
+// Marks the thread it is called on as the audio thread (for good: everything that thread does
+// afterwards counts, the backend's own code included), then runs the real chain.
+class AudioThreadMarker : public AudioCallback {
+public:
+    explicit AudioThreadMarker(ProcessingChain& chain) : chain_(chain) {}
+    void prepare(double rate, int frames) override { chain_.prepare(rate, frames); }
+    void process(const AudioBlock& block) noexcept override {
+        t_isAudioThread = true;
+        chain_.process(block);
+        blocks_.fetch_add(1, std::memory_order_relaxed);
+    }
+    long blocks() const { return blocks_.load(); }
+
+private:
+    ProcessingChain& chain_;
+    std::atomic<long> blocks_{0};
+};
+
+// Runs the chain for a few seconds with the monitor draining it and a loopback probe posted
+// half-way (the command path), and returns the allocations counted on the audio thread.
+long allocationsWhileRunning(AudioBackend& backend, const BackendStreamConfig& config) {
+    ProcessingChain chain;
+    PerformanceMonitor monitor(chain);
+    AudioThreadMarker marker(chain);
+    monitor.reset(config.sampleRate, config.blockSize);
+    g_audioThreadAllocations = 0;
+    EXPECT_FALSE(backend.start(config, marker));
+    EXPECT_TRUE(test::waitFor([&] { return marker.blocks() > 0; }, 5000));
+    const long atStart = g_audioThreadAllocations.load();
+
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    LoopbackProbe probe;
+    probe.signal.assign(64, 0.5f);
+    probe.capture.assign(4800, 0.0f);
+    EXPECT_TRUE(chain.post({ChainCommand::Type::StartProbe, &probe}));
+    EXPECT_TRUE(test::waitFor([&] { return probe.done.load(); }, 5000));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+
+    const long afterRun = g_audioThreadAllocations.load();
+    EXPECT_GT(marker.blocks(), 100);
+    EXPECT_GT(monitor.snapshot().callbackCount, 100u);
+    backend.stop();
+    return afterRun - atStart;
+}
+
+}  // namespace
+
+TEST(AudioThreadAllocations, CountingWorks) {
+    // The test must be able to fail: an allocation on a marked thread is counted.
+    std::thread([] {
+        t_isAudioThread = true;
+        const long before = g_audioThreadAllocations.load();
+        // Called as functions, not new-expressions, so the compiler cannot elide them.
+        void* p = ::operator new(16);
+        ::operator delete(p);
+        std::vector<float> grown;
+        grown.push_back(1.0f);
+        EXPECT_EQ(g_audioThreadAllocations.load() - before, 2);
+    }).join();
+}
+
+TEST(AudioThreadAllocations, NoneOnTheVirtualDevice) {
+    VirtualDeviceOptions options;
+    options.input = QStringLiteral("noise");
+    VirtualAudioBackend backend(options);
+    BackendStreamConfig config;
+    config.blockSize = 128;
+    EXPECT_EQ(allocationsWhileRunning(backend, config), 0);
+}
+
+TEST(AudioThreadAllocations, NoneOnTheVirtualDeviceWithLoopbackAndRecording) {
+    VirtualDeviceOptions options;
+    options.loopbackDelaySamples = 700.5;
+    options.recordPath = QStringLiteral("/tmp/soundlab-allocation-test.wav");
+    VirtualAudioBackend backend(options);
+    BackendStreamConfig config;
+    config.blockSize = 256;
+    EXPECT_EQ(allocationsWhileRunning(backend, config), 0);
+    std::remove("/tmp/soundlab-allocation-test.wav");
+}
+
+TEST(AudioThreadAllocations, NoneOnJack) {
+    PortAudioSession session;
+    int jack = -1;
+    for (const AudioDeviceInfo& d : session.devices())
+        if (d.hostApi.contains(QStringLiteral("JACK")) && d.name == QStringLiteral("system")) jack = d.index;
+    if (jack < 0) GTEST_SKIP() << "no JACK server (jackd not installed?): JACK test skipped";
+    PortAudioBackend backend;
+    BackendStreamConfig config;
+    config.inputDevice = config.outputDevice = jack;
+    EXPECT_EQ(allocationsWhileRunning(backend, config), 0);
+}

@@ -1,0 +1,84 @@
+#include "AudioViewModel.h"
+
+#include <QCoreApplication>
+#include <QPointer>
+#include <QThreadPool>
+
+namespace soundlab {
+
+AudioViewModel::AudioViewModel(AudioEngine& engine, QObject* parent)
+    : QObject(parent), engine_(engine) {
+    devices_ = engine_.devices();
+    for (const AudioDeviceInfo& d : devices_)
+        deviceLabels_ << (d.index < 0 ? d.name : QStringLiteral("%1: %2").arg(d.hostApi, d.name));
+    timer_.setInterval(100);
+    connect(&timer_, &QTimer::timeout, this, &AudioViewModel::refresh);
+    timer_.start();
+    refresh();
+}
+
+QString AudioViewModel::deviceName() const {
+    if (status_.running) return status_.stream.outputDevice;
+    return status_.requested.outputDevice;
+}
+
+int AudioViewModel::sampleRate() const {
+    return status_.running ? int(status_.stream.sampleRate) : status_.requested.sampleRate;
+}
+
+int AudioViewModel::blockSize() const {
+    return status_.running ? status_.stream.blockSize : status_.requested.blockSize;
+}
+
+int AudioViewModel::selectedDevice() const {
+    const QString out =
+        status_.running ? status_.stream.outputDevice : status_.requested.outputDevice;
+    for (int i = 0; i < devices_.size(); ++i)
+        if (devices_[i].name == out || QString::number(devices_[i].index) == out) return i;
+    return -1;
+}
+
+void AudioViewModel::start() {
+    runInBackground([engine = &engine_] { return engine->start(); });
+}
+
+void AudioViewModel::stop() {
+    runInBackground([engine = &engine_] {
+        engine->stop();
+        return std::optional<EngineError>();
+    });
+}
+
+void AudioViewModel::selectDevice(int row) {
+    if (row < 0 || row >= devices_.size()) return;
+    StreamConfig config = engine_.config();
+    const AudioDeviceInfo& d = devices_[row];
+    config.inputDevice = config.outputDevice =
+        d.index < 0 ? QStringLiteral("virtual") : QString::number(d.index);
+    runInBackground([engine = &engine_, config] { return engine->configure(config); });
+}
+
+void AudioViewModel::runInBackground(std::function<std::optional<EngineError>()> work) {
+    if (busy_) return;
+    busy_ = true;
+    error_.clear();
+    emit changed();
+    QPointer<AudioViewModel> self(this);
+    QThreadPool::globalInstance()->start([self, work = std::move(work)] {
+        const std::optional<EngineError> error = work();
+        QMetaObject::invokeMethod(qApp, [self, error] {
+            if (!self) return;
+            self->busy_ = false;
+            self->error_ = error ? error->message : QString();
+            self->refresh();
+        });
+    });
+}
+
+void AudioViewModel::refresh() {
+    status_ = engine_.status();
+    performance_ = engine_.performance();
+    emit changed();
+}
+
+}  // namespace soundlab
