@@ -37,8 +37,9 @@ struct EngineSettings {
                               5.545084971874738,
                               8.972135954999581,
                               14.51722092687432};
-    ChannelValues amplitudes{1, 1, 1, 1, 1, 1, 1, 1};  // [0, 1]
-    double couplingStrength = 1.0;                     // [0, 2]
+    // [0, 1]; default falling with k, as the engine's (the seed's example preset)
+    ChannelValues amplitudes{0.6, 0.55, 0.5, 0.45, 0.4, 0.35, 0.3, 0.25};
+    double couplingStrength = 1.0;  // [0, 2]
 
     bool operator==(const EngineSettings&) const = default;
 };
@@ -46,9 +47,9 @@ struct EngineSettings {
 // The Φ controller part (SPEC §4).
 struct PhiSettings {
     PhiMode mode = PhiMode::Manual;
-    double depth = 0.618;             // [0, Φ]
-    double phase = 0.0;               // radians, [−2π, 2π]
-    std::optional<double> frequency;  // internal oscillator, Hz; nullopt keeps the source's own
+    double depth = 0.6180339887498949;  // [0, Φ]; default Φ − 1
+    double phase = 0.0;                 // radians, [−2π, 2π]
+    std::optional<double> frequency;    // internal oscillator, Hz; nullopt keeps the source's own
 
     bool operator==(const PhiSettings&) const = default;
 };

@@ -131,7 +131,7 @@ TEST(PresetSchemaTest, DefaultFrequenciesAreHalfPhiPowers) {
     for (int k = 0; k < kPresetChannelCount; ++k) {
         EXPECT_NEAR(preset.engine.frequencies[k], 0.5 * std::pow(phi, k), 1e-12) << k;
     }
-    EXPECT_NEAR(preset.phi.depth, 0.618, 1e-12);
+    EXPECT_NEAR(preset.phi.depth, phi - 1.0, 1e-12);
 }
 
 TEST(PresetSchemaTest, ReportsEveryErrorAtOnceWithPathAndAllowedRange) {
