@@ -39,7 +39,7 @@ void compare(const QString& path, const QJsonValue& a, const QJsonValue& b,
 PresetDiff PresetDiff::between(const QJsonObject& a, const QJsonObject& b) {
     QJsonObject settingsA = a;
     QJsonObject settingsB = b;
-    for (const char* key : {"created_at", "modified_at"}) {
+    for (const char* key : {"id", "created_at", "modified_at"}) {
         settingsA.remove(QLatin1String(key));
         settingsB.remove(QLatin1String(key));
     }

@@ -18,8 +18,8 @@ struct FieldDifference {
 
 // The field-wise differences between two preset documents, in path order. Objects are compared
 // key by key; arrays element by element when both have the same length, otherwise as a whole.
-// The bookkeeping timestamps (created_at, modified_at) are not compared: two presets with the same
-// settings saved at different times do not differ.
+// The bookkeeping fields (id, created_at, modified_at) are not compared: the diff says how two
+// presets sound different, and which preset is which is known to the caller.
 class PresetDiff {
 public:
     PresetDiff() = default;

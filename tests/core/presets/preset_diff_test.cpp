@@ -14,9 +14,9 @@ QJsonObject complete(const char* text) {
     return PresetSchema::instance().withDefaults(jsonObject(text));
 }
 
-TEST(PresetDiffTest, SameSettingsSavedAtDifferentTimesDoNotDiffer) {
-    const QJsonObject a = complete(R"({"name": "x", "created_at": "2025-01-01T00:00:00.000Z",
-        "modified_at": "2025-01-01T00:00:00.000Z"})");
+TEST(PresetDiffTest, SameSettingsUnderAnotherIdAndTimeDoNotDiffer) {
+    const QJsonObject a = complete(R"({"name": "x", "id": "a", "created_at":
+        "2025-01-01T00:00:00.000Z", "modified_at": "2025-01-01T00:00:00.000Z"})");
     const QJsonObject b = complete(R"({"name": "x", "created_at": "2025-02-01T00:00:00.000Z",
         "modified_at": "2025-03-01T00:00:00.000Z"})");
     EXPECT_TRUE(PresetDiff::between(a, b).isEmpty());
