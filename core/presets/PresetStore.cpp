@@ -171,17 +171,19 @@ namespace {
 // Reads one preset file; returns its errors, or none and fills `stored`.
 QList<ValidationError> readPresetFile(const QFileInfo& info, StoredPreset* stored) {
     const QString root = QStringLiteral("(root)");
-    if (info.size() > kMaxPresetFileBytes) {
-        return {{root, QStringLiteral("file is %1 bytes; a preset file is at most %2 bytes")
-                           .arg(info.size())
-                           .arg(kMaxPresetFileBytes)}};
-    }
     QFile file(info.filePath());
     if (!file.open(QIODevice::ReadOnly)) {
         return {{root, QStringLiteral("cannot read: ") + file.errorString()}};
     }
+    // Read at most one byte past the limit: the size a stat reports can lie (a symlink to a
+    // device, a file still growing).
+    const QByteArray bytes = file.read(kMaxPresetFileBytes + 1);
+    if (bytes.size() > kMaxPresetFileBytes) {
+        return {{root, QStringLiteral("file is larger than %1 bytes, the most a preset file may be")
+                           .arg(kMaxPresetFileBytes)}};
+    }
     QJsonParseError parseError;
-    const QJsonDocument json = QJsonDocument::fromJson(file.readAll(), &parseError);
+    const QJsonDocument json = QJsonDocument::fromJson(bytes, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
         return {{root, QStringLiteral("not valid JSON: %1 at offset %2")
                            .arg(parseError.errorString())

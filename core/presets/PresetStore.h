@@ -41,9 +41,9 @@ struct PresetResult {
     std::optional<StoredPreset> preset;    // Ok/Created: the preset as stored (deleted: as it was)
     std::optional<StoredPreset> existing;  // Conflict: the preset in the way;
                                            // PreconditionFailed: the current version
-    PresetDiff diff;                       // Conflict: existing → incoming
-    QList<ValidationError> errors;         // Invalid
-    QString message;                       // one line for people, set for every failure
+    PresetDiff diff;                // Conflict: existing → incoming; update: previous → stored
+    QList<ValidationError> errors;  // Invalid
+    QString message;                // one line for people, set for every failure
 
     // Success: the preset document. Failure: {"error": {"code", "message", and "errors" |
     // "existing" + "diff" | "current_etag" when they apply}}.

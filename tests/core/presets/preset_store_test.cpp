@@ -416,6 +416,7 @@ TEST_F(PresetStoreTest, DamagedFilesAreReportedLeftAloneAndDoNotBlockTheOthers) 
     writeFile("invalid.json", R"({"id": "invalid", "name": "Bad", "engine": {"num_channels": 2}})");
     writeFile("renamed.json", R"({"id": "original", "name": "Renamed"})");
     writeFile("notes.txt", "not a preset");
+    writeFile("huge.json", QByteArray(2 * 1024 * 1024, ' '));
     const auto before = directorySnapshot(presetDir());
 
     PresetAuditLog audit(dataDir.filePath("logs"));
@@ -425,14 +426,16 @@ TEST_F(PresetStoreTest, DamagedFilesAreReportedLeftAloneAndDoNotBlockTheOthers) 
 
     const PresetStoreStats stats = store->stats();
     EXPECT_EQ(stats.presetCount, 1);
-    ASSERT_EQ(stats.damagedFiles.size(), 3);
-    EXPECT_EQ(stats.damagedFiles[0].fileName, "invalid.json");
-    EXPECT_EQ(stats.damagedFiles[0].errors.value(0).path, "engine.num_channels");
-    EXPECT_EQ(stats.damagedFiles[1].fileName, "renamed.json");
-    EXPECT_EQ(stats.damagedFiles[1].errors.value(0).path, "id");
-    EXPECT_EQ(stats.damagedFiles[2].fileName, "truncated.json");
-    EXPECT_TRUE(stats.damagedFiles[2].errors.value(0).message.startsWith("not valid JSON"));
-    EXPECT_EQ(stats.toJson().value("damaged_files").toArray().size(), 3);
+    ASSERT_EQ(stats.damagedFiles.size(), 4);
+    EXPECT_EQ(stats.damagedFiles[0].fileName, "huge.json");
+    EXPECT_TRUE(stats.damagedFiles[0].errors.value(0).message.startsWith("file is larger"));
+    EXPECT_EQ(stats.damagedFiles[1].fileName, "invalid.json");
+    EXPECT_EQ(stats.damagedFiles[1].errors.value(0).path, "engine.num_channels");
+    EXPECT_EQ(stats.damagedFiles[2].fileName, "renamed.json");
+    EXPECT_EQ(stats.damagedFiles[2].errors.value(0).path, "id");
+    EXPECT_EQ(stats.damagedFiles[3].fileName, "truncated.json");
+    EXPECT_TRUE(stats.damagedFiles[3].errors.value(0).message.startsWith("not valid JSON"));
+    EXPECT_EQ(stats.toJson().value("damaged_files").toArray().size(), 4);
 
     // Their ids stay reserved: nothing overwrites a file a person may want to repair.
     const PresetResult onDamaged = store->create(jsonObject(R"({"id": "invalid", "name": "New"})"),
@@ -458,7 +461,7 @@ TEST_F(PresetStoreTest, DamagedFilesAreReportedLeftAloneAndDoNotBlockTheOthers) 
             EXPECT_EQ(record.value("result"), "invalid");
         }
     }
-    EXPECT_EQ(loadRecords, 3);
+    EXPECT_EQ(loadRecords, 4);
 }
 
 // A crash while a preset file is being written: the writer dies after writing half of the new
