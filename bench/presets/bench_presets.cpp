@@ -131,6 +131,7 @@ void runImport(benchmark::State& state, bool dryRun, bool intoFullStore) {
         state.ResumeTiming();
     }
     state.counters["presets"] = written;
+    state.counters["bundle_MB"] = bytes.size() / 1e6;
     state.SetItemsProcessed(state.iterations() * kPresetCount);
 }
 
