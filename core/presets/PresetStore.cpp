@@ -308,7 +308,8 @@ int PresetStore::size() const {
 PresetStoreStats PresetStore::stats() const {
     std::shared_lock lock(mutex_);
     PresetStoreStats stats;
-    stats.directory = QDir(options_.directory).absolutePath();
+    stats.directory =
+        options_.directory.isEmpty() ? QString() : QDir(options_.directory).absolutePath();
     stats.directoryError = directoryError_;
     stats.presetCount = index_.size();
     stats.damagedFiles = damagedFiles_;
