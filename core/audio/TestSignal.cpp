@@ -2,9 +2,21 @@
 
 #include "AudioFileDecoder.h"
 
+#include <QFileInfo>
+
 #include <cmath>
 
 namespace soundlab {
+
+std::optional<QString> TestSignal::check(const QString& spec, double sampleRate) {
+    if (spec.startsWith(QLatin1String("file:"))) {
+        if (!QFileInfo(spec.mid(5)).isReadable())
+            return QStringLiteral("cannot read audio file '%1'").arg(spec.mid(5));
+        return std::nullopt;
+    }
+    TestSignal unused;
+    return create(spec, sampleRate, &unused);
+}
 
 std::optional<QString> TestSignal::create(const QString& spec, double sampleRate, TestSignal* out) {
     TestSignal signal;

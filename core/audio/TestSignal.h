@@ -15,6 +15,9 @@ public:
     // calling thread, with QAudioDecoder). Returns an error message on failure.
     static std::optional<QString> create(const QString& spec, double sampleRate, TestSignal* out);
 
+    // Checks a spec without decoding anything (a file must exist and be readable).
+    static std::optional<QString> check(const QString& spec, double sampleRate);
+
     void generate(float* out, int frames);
 
     static constexpr float kLevel = 0.5f;  // -6 dBFS peak for sine and noise

@@ -1,6 +1,8 @@
 #include "AudioEngine.h"
 
+#include "audio/LoopbackDelayLine.h"
 #include "audio/PortAudioBackend.h"
+#include "audio/TestSignal.h"
 #include "audio/VirtualAudioBackend.h"
 #include "engine/LoopbackProbe.h"
 #include "engine/PerformanceMonitor.h"
@@ -135,6 +137,9 @@ std::optional<EngineError> AudioEngine::resolve(const StreamConfig& config,
             if (auto error = LoopbackDelayLine::check(*config.virtualDevice.loopbackDelaySamples,
                                                       config.blockSize))
                 return invalid(*error);
+        } else if (!useDefaults) {
+            if (auto error = TestSignal::check(config.virtualDevice.input, config.sampleRate))
+                return invalid(*error);
         }
         return std::nullopt;
     }
@@ -209,6 +214,7 @@ std::optional<EngineError> AudioEngine::startLocked() {
     backendConfig.preferHostPeriod = config_.preferHostPeriod;
 
     monitor_->reset(config_.sampleRate, config_.blockSize);
+    chain_->setInitialParameters(engineParameters_, downmixParameters_);
     lastError_.clear();
     if (!choice.isVirtual) {
         auto backend = std::make_unique<PortAudioBackend>();
@@ -270,6 +276,62 @@ AudioStatus AudioEngine::status() const {
     return s;
 }
 
+dsp::EngineParameters AudioEngine::engineParameters() const {
+    std::lock_guard lock(controlMutex_);
+    return engineParameters_;
+}
+
+dsp::DownmixParameters AudioEngine::downmixParameters() const {
+    std::lock_guard lock(controlMutex_);
+    return downmixParameters_;
+}
+
+std::vector<dsp::ParameterError> AudioEngine::setEngineParameters(
+    const dsp::EngineParameters& parameters) {
+    return setParameters(parameters, downmixParameters());
+}
+
+std::vector<dsp::ParameterError> AudioEngine::setDownmixParameters(
+    const dsp::DownmixParameters& parameters) {
+    return setParameters(engineParameters(), parameters);
+}
+
+std::vector<dsp::ParameterError> AudioEngine::setParameters(const dsp::EngineParameters& engine,
+                                                            const dsp::DownmixParameters& downmix) {
+    std::vector<dsp::ParameterError> errors = dsp::EngineParameters::validate(engine);
+    for (dsp::ParameterError& e : dsp::DownmixParameters::validate(downmix))
+        errors.push_back(std::move(e));
+    if (!errors.empty()) return errors;
+    std::lock_guard lock(controlMutex_);
+    if (!(engine == engineParameters_)) {
+        engineParameters_ = engine;
+        ChainCommand command;
+        command.type = ChainCommand::Type::SetEngineParameters;
+        command.engine = engine;
+        chain_->post(command);  // when the stream is stopped, the next start takes them
+    }
+    if (!(downmix == downmixParameters_)) {
+        downmixParameters_ = downmix;
+        ChainCommand command;
+        command.type = ChainCommand::Type::SetDownmixParameters;
+        command.downmix = downmix;
+        chain_->post(command);
+    }
+    return {};
+}
+
+float AudioEngine::orderParameter() const {
+    return chain_->orderParameter();
+}
+
+uint64_t AudioEngine::nonFiniteInputSamples() const {
+    return chain_->nonFiniteInputSamples();
+}
+
+dsp::SimdImplementation AudioEngine::implementation() const {
+    return chain_->implementation();
+}
+
 PerformanceStats AudioEngine::performance() const {
     return monitor_->snapshot();
 }
@@ -296,7 +358,8 @@ std::optional<std::vector<float>> AudioEngine::playAndRecord(std::vector<float> 
         probe = std::make_shared<LoopbackProbe>();
         probe->signal = std::move(signal);
         probe->capture.assign(captureFrames, 0.0f);
-        if (!chain_->post({ChainCommand::Type::StartProbe, probe.get()})) {
+        if (!chain_->post(
+                ChainCommand::probeCommand(ChainCommand::Type::StartProbe, probe.get()))) {
             *error = QStringLiteral("the audio thread is not taking commands");
             return std::nullopt;
         }
@@ -307,7 +370,7 @@ std::optional<std::vector<float>> AudioEngine::playAndRecord(std::vector<float> 
     while (!probe->done.load(std::memory_order_acquire)) {
         if (std::chrono::steady_clock::now() > deadline || !isRunning()) {
             *error = QStringLiteral("no complete recording within %1 ms").arg(timeoutMs);
-            chain_->post({ChainCommand::Type::CancelProbe, probe.get()});
+            chain_->post(ChainCommand::probeCommand(ChainCommand::Type::CancelProbe, probe.get()));
             return std::nullopt;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(2));

@@ -3,6 +3,9 @@
 #include "audio/AudioBackend.h"
 #include "audio/AudioDeviceInfo.h"
 #include "audio/StreamConfig.h"
+#include "dsp/DownmixParameters.h"
+#include "dsp/EngineParameters.h"
+#include "dsp/SimdImplementation.h"
 #include "engine/PerformanceStats.h"
 
 #include <QList>
@@ -74,6 +77,23 @@ public:
     AudioStatus status() const;
     PerformanceStats performance() const;
 
+    // The D-ASE engine's parameters and the downmix. A change is checked first (the errors name
+    // each bad field and its range; nothing is applied then), then reaches the audio thread
+    // through the chain's queue, where the engine ramps to it (no clicks). It also holds for the
+    // next start.
+    dsp::EngineParameters engineParameters() const;
+    std::vector<dsp::ParameterError> setEngineParameters(const dsp::EngineParameters& parameters);
+    dsp::DownmixParameters downmixParameters() const;
+    std::vector<dsp::ParameterError> setDownmixParameters(const dsp::DownmixParameters& parameters);
+    // Both at once, as one change (e.g. a preset): all or nothing.
+    std::vector<dsp::ParameterError> setParameters(const dsp::EngineParameters& engine,
+                                                   const dsp::DownmixParameters& downmix);
+    // What the running engine reports: the field's order parameter R after the latest block,
+    // non-finite input samples replaced so far, and the SIMD kernel in use.
+    float orderParameter() const;
+    uint64_t nonFiniteInputSamples() const;
+    dsp::SimdImplementation implementation() const;
+
     // Plays `signal` on both outputs from the next block on while recording the input over
     // `captureFrames` samples in step with it; blocks the caller until done (or `timeoutMs`).
     // The stream keeps running. Used for loopback latency measurement.
@@ -98,6 +118,8 @@ private:
     std::unique_ptr<PortAudioSession> portAudio_;
     std::shared_ptr<LoopbackProbe> probe_;  // alive while the audio thread may use it
     StreamConfig config_;
+    dsp::EngineParameters engineParameters_;
+    dsp::DownmixParameters downmixParameters_;
     std::unique_ptr<ProcessingChain> chain_;
     std::unique_ptr<PerformanceMonitor> monitor_;
     std::unique_ptr<AudioBackend> backend_;

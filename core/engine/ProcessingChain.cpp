@@ -1,6 +1,6 @@
 #include "ProcessingChain.h"
 
-#include "rt/ScopedFlushDenormals.h"
+#include "dsp/ScopedFlushDenormals.h"
 
 #include <algorithm>
 #include <chrono>
@@ -17,11 +17,27 @@ int64_t steadyNs() {
 
 ProcessingChain::ProcessingChain() = default;
 
+void ProcessingChain::setInitialParameters(const dsp::EngineParameters& engine,
+                                           const dsp::DownmixParameters& downmix) {
+    initialEngine_ = engine;
+    initialDownmix_ = downmix;
+}
+
 void ProcessingChain::prepare(double sampleRate, int maxFrames) {
     // Called with the stream stopped: the audio thread is not running.
     sampleRate_ = sampleRate;
     maxFrames_ = maxFrames;
     probe_ = nullptr;
+    engine_.setParameters(initialEngine_);
+    engine_.prepare(sampleRate, maxFrames);
+    downmix_.setParameters(initialDownmix_);
+    downmix_.prepare(maxFrames);
+    for (size_t k = 0; k < channelBuffers_.size(); ++k) {
+        channelBuffers_[k].assign(size_t(maxFrames), 0.0f);
+        channels_[k] = channelBuffers_[k].data();
+    }
+    orderParameter_ = 0.0f;
+    nonFinite_ = 0;
     ChainCommand stale;
     while (commands_.try_dequeue(stale)) {
     }
@@ -39,7 +55,7 @@ bool ProcessingChain::post(const ChainCommand& command) {
 
 void ProcessingChain::process(const AudioBlock& block) noexcept {
     const int64_t start = steadyNs();
-    ScopedFlushDenormals flushDenormals;
+    dsp::ScopedFlushDenormals flushDenormals;
     runCommands();
 
     // Hosts with their own period (JACK) may hand us more than maxFrames: run it in pieces.
@@ -48,6 +64,8 @@ void ProcessingChain::process(const AudioBlock& block) noexcept {
         processChunk(block.input + offset, block.left + offset, block.right + offset, n);
     }
 
+    orderParameter_.store(engine_.orderParameter(), std::memory_order_relaxed);
+    nonFinite_.store(engine_.nonFiniteInputSamples(), std::memory_order_relaxed);
     const uint64_t index = callbacks_.fetch_add(1, std::memory_order_relaxed);
     lastBlockFrames_.store(block.frames, std::memory_order_relaxed);
     if (block.status & kInputOverflow) inputOverflows_.fetch_add(1, std::memory_order_relaxed);
@@ -75,14 +93,20 @@ void ProcessingChain::runCommands() noexcept {
                 if (probe_ == command.probe) probe_ = nullptr;
                 command.probe->done.store(true, std::memory_order_release);
                 break;
+            case ChainCommand::Type::SetEngineParameters:
+                engine_.setParameters(command.engine);
+                break;
+            case ChainCommand::Type::SetDownmixParameters:
+                downmix_.setParameters(command.downmix);
+                break;
         }
     }
 }
 
 void ProcessingChain::processChunk(const float* input, float* left, float* right,
                                    int frames) noexcept {
-    std::copy(input, input + frames, left);
-    std::copy(input, input + frames, right);
+    engine_.process(input, frames, phi_, channels_.data());
+    downmix_.process(channels_.data(), frames, left, right);
     if (probe_) runProbe(input, left, right, frames);
 }
 

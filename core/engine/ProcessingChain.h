@@ -1,25 +1,40 @@
 #pragma once
 
 #include "audio/AudioBackend.h"
+#include "dsp/ChromaticFieldEngine.h"
+#include "dsp/DownmixParameters.h"
+#include "dsp/StereoDownmix.h"
 #include "engine/BlockTiming.h"
 #include "engine/LoopbackProbe.h"
 
 #include <readerwriterqueue.h>
 
+#include <array>
 #include <atomic>
 #include <mutex>
+#include <vector>
 
 namespace soundlab {
 
 // A command from a control thread to the audio thread.
+// Plain data, so it travels through the queue by copy.
 struct ChainCommand {
-    enum class Type { StartProbe, CancelProbe };
+    enum class Type { StartProbe, CancelProbe, SetEngineParameters, SetDownmixParameters };
     Type type = Type::StartProbe;
-    LoopbackProbe* probe = nullptr;
+    LoopbackProbe* probe = nullptr;  // StartProbe, CancelProbe
+    dsp::EngineParameters engine;    // SetEngineParameters
+    dsp::DownmixParameters downmix;  // SetDownmixParameters
+
+    static ChainCommand probeCommand(Type type, LoopbackProbe* probe) {
+        ChainCommand c;
+        c.type = type;
+        c.probe = probe;
+        return c;
+    }
 };
 
-// What the audio callback runs, per block: input → Φ → engine → downmix → output.
-// (Until the engine lands, the chain copies the input to both outputs.)
+// What the audio callback runs, per block: input → Φ → D-ASE engine (8 channels) → downmix →
+// stereo output. The engine and the downmix smooth every parameter change themselves.
 //
 // Threading: process() runs on the audio thread only. post() and popTiming() run on control
 // threads; commands arrive through a pre-allocated SPSC queue (producers are serialised by a
@@ -32,6 +47,9 @@ public:
     void prepare(double sampleRate, int maxFrames) override;
     void process(const AudioBlock& block) noexcept override;
 
+    // Control side, stream stopped: the parameters the next prepare() starts with (no ramp).
+    void setInitialParameters(const dsp::EngineParameters& engine,
+                              const dsp::DownmixParameters& downmix);
     // Control side. Returns false when the queue is full (the audio thread is not running).
     bool post(const ChainCommand& command);
     // Monitor side (one consumer).
@@ -43,6 +61,10 @@ public:
     uint64_t inputOverflows() const { return inputOverflows_.load(std::memory_order_relaxed); }
     uint64_t outputUnderflows() const { return outputUnderflows_.load(std::memory_order_relaxed); }
     uint64_t timingsDropped() const { return timingsDropped_.load(std::memory_order_relaxed); }
+    // Published by the audio thread after each block.
+    float orderParameter() const { return orderParameter_.load(std::memory_order_relaxed); }
+    uint64_t nonFiniteInputSamples() const { return nonFinite_.load(std::memory_order_relaxed); }
+    dsp::SimdImplementation implementation() const { return engine_.implementation(); }
     double sampleRate() const { return sampleRate_; }
     int maxFrames() const { return maxFrames_; }
 
@@ -61,7 +83,18 @@ private:
     std::mutex producerMutex_;  // control threads only
     moodycamel::ReaderWriterQueue<BlockTiming> timings_{kTimingCapacity};
 
-    LoopbackProbe* probe_ = nullptr;  // audio thread only
+    // Audio thread only (and prepare(), with the stream stopped).
+    LoopbackProbe* probe_ = nullptr;
+    dsp::ChromaticFieldEngine engine_;
+    dsp::StereoDownmix downmix_;
+    dsp::PhiInput phi_;
+    std::array<std::vector<float>, dsp::kFieldChannels> channelBuffers_;
+    std::array<float*, dsp::kFieldChannels> channels_{};
+    dsp::EngineParameters initialEngine_;
+    dsp::DownmixParameters initialDownmix_;
+
+    std::atomic<float> orderParameter_{0.0f};
+    std::atomic<uint64_t> nonFinite_{0};
 
     std::atomic<uint64_t> callbacks_{0};
     std::atomic<int> lastBlockFrames_{0};

@@ -104,6 +104,8 @@ TEST(SoundlabApp, BadFlagValuesExitWithCode2AndSayWhatIsValid) {
         {{"--device", "no-such-card", "--no-gui"}, "virtual"},
         {{"--port", "70000"}, "0 to 65535"},
         {{"--device", "virtual", "--virtual-loopback-delay", "10", "--no-gui"}, "at least 512"},
+        {{"--device", "virtual", "--virtual-input", "pink", "--no-gui"}, "sine:FREQ, noise"},
+        {{"--device", "virtual", "--virtual-input", "file:/no/such.wav", "--no-gui"}, "cannot read"},
         {{"--no-such-flag"}, "no-such-flag"},
     };
     for (const Case& c : cases) {

@@ -1,5 +1,6 @@
 #include "RecordingCallback.h"
 #include "engine/AudioEngine.h"
+#include "engine/BlockTiming.h"
 #include "engine/ProcessingChain.h"
 
 #include <gtest/gtest.h>
@@ -121,25 +122,114 @@ TEST(AudioEngine, ProbeOnTheVirtualLoopbackFindsItsDelayWhileTheStreamRuns) {
     EXPECT_FALSE(error.isEmpty());
 }
 
-TEST(ProcessingChain, PassesInputToBothOutputsInHostPeriodsLargerThanItsBlock) {
+namespace {
+
+// Runs `chain` over `input` in blocks of `frames`, returning the left channel.
+std::vector<float> runChain(ProcessingChain& chain, const std::vector<float>& input, int frames,
+                            std::vector<float>* right = nullptr) {
+    std::vector<float> left(input.size()), r(input.size());
+    for (size_t at = 0; at < input.size(); at += size_t(frames)) {
+        AudioBlock block;
+        block.input = input.data() + at;
+        block.left = left.data() + at;
+        block.right = r.data() + at;
+        block.frames = int(std::min<size_t>(size_t(frames), input.size() - at));
+        chain.process(block);
+    }
+    if (right) *right = r;
+    return left;
+}
+
+std::vector<float> sine(size_t n, double hz = 440.0) {
+    std::vector<float> x(n);
+    for (size_t i = 0; i < n; ++i) x[i] = float(0.5 * std::sin(2 * M_PI * hz * double(i) / 48000));
+    return x;
+}
+
+}  // namespace
+
+TEST(ProcessingChain, SilenceInGivesExactSilenceOut) {
     ProcessingChain chain;
     chain.prepare(48000, 512);
-    std::vector<float> in(2048), left(2048, 9.0f), right(2048, 9.0f);
-    for (size_t i = 0; i < in.size(); ++i) in[i] = std::sin(0.01f * float(i));
-    AudioBlock block;
-    block.input = in.data();
-    block.left = left.data();
-    block.right = right.data();
-    block.frames = 2048;
-    block.status = kOutputUnderflow;
-    chain.process(block);
-    EXPECT_EQ(left, in);
-    EXPECT_EQ(right, in);
-    EXPECT_EQ(chain.callbackCount(), 1u);
-    EXPECT_EQ(chain.outputUnderflows(), 1u);
-    EXPECT_EQ(chain.inputOverflows(), 0u);
+    std::vector<float> right;
+    const std::vector<float> left = runChain(chain, std::vector<float>(4096, 0.0f), 512, &right);
+    for (size_t i = 0; i < left.size(); ++i) {
+        ASSERT_EQ(left[i], 0.0f);
+        ASSERT_EQ(right[i], 0.0f);
+    }
+}
+
+TEST(ProcessingChain, RunsTheEngineAndDownmixWithinFullScale) {
+    ProcessingChain chain;
+    chain.prepare(48000, 512);
+    std::vector<float> right;
+    const std::vector<float> left = runChain(chain, sine(48000), 512, &right);
+    double energy = 0;
+    for (size_t i = 0; i < left.size(); ++i) {
+        ASSERT_LE(std::abs(left[i]), 1.0f);
+        ASSERT_LE(std::abs(right[i]), 1.0f);
+        energy += double(left[i]) * left[i] + double(right[i]) * right[i];
+    }
+    EXPECT_GT(energy / double(left.size()), 1e-4) << "a -6 dBFS sine must come through";
+    EXPECT_GE(chain.orderParameter(), 0.0f);
+    EXPECT_LE(chain.orderParameter(), 1.0f);
+}
+
+TEST(ProcessingChain, HostPeriodsLargerThanItsBlockGiveTheSameOutput) {
+    ProcessingChain inPieces, inBlocks;
+    inPieces.prepare(48000, 512);
+    inBlocks.prepare(48000, 512);
+    const std::vector<float> input = sine(8192, 1000);
+    EXPECT_EQ(runChain(inPieces, input, 2048), runChain(inBlocks, input, 512));
+    EXPECT_EQ(inPieces.callbackCount(), 4u);
     BlockTiming timing;
-    ASSERT_TRUE(chain.popTiming(&timing));
+    ASSERT_TRUE(inPieces.popTiming(&timing));
     EXPECT_EQ(timing.frames, 2048);
     EXPECT_GE(timing.endNs, timing.startNs);
+}
+
+TEST(ProcessingChain, ParameterCommandsReachTheAudioThreadAndRamp) {
+    ProcessingChain chain;
+    chain.prepare(48000, 256);
+    runChain(chain, sine(4800), 256);
+    ChainCommand mute;
+    mute.type = ChainCommand::Type::SetEngineParameters;
+    mute.engine.gain = 0.0f;
+    ASSERT_TRUE(chain.post(mute));
+    // The 10 ms ramp: not silent at once, silent after it.
+    const std::vector<float> out = runChain(chain, sine(4800), 256);
+    float early = 0, late = 0;
+    for (size_t i = 0; i < 48; ++i) early = std::max(early, std::abs(out[i]));
+    for (size_t i = 960; i < out.size(); ++i) late = std::max(late, std::abs(out[i]));
+    EXPECT_GT(early, 0.0f);
+    EXPECT_EQ(late, 0.0f);
+}
+
+TEST(ProcessingChain, CountsXrunFlags) {
+    ProcessingChain chain;
+    chain.prepare(48000, 64);
+    std::vector<float> in(64), l(64), r(64);
+    AudioBlock block{in.data(), l.data(), r.data(), 64, 0, 0, kOutputUnderflow};
+    chain.process(block);
+    block.status = kInputOverflow | kOutputUnderflow;
+    chain.process(block);
+    EXPECT_EQ(chain.outputUnderflows(), 2u);
+    EXPECT_EQ(chain.inputOverflows(), 1u);
+}
+
+TEST(AudioEngine, RejectsInvalidEngineParametersAndAppliesValidOnes) {
+    AudioEngine engine;
+    dsp::EngineParameters bad = engine.engineParameters();
+    bad.frequencies[3] = 25.0f;
+    bad.couplingStrength = 3.0f;
+    const auto errors = engine.setEngineParameters(bad);
+    ASSERT_EQ(errors.size(), 2u);
+    EXPECT_EQ(errors[0].field, "frequencies[3]");
+    EXPECT_EQ(errors[1].field, "coupling_strength");
+    EXPECT_EQ(engine.engineParameters().couplingStrength, dsp::EngineParameters{}.couplingStrength);
+
+    dsp::EngineParameters good;
+    good.couplingStrength = 2.0f;
+    EXPECT_TRUE(engine.setEngineParameters(good).empty());
+    EXPECT_EQ(engine.engineParameters().couplingStrength, 2.0f);
 }

@@ -47,21 +47,41 @@ void* operator new(size_t size) {
     if (void* p = __libc_malloc(size ? size : 1)) return p;
     throw std::bad_alloc();
 }
-void* operator new[](size_t size) { return operator new(size); }
+void* operator new[](size_t size) {
+    return operator new(size);
+}
 void* operator new(size_t size, std::align_val_t align) {
     countAllocation();
     if (void* p = __libc_memalign(size_t(align), size ? size : 1)) return p;
     throw std::bad_alloc();
 }
-void* operator new[](size_t size, std::align_val_t align) { return operator new(size, align); }
-void operator delete(void* p) noexcept { free(p); }
-void operator delete[](void* p) noexcept { free(p); }
-void operator delete(void* p, size_t) noexcept { free(p); }
-void operator delete[](void* p, size_t) noexcept { free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { free(p); }
-void operator delete(void* p, size_t, std::align_val_t) noexcept { free(p); }
-void operator delete[](void* p, size_t, std::align_val_t) noexcept { free(p); }
+void* operator new[](size_t size, std::align_val_t align) {
+    return operator new(size, align);
+}
+void operator delete(void* p) noexcept {
+    free(p);
+}
+void operator delete[](void* p) noexcept {
+    free(p);
+}
+void operator delete(void* p, size_t) noexcept {
+    free(p);
+}
+void operator delete[](void* p, size_t) noexcept {
+    free(p);
+}
+void operator delete(void* p, std::align_val_t) noexcept {
+    free(p);
+}
+void operator delete[](void* p, std::align_val_t) noexcept {
+    free(p);
+}
+void operator delete(void* p, size_t, std::align_val_t) noexcept {
+    free(p);
+}
+void operator delete[](void* p, size_t, std::align_val_t) noexcept {
+    free(p);
+}
 
 using namespace soundlab;
 
@@ -101,7 +121,7 @@ long allocationsWhileRunning(AudioBackend& backend, const BackendStreamConfig& c
     LoopbackProbe probe;
     probe.signal.assign(64, 0.5f);
     probe.capture.assign(4800, 0.0f);
-    EXPECT_TRUE(chain.post({ChainCommand::Type::StartProbe, &probe}));
+    EXPECT_TRUE(chain.post(ChainCommand::probeCommand(ChainCommand::Type::StartProbe, &probe)));
     EXPECT_TRUE(test::waitFor([&] { return probe.done.load(); }, 5000));
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
 
@@ -152,7 +172,8 @@ TEST(AudioThreadAllocations, NoneOnJack) {
     PortAudioSession session;
     int jack = -1;
     for (const AudioDeviceInfo& d : session.devices())
-        if (d.hostApi.contains(QStringLiteral("JACK")) && d.name == QStringLiteral("system")) jack = d.index;
+        if (d.hostApi.contains(QStringLiteral("JACK")) && d.name == QStringLiteral("system"))
+            jack = d.index;
     if (jack < 0) GTEST_SKIP() << "no JACK server (jackd not installed?): JACK test skipped";
     PortAudioBackend backend;
     BackendStreamConfig config;

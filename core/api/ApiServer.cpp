@@ -1,0 +1,245 @@
+#include "api/ApiServer.h"
+
+#include "api/AudioRoutes.h"
+#include "api/GuardedTcpServer.h"
+#include "api/HttpFrontend.h"
+#include "api/JsonSchema.h"
+#include "api/OpenApiDocument.h"
+#include "engine/AudioEngine.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace soundlab::api {
+
+namespace {
+
+QString hostForUrl(const QHostAddress& address) {
+    return address.protocol() == QAbstractSocket::IPv6Protocol
+               ? QStringLiteral("[%1]").arg(address.toString())
+               : address.toString();
+}
+
+}  // namespace
+
+ApiServer::ApiServer(AudioEngine& engine, ApiServerOptions options)
+    : engine_(engine),
+      options_(std::move(options)),
+      access_(options_.token, options_.corsOrigins),
+      report_(engine),
+      threadContext_(new QObject) {
+    thread_.setObjectName(QStringLiteral("soundlab-api"));
+    threadContext_->moveToThread(&thread_);
+}
+
+ApiServer::~ApiServer() {
+    stop();
+    delete threadContext_;  // its thread has finished: safe to delete from here
+}
+
+QString ApiServer::url() const {
+    return QStringLiteral("http://%1:%2").arg(hostForUrl(QHostAddress(address_))).arg(port_);
+}
+
+void ApiServer::addRoute(Route route) {
+    if (running_) {
+        qWarning("soundlab api: addRoute(%s) after start() is ignored", qPrintable(route.path));
+        return;
+    }
+    extraRoutes_.append(std::move(route));
+}
+
+void ApiServer::addStream(QString path, double rateHz, std::function<QJsonObject()> frame) {
+    if (!path.startsWith(u'/')) path = QStringLiteral("/ws/") + path;
+    if (running_ || rateHz <= 0.0) {
+        qWarning("soundlab api: addStream(%s) ignored (after start() or rate <= 0)",
+                 qPrintable(path));
+        return;
+    }
+    streams_.append({path, rateHz, std::move(frame)});
+}
+
+void ApiServer::setStatusField(const QString& name, std::function<QJsonValue()> provider) {
+    if (running_) {
+        qWarning("soundlab api: setStatusField(%s) after start() is ignored", qPrintable(name));
+        return;
+    }
+    report_.setField(name, std::move(provider));
+}
+
+void ApiServer::runOnServerThread(const std::function<void()>& work) const {
+    if (QThread::currentThread() == &thread_)
+        work();
+    else
+        QMetaObject::invokeMethod(threadContext_, work, Qt::BlockingQueuedConnection);
+}
+
+QJsonObject ApiServer::statusFrame() {
+    return {
+        {QStringLiteral("type"), QStringLiteral("status")},
+        {QStringLiteral("frame_id"), static_cast<qint64>(++statusFrameId_)},
+        {QStringLiteral("timestamp"), QDateTime::currentMSecsSinceEpoch() / 1000.0},
+        {QStringLiteral("status"), report_.status()},
+        {QStringLiteral("performance"), report_.performance()},
+    };
+}
+
+QList<Route> ApiServer::serviceRoutes() {
+    using namespace schema;
+    QList<Route> routes;
+
+    Route health;
+    health.method = "GET";
+    health.path = QStringLiteral("/healthz");
+    health.summary = QStringLiteral("Liveness probe (no authentication)");
+    health.tag = QStringLiteral("server");
+    health.requiresAuth = false;
+    health.responseSchema = object({{QStringLiteral("status"), stringEnum({QStringLiteral("ok")})}},
+                                   {QStringLiteral("status")});
+    health.handler = [](const Request&) {
+        return Response::json(QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}});
+    };
+    routes << health;
+
+    Route openApi;
+    openApi.method = "GET";
+    openApi.path = QStringLiteral("/api/openapi.json");
+    openApi.summary = QStringLiteral("This document (OpenAPI 3.1)");
+    openApi.tag = QStringLiteral("server");
+    openApi.responseSchema = object({{QStringLiteral("openapi"), string()}}, {}, true);
+    openApi.handler = [this](const Request&) {
+        Response r;
+        r.body = openApiJson_;
+        return r;
+    };
+    routes << openApi;
+
+    Route clients;
+    clients.method = "GET";
+    clients.path = QStringLiteral("/api/websockets");
+    clients.summary = QStringLiteral("WebSocket streams and their clients, with lost frames");
+    clients.tag = QStringLiteral("streams");
+    clients.responseSchema = object(
+        {{QStringLiteral("streams"), arrayOf(object({{QStringLiteral("path"), string()},
+                                                     {QStringLiteral("rate_hz"), number(0)},
+                                                     {QStringLiteral("clients"), integer(0)}}))},
+         {QStringLiteral("clients"),
+          arrayOf(object({{QStringLiteral("stream"), string()},
+                          {QStringLiteral("peer"), string()},
+                          {QStringLiteral("frames_sent"), integer(0)},
+                          {QStringLiteral("frames_dropped"), integer(0)},
+                          {QStringLiteral("queued_bytes"), integer(0)}}))}});
+    clients.handler = [this](const Request&) {
+        QJsonArray streams;
+        for (const auto& path : hub_->streamPaths())
+            streams.append(QJsonObject{{QStringLiteral("path"), path},
+                                       {QStringLiteral("rate_hz"), hub_->streamRate(path)},
+                                       {QStringLiteral("clients"), hub_->clientCount(path)}});
+        QJsonArray list;
+        for (const auto& c : hub_->clientStats())
+            list.append(QJsonObject{
+                {QStringLiteral("stream"), c.stream},
+                {QStringLiteral("peer"), c.peer},
+                {QStringLiteral("frames_sent"), static_cast<qint64>(c.framesSent)},
+                {QStringLiteral("frames_dropped"), static_cast<qint64>(c.framesDropped)},
+                {QStringLiteral("queued_bytes"), c.queuedBytes}});
+        return Response::json(
+            QJsonObject{{QStringLiteral("streams"), streams}, {QStringLiteral("clients"), list}});
+    };
+    routes << clients;
+    return routes;
+}
+
+void ApiServer::buildRouteTable() {
+    routes_ = RouteTable();
+    for (auto& route : serviceRoutes()) routes_.add(std::move(route));
+    for (auto& route : audioRoutes(engine_, report_)) routes_.add(std::move(route));
+    for (const auto& route : extraRoutes_) routes_.add(route);
+
+    QList<StreamDescription> streams{{QStringLiteral("/ws/status"), options_.statusStreamRateHz}};
+    for (const auto& s : streams_)
+        if (s.path != QLatin1String("/ws/status")) streams.append({s.path, s.rateHz});
+    openApiJson_ =
+        QJsonDocument(buildOpenApiDocument(routes_, streams, QStringLiteral(SOUNDLAB_VERSION)))
+            .toJson(QJsonDocument::Compact);
+}
+
+std::optional<QString> ApiServer::start() {
+    if (running_) return std::nullopt;
+    QString error;
+    const auto address = AccessPolicy::resolveHost(options_.host, &error);
+    if (!address) return error;
+    if (auto refusal =
+            AccessPolicy::bindRefusal(*address, !options_.token.isEmpty(), options_.insecure))
+        return refusal;
+
+    buildRouteTable();
+    report_.setClientCounter([this](const QString& path) { return hub_->clientCount(path); });
+
+    thread_.start();
+    quint16 bound = 0;
+    runOnServerThread([&] {
+        hub_ = new WebSocketHub(access_, options_.webSockets);
+        hub_->addStream(QStringLiteral("/ws/status"), options_.statusStreamRateHz,
+                        [this] { return statusFrame(); });
+        for (const auto& s : streams_) hub_->addStream(s.path, s.rateHz, s.frame);
+
+        frontend_ = new HttpFrontend(routes_, *hub_, access_, options_.maxBodyBytes);
+        auto* listener = new GuardedTcpServer(
+            options_.http,
+            [frontend = frontend_](const QByteArray& method, const QByteArray& target) {
+                return frontend->bodyLimit(method, target);
+            },
+            options_.maxConnections);
+        if (!listener->listen(*address, options_.port)) {
+            error = QStringLiteral("cannot listen on %1:%2: %3")
+                        .arg(address->toString())
+                        .arg(options_.port)
+                        .arg(listener->errorString());
+            delete listener;
+            return;
+        }
+        bound = listener->serverPort();
+        // Pages served from the server's own address may use it without --cors-origin.
+        access_.allowOwnOrigins(
+            {QStringLiteral("http://%1:%2").arg(hostForUrl(*address)).arg(bound),
+             QStringLiteral("http://localhost:%1").arg(bound)});
+        access_.restrictHostsToLoopback(address->isLoopback() && !access_.tokenRequired());
+        frontend_->bind(listener);  // takes ownership
+        hub_->start();
+    });
+    if (bound == 0) {
+        stop();
+        return error;
+    }
+    port_ = bound;
+    address_ = address->toString();
+    running_ = true;
+    return std::nullopt;
+}
+
+void ApiServer::stop() {
+    if (thread_.isRunning()) {
+        runOnServerThread([this] {
+            // Clients first: their sockets may still belong to the listener.
+            if (hub_) hub_->closeAll();
+            delete frontend_;
+            frontend_ = nullptr;
+            delete hub_;
+            hub_ = nullptr;
+        });
+        thread_.quit();
+        thread_.wait();
+    }
+    running_ = false;
+}
+
+QList<WebSocketClientStats> ApiServer::webSocketClients() const {
+    QList<WebSocketClientStats> stats;
+    if (!running_) return stats;
+    runOnServerThread([&] { stats = hub_->clientStats(); });
+    return stats;
+}
+
+}  // namespace soundlab::api

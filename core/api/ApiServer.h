@@ -1,0 +1,109 @@
+#pragma once
+
+#include "api/AccessPolicy.h"
+#include "api/RequestGuard.h"
+#include "api/Route.h"
+#include "api/RouteTable.h"
+#include "api/StatusReport.h"
+#include "api/WebSocketHub.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+#include <QThread>
+#include <functional>
+#include <optional>
+
+namespace soundlab {
+class AudioEngine;
+}
+
+namespace soundlab::api {
+
+class HttpFrontend;
+
+struct ApiServerOptions {
+    QString host = QStringLiteral("127.0.0.1");
+    quint16 port = 8000;      // 0: any free port (see ApiServer::port())
+    QString token;            // empty: no authentication (allowed on loopback, or with insecure)
+    bool insecure = false;    // listen beyond loopback without a token anyway
+    QStringList corsOrigins;  // browser origins allowed; "*" allows any
+    qint64 maxBodyBytes = 1 << 20;  // default body limit; routes may set their own
+    // Beyond the command line: limits that tests and benchmarks tune.
+    RequestGuard::Limits http;
+    WebSocketLimits webSockets;
+    int maxConnections = 512;
+    double statusStreamRateHz = 10.0;
+};
+
+// The HTTP + WebSocket API on one port (SPEC §9). It runs on its own thread, where its Qt
+// objects are created (QHttpServer's sockets cannot be moved between threads afterwards), so
+// neither the GUI nor the audio thread ever waits for a client.
+//
+// Use: construct, register extension routes/streams/status fields, start(); stop() or destroy.
+// The public methods are called from one control thread (the app's main thread).
+class ApiServer {
+public:
+    ApiServer(AudioEngine& engine, ApiServerOptions options);
+    ~ApiServer();
+    ApiServer(const ApiServer&) = delete;
+    ApiServer& operator=(const ApiServer&) = delete;
+
+    // Binds and serves. Returns why it refuses (beyond loopback without a token and without
+    // insecure) or cannot (address in use, unknown host). Starting a running server is a no-op.
+    std::optional<QString> start();
+    void stop();
+    bool isRunning() const { return running_; }
+    quint16 port() const { return port_; }
+    QString address() const { return address_; }
+    // "http://ADDRESS:PORT", with IPv6 addresses in brackets: what to print at start.
+    QString url() const;
+
+    // Extension points for later features; call before start(). A route with the same method
+    // and path as an existing one replaces it.
+    void addRoute(Route route);
+    // A WebSocket stream at `path` ("/ws/metrics"; a bare name gets the /ws/ prefix) whose
+    // `frame` is called on the server thread at `rateHz` while it has clients.
+    void addStream(QString path, double rateHz, std::function<QJsonObject()> frame);
+    // A field of /api/status (and /ws/status), e.g. "latency_calibrated"; called on the server
+    // thread.
+    void setStatusField(const QString& name, std::function<QJsonValue()> provider);
+
+    // The connected WebSocket clients with their frame counters (asks the server thread).
+    QList<WebSocketClientStats> webSocketClients() const;
+
+private:
+    struct StreamSpec {
+        QString path;
+        double rateHz;
+        std::function<QJsonObject()> frame;
+    };
+
+    void buildRouteTable();
+    QList<Route> serviceRoutes();
+    QJsonObject statusFrame();
+    // Runs `work` on the server thread and waits for it.
+    void runOnServerThread(const std::function<void()>& work) const;
+
+    AudioEngine& engine_;
+    ApiServerOptions options_;
+    AccessPolicy access_;
+    StatusReport report_;
+    QList<Route> extraRoutes_;
+    QList<StreamSpec> streams_;
+    RouteTable routes_;
+    QByteArray openApiJson_;
+    quint64 statusFrameId_ = 0;
+
+    QThread thread_;
+    QObject* threadContext_;  // lives on thread_; target of runOnServerThread
+    // Created and destroyed on thread_ while running.
+    WebSocketHub* hub_ = nullptr;
+    HttpFrontend* frontend_ = nullptr;
+
+    bool running_ = false;
+    quint16 port_ = 0;
+    QString address_;
+};
+
+}  // namespace soundlab::api

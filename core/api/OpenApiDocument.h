@@ -1,0 +1,23 @@
+#pragma once
+
+#include "api/RouteTable.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+namespace soundlab::api {
+
+// A WebSocket stream as the document lists it.
+struct StreamDescription {
+    QString path;
+    double rateHz = 0.0;
+};
+
+// Builds the OpenAPI 3.1 document of the server from its route table and streams, so the
+// document lists exactly what the server answers. WebSocket streams appear as GET operations
+// answered with 101 Switching Protocols and carry an `x-websocket` extension.
+QJsonObject buildOpenApiDocument(const RouteTable& routes, const QList<StreamDescription>& streams,
+                                 const QString& version);
+
+}  // namespace soundlab::api

@@ -1,0 +1,105 @@
+#pragma once
+
+#include "api/AccessPolicy.h"
+
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+#include <QTimer>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <vector>
+
+class QWebSocket;
+
+namespace soundlab::api {
+
+// One WebSocket client as /api/websockets reports it.
+struct WebSocketClientStats {
+    QString stream;
+    QString peer;
+    quint64 framesSent = 0;
+    quint64 framesDropped = 0;  // skipped because the client's send queue was full
+    qint64 queuedBytes = 0;
+};
+
+// Limits of the hub; the defaults suit status and metrics frames of a few hundred bytes.
+struct WebSocketLimits {
+    // A client whose unsent data exceeds this loses the frames that follow (counted) until it
+    // catches up; other clients and the engine never wait for it.
+    qint64 maxQueuedBytes = 256 * 1024;
+    // A client that keeps losing frames this long, or that has not answered a protocol ping
+    // for three ping intervals, is stalled and gets closed.
+    std::chrono::milliseconds stallTimeout{5'000};
+    std::chrono::milliseconds pingInterval{5'000};
+    qint64 maxIncomingMessageBytes = 64 * 1024;
+    // The kernel send buffer of each client socket; small, so that a stalled client shows up
+    // in the hub's own queue soon instead of hiding megabytes in the kernel.
+    int socketSendBufferBytes = 64 * 1024;
+};
+
+// The WebSocket side of the server: streams (/ws/<name>) that each produce a JSON frame at a
+// fixed rate, and the clients subscribed to them. Each client has its own capped send queue,
+// so a slow client loses frames and never delays the others. Clients may send
+// {"type":"ping"} and get {"type":"pong"}.
+//
+// Thread: lives on, and is used only from, the server thread.
+class WebSocketHub : public QObject {
+    Q_OBJECT
+public:
+    using FrameSource = std::function<QJsonObject()>;
+
+    WebSocketHub(const AccessPolicy& access, WebSocketLimits limits, QObject* parent = nullptr);
+    ~WebSocketHub() override;
+
+    // Before start(). `path` is the full path ("/ws/status").
+    void addStream(const QString& path, double rateHz, FrameSource frame);
+    bool hasStream(const QString& path) const;
+    QStringList streamPaths() const;
+    double streamRate(const QString& path) const;
+
+    void start();
+    // Takes a freshly upgraded socket: checks its Origin and token (?token= or an
+    // Authorization header) and subscribes it to the stream named by its path. A bad token
+    // closes it with code 4001, an unknown stream with 4004, a foreign origin with 4003.
+    void accept(std::unique_ptr<QWebSocket> socket);
+    // Closes every client (server shutdown).
+    void closeAll();
+
+    const WebSocketLimits& limits() const { return limits_; }
+    int clientCount(const QString& path) const;
+    QList<WebSocketClientStats> clientStats() const;
+
+    static constexpr int kCloseUnauthorized = 4001;
+    static constexpr int kCloseForbiddenOrigin = 4003;
+    static constexpr int kCloseUnknownStream = 4004;
+    static constexpr int kCloseStalled = 4008;
+
+private:
+    struct Client;
+    struct Stream {
+        QString path;
+        double rateHz = 0.0;
+        FrameSource frame;
+        std::unique_ptr<QTimer> timer;
+    };
+
+    void broadcast(Stream& stream);
+    void onTextMessage(Client& client, const QString& message);
+    void pingClients();
+    void closeClient(Client& client, int code, const QString& reason);
+    void removeClient(QWebSocket* socket);
+    Client* find(QWebSocket* socket);
+
+    const AccessPolicy& access_;
+    WebSocketLimits limits_;
+    std::vector<std::unique_ptr<Stream>> streams_;
+    std::vector<std::unique_ptr<Client>> clients_;
+    QTimer pingTimer_;
+};
+
+}  // namespace soundlab::api

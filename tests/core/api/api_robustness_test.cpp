@@ -1,0 +1,130 @@
+// Malformed and hostile requests over raw TCP: each gets a 4xx answer or a closed
+// connection, and the server keeps answering /healthz.
+
+#include "ApiTestSupport.h"
+#include "api/ApiServer.h"
+#include "engine/AudioEngine.h"
+
+#include <gtest/gtest.h>
+#include <QRandomGenerator>
+
+using namespace soundlab;
+using namespace soundlab::api;
+using namespace soundlab::api::test;
+
+namespace {
+
+class ApiRobustnessTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        qtApp();
+        ApiServerOptions options;
+        options.port = 0;
+        options.http.requestTimeout = std::chrono::milliseconds(1000);
+        options.http.lingerTimeout = std::chrono::milliseconds(1000);
+        server = std::make_unique<ApiServer>(engine, options);
+        ASSERT_FALSE(server->start());
+        http =
+            std::make_unique<HttpClient>(QStringLiteral("http://127.0.0.1:%1").arg(server->port()));
+    }
+
+    // The answer was a 4xx, or there was none and the server closed the connection.
+    void expectRefused(const RawExchange& x, const char* what) {
+        const int status = x.status();
+        if (status != 0)
+            EXPECT_TRUE(status >= 400 && status < 500) << what << ": " << status;
+        else
+            EXPECT_TRUE(x.closedByServer) << what << ": neither an answer nor a close";
+        EXPECT_EQ(http->get("/healthz").status, 200) << what;
+    }
+
+    static QByteArray post(const QByteArray& path, const QByteArray& body) {
+        return "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" +
+               "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    }
+
+    AudioEngine engine;
+    std::unique_ptr<ApiServer> server;
+    std::unique_ptr<HttpClient> http;
+};
+
+}  // namespace
+
+TEST_F(ApiRobustnessTest, GarbageIsRefused) {
+    QByteArray noise(4096, Qt::Uninitialized);
+    for (auto& c : noise) c = static_cast<char>(QRandomGenerator::global()->bounded(256));
+    expectRefused(rawExchange(server->port(), noise), "random bytes");
+    expectRefused(rawExchange(server->port(), "HELLO THERE\r\n\r\n"), "not a request line");
+    const RawExchange x = rawExchange(server->port(), "GET /api/status HTTP/9.9\r\n\r\n");
+    EXPECT_EQ(x.status(), 400);
+    expectRefused(x, "bad version");
+    expectRefused(rawExchange(server->port(), "BREW /api/status HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+                  "unknown method");
+}
+
+TEST_F(ApiRobustnessTest, OneMegabyteHeaderIs431) {
+    const QByteArray request =
+        "GET /api/status HTTP/1.1\r\nHost: localhost\r\nX-Big: " + QByteArray(1 << 20, 'a') + "\r\n\r\n";
+    const RawExchange x = rawExchange(server->port(), request);
+    EXPECT_EQ(x.status(), 431) << x.received.left(100).toStdString();
+    expectRefused(x, "1 MB header");
+}
+
+TEST_F(ApiRobustnessTest, TruncatedBodyTimesOutWith408) {
+    const QByteArray request =
+        "POST /api/audio/device HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+        "application/json\r\nContent-Length: 100\r\n\r\n{\"buffer_size\":";
+    const RawExchange x = rawExchange(server->port(), request, 5000);
+    EXPECT_EQ(x.status(), 408) << x.received.toStdString();
+    expectRefused(x, "truncated body");
+    // And when the client gives up half-way, the server just closes.
+    expectRefused(rawExchange(server->port(), request, 3000, /*closeWriteSide=*/true),
+                  "truncated body, client closed");
+}
+
+TEST_F(ApiRobustnessTest, InvalidUtf8Is400) {
+    RawExchange x =
+        rawExchange(server->port(), post("/api/audio/device", "{\"device\":\"\xff\xfe\xc3\"}"));
+    EXPECT_EQ(x.status(), 400) << x.received.toStdString();
+    EXPECT_TRUE(x.received.contains("malformed_json"));
+    expectRefused(x, "invalid UTF-8 body");
+    x = rawExchange(server->port(), "GET /api/\xff\xfe HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    expectRefused(x, "invalid UTF-8 path");
+}
+
+TEST_F(ApiRobustnessTest, JsonNestedHundredThousandDeepIs400) {
+    const QByteArray body = QByteArray(100000, '[') + QByteArray(100000, ']');
+    const RawExchange x = rawExchange(server->port(), post("/api/audio/device", body));
+    EXPECT_EQ(x.status(), 400) << x.received.left(300).toStdString();
+    expectRefused(x, "deep JSON");
+}
+
+TEST_F(ApiRobustnessTest, TwentyMegabyteBodyIs413) {
+    const QByteArray body(20 << 20, 'x');
+    const RawExchange x = rawExchange(server->port(), post("/api/audio/device", body), 10000);
+    EXPECT_EQ(x.status(), 413) << x.received.left(300).toStdString();
+    expectRefused(x, "20 MB body");
+}
+
+TEST_F(ApiRobustnessTest, ChunkedBodyIsRefusedWith411) {
+    const RawExchange x =
+        rawExchange(server->port(),
+                    "POST /api/audio/device HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: "
+                    "chunked\r\nContent-Type: application/json\r\n\r\n2\r\n{}\r\n0\r\n\r\n");
+    EXPECT_EQ(x.status(), 411);
+    expectRefused(x, "chunked body");
+}
+
+TEST_F(ApiRobustnessTest, KeepAliveConnectionServesSeveralRequests) {
+    const QByteArray get = "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, server->port());
+    ASSERT_TRUE(socket.waitForConnected(2000));
+    for (int i = 0; i < 3; ++i) {
+        socket.write(get);
+        QByteArray answer;
+        while (!answer.contains("{\"status\":\"ok\"}") && socket.waitForReadyRead(2000))
+            answer += socket.readAll();
+        EXPECT_TRUE(answer.startsWith("HTTP/1.1 200")) << i;
+    }
+}
