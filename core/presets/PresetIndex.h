@@ -1,0 +1,55 @@
+#pragma once
+
+#include "presets/StoredPreset.h"
+
+#include <QHash>
+#include <QList>
+#include <QMultiHash>
+#include <QSet>
+#include <QString>
+#include <QStringList>
+
+namespace soundlab::presets {
+
+// The store's lookup tables: presets by id and by case-folded name, the ids reserved by damaged
+// files, and search. A plain value (implicitly shared Qt containers), so an import can plan
+// against a cheap copy and throw it away.
+//
+// Thread-safety: none; PresetStore guards its instance.
+class PresetIndex {
+public:
+    const StoredPreset* find(const QString& id) const;
+    // A preset named `name` case-insensitively, other than `exceptId`; the most recently modified
+    // when hand-edited files left several.
+    const StoredPreset* findByName(const QString& name, const QString& exceptId = {}) const;
+    // Stored, or reserved by a damaged file.
+    bool isTaken(const QString& id) const;
+    bool isReserved(const QString& id) const { return reservedIds_.contains(id); }
+    int size() const { return static_cast<int>(entries_.size()); }
+
+    void put(const StoredPreset& stored);  // inserts or replaces by id
+    void remove(const QString& id);
+    void reserve(const QString& id);
+
+    // Presets matching `query` (case-insensitive substring of name, notes or a tag) and `tag`
+    // (case-insensitive equality), newest modified_at first (then name, then id). `total` gets
+    // the number of matches; at most `limit` are returned.
+    QList<StoredPreset> search(const QString& query, const QString& tag, int limit,
+                               int* total) const;
+    // Every preset, in search order.
+    QList<StoredPreset> all() const;
+
+private:
+    struct Entry {
+        StoredPreset stored;
+        QString foldedName;
+        QString searchText;  // folded name, notes and tags joined by a separator
+        QStringList foldedTags;
+    };
+
+    QHash<QString, Entry> entries_;
+    QMultiHash<QString, QString> idsByFoldedName_;
+    QSet<QString> reservedIds_;
+};
+
+}  // namespace soundlab::presets
