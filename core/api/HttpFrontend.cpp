@@ -65,9 +65,32 @@ std::optional<QJsonValue> convert(const QString& text, const QJsonObject& schema
     return QJsonValue(text);
 }
 
+// "multipart/form-data; boundary=x" → "multipart/form-data"
+QByteArray mediaType(const QByteArray& contentType) {
+    return contentType.split(';').value(0).trimmed().toLower();
+}
+
 bool isJsonContentType(const QByteArray& contentType) {
-    const QByteArray mime = contentType.split(';').value(0).trimmed().toLower();
+    const QByteArray mime = mediaType(contentType);
     return mime == "application/json" || mime.endsWith("+json");
+}
+
+bool acceptsRawBody(const Route& route, const QByteArray& contentType) {
+    const QByteArray mime = mediaType(contentType);
+    for (const RawBodyType& type : route.rawBodyTypes) {
+        if (type.mediaType == mime) return true;
+        if (type.mediaType == "application/json" && isJsonContentType(contentType)) return true;
+    }
+    return false;
+}
+
+QStringList acceptedBodyTypes(const Route& route) {
+    QStringList types;
+    if (!route.requestSchema.isEmpty()) types << QStringLiteral("application/json");
+    for (const RawBodyType& type : route.rawBodyTypes)
+        if (!types.contains(QString::fromLatin1(type.mediaType)))
+            types << QString::fromLatin1(type.mediaType);
+    return types;
 }
 
 }  // namespace
@@ -246,20 +269,26 @@ Response HttpFrontend::respond(const QHttpServerRequest& request) const {
     call.pathParams = match.pathParams;
     call.rawBody = rawBody;
     call.peer = request.remoteAddress();
+    call.rawQuery = QUrlQuery(request.url().query(QUrl::FullyEncoded));
     for (const auto& [name, value] : request.headers())
         call.headers.append(qMakePair(name.toLower(), value));
     if (auto error = parseQuery(route, request, &call.query)) return Response::error(*error);
 
-    if (!route.requestSchema.isEmpty()) {
+    const bool takesBody = !route.requestSchema.isEmpty() || !route.rawBodyTypes.isEmpty();
+    if (takesBody) {
         if (rawBody.trimmed().isEmpty()) {
             if (route.requestBodyRequired)
                 return Response::error(
                     ApiError::badRequest(QStringLiteral("missing_body"),
-                                         QStringLiteral("this route needs a JSON body")));
+                                         QStringLiteral("this route needs a body (%1)")
+                                             .arg(acceptedBodyTypes(route).join(" or "))));
+        } else if (acceptsRawBody(route, request.value("content-type"))) {
+            // The handler parses it (call.rawBody); nothing to check here.
         } else {
-            if (!isJsonContentType(request.value("content-type")))
+            if (route.requestSchema.isEmpty() || !isJsonContentType(request.value("content-type")))
                 return Response::error(ApiError::unsupportedMediaType(
-                    QStringLiteral("send the body as 'Content-Type: application/json'")));
+                    QStringLiteral("send the body as 'Content-Type: %1'")
+                        .arg(acceptedBodyTypes(route).join("' or '"))));
             QJsonParseError parseError;
             const QJsonDocument doc = QJsonDocument::fromJson(rawBody, &parseError);
             if (parseError.error != QJsonParseError::NoError)

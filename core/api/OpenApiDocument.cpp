@@ -19,12 +19,18 @@ const char* statusText(int status) {
             return "Not found";
         case 409:
             return "Conflict with the current state (e.g. the device cannot be opened)";
+        case 412:
+            return "If-Match does not match the current ETag (the resource changed)";
         case 413:
             return "Body too large";
         case 415:
-            return "Body is not application/json";
+            return "Body of a media type this route does not accept";
         case 422:
             return "Well-formed but invalid values";
+        case 500:
+            return "Internal error (e.g. a file could not be written)";
+        case 503:
+            return "Service unavailable (e.g. no audio engine attached)";
         default:
             return "Error";
     }
@@ -72,14 +78,17 @@ QJsonObject operation(const Route& route) {
     if (!parameters.isEmpty()) op.insert(QStringLiteral("parameters"), parameters);
 
     QList<int> errors = route.errorStatuses;
-    if (!route.requestSchema.isEmpty()) {
-        op.insert(
-            QStringLiteral("requestBody"),
-            QJsonObject{
-                {QStringLiteral("required"), route.requestBodyRequired},
-                {QStringLiteral("content"),
-                 QJsonObject{{QStringLiteral("application/json"),
-                              QJsonObject{{QStringLiteral("schema"), route.requestSchema}}}}}});
+    QJsonObject bodyContent;
+    if (!route.requestSchema.isEmpty())
+        bodyContent.insert(QStringLiteral("application/json"),
+                           QJsonObject{{QStringLiteral("schema"), route.requestSchema}});
+    for (const RawBodyType& type : route.rawBodyTypes)
+        bodyContent.insert(QString::fromLatin1(type.mediaType),
+                           QJsonObject{{QStringLiteral("schema"), type.schema}});
+    if (!bodyContent.isEmpty()) {
+        op.insert(QStringLiteral("requestBody"),
+                  QJsonObject{{QStringLiteral("required"), route.requestBodyRequired},
+                              {QStringLiteral("content"), bodyContent}});
         errors << 400 << 413 << 415 << 422;
     }
     if (!route.query.isEmpty()) errors << 400 << 422;
@@ -93,7 +102,10 @@ QJsonObject operation(const Route& route) {
             QJsonObject{{QStringLiteral("application/json"),
                          QJsonObject{{QStringLiteral("schema"), route.responseSchema}}}});
     QJsonObject responses{{QString::number(route.successStatus), success}};
-    for (int status : errors) responses.insert(QString::number(status), errorResponse(status));
+    for (int status : errors) {
+        // A second success status (e.g. 200 beside 201) documents the same response body.
+        responses.insert(QString::number(status), status < 400 ? success : errorResponse(status));
+    }
     op.insert(QStringLiteral("responses"), responses);
     if (!route.requiresAuth) op.insert(QStringLiteral("security"), QJsonArray{});
     return op;

@@ -10,6 +10,7 @@
 #include <QList>
 #include <QPair>
 #include <QString>
+#include <QUrlQuery>
 #include <functional>
 
 namespace soundlab::api {
@@ -32,7 +33,12 @@ struct Request {
     QString path;
     QHash<QString, QString> pathParams;  // {name} segments of the route's path, decoded
     QJsonObject query;                   // declared query parameters, converted and validated
-    QJsonValue body;                     // parsed JSON body (Undefined when the route takes none)
+    // The whole query as sent (still percent-encoded), for parameters that repeat (?ids=a&ids=b)
+    // or that a library parses itself.
+    QUrlQuery rawQuery;
+    // Parsed JSON body: Undefined when the route takes none, or when the body came as one of the
+    // route's rawBodyTypes.
+    QJsonValue body;
     QByteArray rawBody;
     HeaderList headers;  // names lower-case
     QHostAddress peer;
@@ -59,6 +65,12 @@ struct Response {
     static Response error(const ApiError& error);
 };
 
+// A media type other than JSON that a route accepts as its body, e.g. "multipart/form-data".
+struct RawBodyType {
+    QByteArray mediaType;  // lower case, without parameters
+    QJsonObject schema;    // what the OpenAPI document shows for it
+};
+
 // One operation of the API. The same table drives the router and /api/openapi.json, so the
 // document always describes what the server does.
 struct Route {
@@ -70,6 +82,11 @@ struct Route {
     QList<QueryParameter> query;
     // JSON Schema (subset, see JsonSchema.h) of the request body; empty: the route takes no body.
     QJsonObject requestSchema;
+    // Bodies the server hands to the handler unparsed (in rawBody, with the Content-Type header):
+    // the route parses them itself. A type listed here wins over requestSchema for that type;
+    // "application/json" here means JSON bodies are not parsed either (e.g. a 16 MiB bundle the
+    // handler checks before parsing). Any other type gets 415.
+    QList<RawBodyType> rawBodyTypes;
     bool requestBodyRequired = true;
     QJsonObject responseSchema;  // of the 2xx answer
     int successStatus = 200;
