@@ -220,4 +220,24 @@ AbResult AbComparator::toggle(const QString& client) {
     return result;
 }
 
+AbResult AbComparator::apply(const Preset& preset, const QString& client) {
+    std::lock_guard lock(mutex_);
+    const QJsonObject details{{QStringLiteral("id"), preset.id}};
+    if (!target_) {
+        AbResult result =
+            failure(PresetOutcome::Unavailable, QStringLiteral("no live engine is attached"));
+        result.active = active_;
+        audit(client, QStringLiteral("apply"), preset.id, preset.name, result.outcome, details);
+        return result;
+    }
+    target_->applyPreset(preset);
+    active_.reset();
+    AbResult result;
+    result.content =
+        AbSlotContent{preset, QStringLiteral("preset"), QDateTime::currentDateTimeUtc()};
+    result.active = active_;
+    audit(client, QStringLiteral("apply"), preset.id, preset.name, result.outcome, details);
+    return result;
+}
+
 }  // namespace soundlab::presets

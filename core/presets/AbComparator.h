@@ -69,9 +69,9 @@ struct AbResult {
 // simply retarget. Each store, toggle and clear is written to the audit log.
 //
 // Rules where SPEC §7 is silent: toggling needs both slots filled (else Conflict); with no
-// active slot yet, it applies A. Storing the live state makes that slot active (it is what is
-// playing); storing a sent preset does not change the active slot. Clearing the active slot
-// leaves none active.
+// active slot yet, it applies A. Loading a preset outside the slots (apply) leaves none active.
+// Storing the live state makes that slot active (it is what is playing); storing a sent preset does
+// not change the active slot. Clearing the active slot leaves none active.
 //
 // Thread-safety: every method may be called from any thread (HTTP and GUI); one mutex orders
 // them, and toggle applies under it so the engine ends on the slot `active` reports.
@@ -96,6 +96,12 @@ public:
     AbStatus status() const;
     AbResult diff() const;
     AbResult toggle(const QString& client);
+
+    // POST /api/presets/{id}/apply: loads `preset` into the engine outside the slots, under the
+    // same lock as toggle (so the two never interleave). Afterwards no slot is active: the engine
+    // plays neither, and a following toggle applies A. Unavailable without a target. Audited as
+    // action "apply". On success `content` holds the preset (source "preset").
+    AbResult apply(const Preset& preset, const QString& client);
 
 private:
     AbResult storeLocked(AbSlot slot, const Preset& preset, const QString& source,
