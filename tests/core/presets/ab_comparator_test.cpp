@@ -226,5 +226,40 @@ TEST(AbComparatorTest, StoreToggleAndClearAreAudited) {
                                   "ab_toggle B 10.1.2.3 ok", "ab_clear all gui ok"}));
 }
 
+TEST(AbComparatorTest, ApplyLoadsAPresetOutsideTheSlotsAndLeavesNoneActive) {
+    QTemporaryDir logRoot;
+    PresetAuditLog audit(logRoot.path());
+    RecordingTarget target;
+    AbComparator ab(&target, &audit);
+    ab.store(AbSlot::A, named("A", 0.1), "gui");
+    ab.store(AbSlot::B, named("B", 1.9), "gui");
+    ASSERT_EQ(ab.toggle("gui").active, AbSlot::A);
+
+    Preset stored = named("Stored", 1.2);
+    stored.id = "stored-1";
+    const AbResult applied = ab.apply(stored, "10.0.0.7");
+    ASSERT_EQ(applied.outcome, PresetOutcome::Ok);
+    EXPECT_FALSE(applied.active);
+    EXPECT_EQ(applied.content->preset.id, "stored-1");
+    EXPECT_EQ(target.applied, (QStringList{"A", "Stored"}));
+    EXPECT_FALSE(ab.status().active);
+    EXPECT_TRUE(ab.status().a && ab.status().b);  // the slots are kept
+
+    EXPECT_EQ(ab.toggle("gui").active, AbSlot::A);  // from none, a toggle plays A again
+    audit.flush();
+    QFile log(audit.filePath());
+    ASSERT_TRUE(log.open(QIODevice::ReadOnly));
+    const QByteArray text = log.readAll();
+    EXPECT_TRUE(text.contains(R"("action":"apply","client":"10.0.0.7")")) << text.toStdString();
+    EXPECT_TRUE(text.contains(R"("target":"stored-1")"));
+}
+
+TEST(AbComparatorTest, ApplyNeedsAnEngine) {
+    AbComparator ab;
+    const AbResult result = ab.apply(named("X", 1.0), "gui");
+    EXPECT_EQ(result.outcome, PresetOutcome::Unavailable);
+    EXPECT_EQ(httpStatus(result.outcome), 503);
+}
+
 }  // namespace
 }  // namespace soundlab::presets
