@@ -4,7 +4,12 @@
 #include "CommandLine.h"
 #include "UnixSignalWatcher.h"
 #include "api/ApiServer.h"
+#include "api/PresetRoutes.h"
 #include "engine/AudioEngine.h"
+#include "presets/AbComparator.h"
+#include "presets/EnginePresetTarget.h"
+#include "presets/PresetAuditLog.h"
+#include "presets/PresetStore.h"
 
 #include "AudioViewModel.h"
 
@@ -54,6 +59,17 @@ void printStatus(const AudioEngine& engine) {
     std::fflush(stdout);
 }
 
+// Problems with the preset directory go to stderr at start; the presets that are fine load anyway.
+void reportPresetStore(const presets::PresetStoreStats& stats) {
+    if (!stats.directoryError.isEmpty())
+        std::fprintf(stderr, "soundlab: presets: %s\n", qPrintable(stats.directoryError));
+    for (const presets::DamagedPresetFile& file : stats.damagedFiles)
+        std::fprintf(
+            stderr, "soundlab: presets: %s is damaged and was skipped: %s\n",
+            qPrintable(file.fileName),
+            qPrintable(file.errors.isEmpty() ? QString() : file.errors.first().toString()));
+}
+
 }  // namespace
 
 int main(int argc, char* argv[]) {
@@ -95,6 +111,17 @@ int main(int argc, char* argv[]) {
         printStatus(engine);
     }
 
+    // Presets (SPEC §7, docs/presets.md): one file each in <data-dir>/presets, the audit trail in
+    // <log-dir>/presets/audit.jsonl (none with --no-logging), A/B and apply on the live engine.
+    // Declared before the API server, whose routes use them, so they outlive it.
+    std::unique_ptr<presets::PresetAuditLog> presetAudit;
+    if (!options.noLogging) presetAudit = std::make_unique<presets::PresetAuditLog>(options.logDir);
+    presets::PresetStore presetStore(
+        {presets::PresetStore::directoryFor(options.dataDir), presetAudit.get(), {}});
+    reportPresetStore(presetStore.stats());
+    presets::EnginePresetTarget presetTarget(engine);
+    presets::AbComparator abComparator(&presetTarget, presetAudit.get());
+
     api::ApiServerOptions apiOptions;
     apiOptions.host = options.host;
     apiOptions.port = options.port;
@@ -102,6 +129,17 @@ int main(int argc, char* argv[]) {
     apiOptions.insecure = options.insecure;
     apiOptions.corsOrigins = options.corsOrigins;
     api::ApiServer apiServer(engine, apiOptions);
+    for (api::Route& route : api::presetRoutes(presetStore, abComparator, presetAudit.get()))
+        apiServer.addRoute(std::move(route));
+    apiServer.setStatusField(QStringLiteral("preset_loaded"), [&presetTarget] {
+        return QJsonValue(presetTarget.loadedPreset().has_value());
+    });
+    apiServer.setStatusField(QStringLiteral("loaded_preset"), [&presetTarget]() -> QJsonValue {
+        const auto loaded = presetTarget.loadedPreset();
+        if (!loaded) return QJsonValue::Null;
+        return QJsonObject{{QStringLiteral("id"), loaded->id},
+                           {QStringLiteral("name"), loaded->name}};
+    });
     if (auto error = apiServer.start()) {
         std::fprintf(stderr, "soundlab: %s\n", qPrintable(*error));
         return 2;
