@@ -354,8 +354,9 @@ QList<Route> exchangeRoutes(presets::PresetStore& store) {
         const presets::ExportResult result =
             store.exportBundle(presets::parseIdsParameter(request.rawQuery), clientOf(request));
         if (result.outcome != PresetOutcome::Ok) return answer(result.outcome, result.body());
-        Response response;
-        response.body = QJsonDocument(result.bundle).toJson(QJsonDocument::Indented);
+        // Compact: pretty-printed, 10 000 presets take 15 MB instead of 4.7 MB, close to the
+        // 16 MiB an import accepts.
+        Response response = Response::json(result.bundle);
         response.addHeader("Content-Disposition",
                            "attachment; filename=\"" + result.fileName.toUtf8() + '"');
         return response;
