@@ -3,6 +3,9 @@
 #include <chrono>
 #include <cmath>
 
+#include <pthread.h>
+#include <sched.h>
+
 namespace soundlab {
 
 VirtualAudioBackend::VirtualAudioBackend(VirtualDeviceOptions options)
@@ -79,6 +82,13 @@ void VirtualAudioBackend::stop() {
 }
 
 void VirtualAudioBackend::clockLoop() {
+    // Like PortAudio's callback threads: real-time priority where the system grants it, so a
+    // busy machine does not make the virtual device miss its deadlines. Without the privilege
+    // it runs at normal priority and reports late wake-ups as underflows.
+    sched_param priority{};
+    priority.sched_priority = std::max(1, sched_get_priority_max(SCHED_FIFO) - 10);
+    realtime_ = pthread_setschedparam(pthread_self(), SCHED_FIFO, &priority) == 0;
+
     using Clock = std::chrono::steady_clock;
     const int frames = config_.blockSize;
     // The device's own clock runs (1 + skew) times as fast as the host's.

@@ -30,6 +30,8 @@ public:
     bool isRunning() const override { return running_.load(); }
     StreamInfo streamInfo() const override { return info_; }
 
+    // Whether the clock thread got real-time scheduling (SCHED_FIFO).
+    bool realtime() const { return realtime_.load(); }
     uint64_t recordingDroppedFrames() const { return recorder_ ? recorder_->droppedFrames() : 0; }
 
 private:
@@ -45,6 +47,7 @@ private:
     std::vector<float> input_, left_, right_;
     std::thread thread_;
     std::atomic<bool> running_{false};
+    std::atomic<bool> realtime_{false};
 };
 
 }  // namespace soundlab

@@ -11,9 +11,14 @@ namespace {
 using dsp::kFieldChannels;
 using dsp::ParameterError;
 
-// Floats printed as the decimal a person typed (0.6, not 0.6000000238418579).
+// Floats printed as a person would write them (0.6, not 0.6000000238418579).
+// The shortest decimal that reads back as the same float.
 double shortest(float v) {
-    return QString::number(double(v), 'g', 7).toDouble();
+    for (int digits = 6; digits < 9; ++digits) {
+        const double d = QString::number(double(v), 'g', digits).toDouble();
+        if (float(d) == v) return d;
+    }
+    return double(v);
 }
 
 template <typename T>
