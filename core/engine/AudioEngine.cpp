@@ -214,7 +214,6 @@ std::optional<EngineError> AudioEngine::startLocked() {
     backendConfig.preferHostPeriod = config_.preferHostPeriod;
 
     monitor_->reset(config_.sampleRate, config_.blockSize);
-    chain_->setInitialParameters(engineParameters_, downmixParameters_);
     lastError_.clear();
     if (!choice.isVirtual) {
         auto backend = std::make_unique<PortAudioBackend>();
@@ -303,20 +302,10 @@ std::vector<dsp::ParameterError> AudioEngine::setParameters(const dsp::EnginePar
         errors.push_back(std::move(e));
     if (!errors.empty()) return errors;
     std::lock_guard lock(controlMutex_);
-    if (!(engine == engineParameters_)) {
-        engineParameters_ = engine;
-        ChainCommand command;
-        command.type = ChainCommand::Type::SetEngineParameters;
-        command.engine = engine;
-        chain_->post(command);  // when the stream is stopped, the next start takes them
-    }
-    if (!(downmix == downmixParameters_)) {
-        downmixParameters_ = downmix;
-        ChainCommand command;
-        command.type = ChainCommand::Type::SetDownmixParameters;
-        command.downmix = downmix;
-        chain_->post(command);
-    }
+    engineParameters_ = engine;
+    downmixParameters_ = downmix;
+    // Running or not: the audio thread takes the newest at its next block, a start takes it too.
+    chain_->setParameters({engine, downmix});
     return {};
 }
 

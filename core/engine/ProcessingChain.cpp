@@ -17,20 +17,16 @@ int64_t steadyNs() {
 
 ProcessingChain::ProcessingChain() = default;
 
-void ProcessingChain::setInitialParameters(const dsp::EngineParameters& engine,
-                                           const dsp::DownmixParameters& downmix) {
-    initialEngine_ = engine;
-    initialDownmix_ = downmix;
-}
-
 void ProcessingChain::prepare(double sampleRate, int maxFrames) {
     // Called with the stream stopped: the audio thread is not running.
     sampleRate_ = sampleRate;
     maxFrames_ = maxFrames;
     probe_ = nullptr;
-    engine_.setParameters(initialEngine_);
+    // The stream is stopped, so this thread may read the parameters in the audio thread's place.
+    parameters_.read(&current_);
+    engine_.setParameters(current_.engine);
     engine_.prepare(sampleRate, maxFrames);
-    downmix_.setParameters(initialDownmix_);
+    downmix_.setParameters(current_.downmix);
     downmix_.prepare(maxFrames);
     for (size_t k = 0; k < channelBuffers_.size(); ++k) {
         channelBuffers_[k].assign(size_t(maxFrames), 0.0f);
@@ -83,6 +79,10 @@ void ProcessingChain::process(const AudioBlock& block) noexcept {
 }
 
 void ProcessingChain::runCommands() noexcept {
+    if (parameters_.read(&current_)) {
+        engine_.setParameters(current_.engine);
+        downmix_.setParameters(current_.downmix);
+    }
     ChainCommand command;
     while (commands_.try_dequeue(command)) {
         switch (command.type) {
@@ -92,12 +92,6 @@ void ProcessingChain::runCommands() noexcept {
             case ChainCommand::Type::CancelProbe:
                 if (probe_ == command.probe) probe_ = nullptr;
                 command.probe->done.store(true, std::memory_order_release);
-                break;
-            case ChainCommand::Type::SetEngineParameters:
-                engine_.setParameters(command.engine);
-                break;
-            case ChainCommand::Type::SetDownmixParameters:
-                downmix_.setParameters(command.downmix);
                 break;
         }
     }

@@ -6,6 +6,7 @@
 #include "dsp/StereoDownmix.h"
 #include "engine/BlockTiming.h"
 #include "engine/LoopbackProbe.h"
+#include "rt/TripleBuffer.h"
 
 #include <readerwriterqueue.h>
 
@@ -17,13 +18,17 @@
 namespace soundlab {
 
 // A command from a control thread to the audio thread.
-// Plain data, so it travels through the queue by copy.
+// The engine and downmix parameters the audio thread runs; plain data.
+struct ChainParameters {
+    dsp::EngineParameters engine;
+    dsp::DownmixParameters downmix;
+};
+
+// A one-off action for the audio thread; plain data, so it travels through the queue by copy.
 struct ChainCommand {
-    enum class Type { StartProbe, CancelProbe, SetEngineParameters, SetDownmixParameters };
+    enum class Type { StartProbe, CancelProbe };
     Type type = Type::StartProbe;
-    LoopbackProbe* probe = nullptr;  // StartProbe, CancelProbe
-    dsp::EngineParameters engine;    // SetEngineParameters
-    dsp::DownmixParameters downmix;  // SetDownmixParameters
+    LoopbackProbe* probe = nullptr;
 
     static ChainCommand probeCommand(Type type, LoopbackProbe* probe) {
         ChainCommand c;
@@ -36,9 +41,10 @@ struct ChainCommand {
 // What the audio callback runs, per block: input → Φ → D-ASE engine (8 channels) → downmix →
 // stereo output. The engine and the downmix smooth every parameter change themselves.
 //
-// Threading: process() runs on the audio thread only. post() and popTiming() run on control
-// threads; commands arrive through a pre-allocated SPSC queue (producers are serialised by a
-// mutex the audio thread never touches), timing records leave through another.
+// Threading: process() runs on the audio thread only. setParameters(), post() and popTiming()
+// run on control threads. Parameters arrive through a triple buffer (latest value wins),
+// one-off commands through a pre-allocated SPSC queue (producers are serialised by a mutex the
+// audio thread never touches), timing records leave through another SPSC queue.
 class ProcessingChain final : public AudioCallback {
 public:
     ProcessingChain();
@@ -47,9 +53,10 @@ public:
     void prepare(double sampleRate, int maxFrames) override;
     void process(const AudioBlock& block) noexcept override;
 
-    // Control side, stream stopped: the parameters the next prepare() starts with (no ramp).
-    void setInitialParameters(const dsp::EngineParameters& engine,
-                              const dsp::DownmixParameters& downmix);
+    // Control side (one caller at a time): the parameters the audio thread moves to next. The
+    // newest always wins, nothing is ever dropped; the engine ramps to them (no clicks). Set
+    // while stopped, they are where the next prepare() starts, without a ramp.
+    void setParameters(const ChainParameters& parameters) { parameters_.write(parameters); }
     // Control side. Returns false when the queue is full (the audio thread is not running).
     bool post(const ChainCommand& command);
     // Monitor side (one consumer).
@@ -90,8 +97,8 @@ private:
     dsp::PhiInput phi_;
     std::array<std::vector<float>, dsp::kFieldChannels> channelBuffers_;
     std::array<float*, dsp::kFieldChannels> channels_{};
-    dsp::EngineParameters initialEngine_;
-    dsp::DownmixParameters initialDownmix_;
+    TripleBuffer<ChainParameters> parameters_;
+    ChainParameters current_;  // what the engine and downmix were last given
 
     std::atomic<float> orderParameter_{0.0f};
     std::atomic<uint64_t> nonFinite_{0};

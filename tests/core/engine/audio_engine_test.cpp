@@ -2,6 +2,7 @@
 #include "engine/AudioEngine.h"
 #include "engine/BlockTiming.h"
 #include "engine/ProcessingChain.h"
+#include "rt/TripleBuffer.h"
 
 #include <gtest/gtest.h>
 
@@ -188,14 +189,13 @@ TEST(ProcessingChain, HostPeriodsLargerThanItsBlockGiveTheSameOutput) {
     EXPECT_GE(timing.endNs, timing.startNs);
 }
 
-TEST(ProcessingChain, ParameterCommandsReachTheAudioThreadAndRamp) {
+TEST(ProcessingChain, ParametersReachTheAudioThreadAndRamp) {
     ProcessingChain chain;
     chain.prepare(48000, 256);
     runChain(chain, sine(4800), 256);
-    ChainCommand mute;
-    mute.type = ChainCommand::Type::SetEngineParameters;
+    ChainParameters mute;
     mute.engine.gain = 0.0f;
-    ASSERT_TRUE(chain.post(mute));
+    chain.setParameters(mute);
     // The 10 ms ramp: not silent at once, silent after it.
     const std::vector<float> out = runChain(chain, sine(4800), 256);
     float early = 0, late = 0;
@@ -203,6 +203,63 @@ TEST(ProcessingChain, ParameterCommandsReachTheAudioThreadAndRamp) {
     for (size_t i = 960; i < out.size(); ++i) late = std::max(late, std::abs(out[i]));
     EXPECT_GT(early, 0.0f);
     EXPECT_EQ(late, 0.0f);
+}
+
+TEST(ProcessingChain, TheNewestParametersWinHoweverManyArriveBetweenBlocks) {
+    ProcessingChain chain;
+    chain.prepare(48000, 256);
+    ChainParameters p;
+    for (int i = 0; i < 1000; ++i) {  // far more than any queue would hold
+        p.engine.gain = float(i % 2);
+        chain.setParameters(p);
+    }
+    p.engine.gain = 0.0f;
+    chain.setParameters(p);
+    const std::vector<float> out = runChain(chain, sine(4800), 256);
+    for (size_t i = 960; i < out.size(); ++i) ASSERT_EQ(out[i], 0.0f) << i;
+}
+
+TEST(TripleBuffer, ReaderSeesOnlyTheNewestValueOnce) {
+    TripleBuffer<int> buffer;
+    int value = -1;
+    EXPECT_FALSE(buffer.read(&value));
+    buffer.write(1);
+    buffer.write(2);
+    buffer.write(3);
+    ASSERT_TRUE(buffer.read(&value));
+    EXPECT_EQ(value, 3);
+    EXPECT_FALSE(buffer.read(&value));
+    for (int i = 0; i < 10; ++i) {
+        buffer.write(100 + i);
+        ASSERT_TRUE(buffer.read(&value));
+        EXPECT_EQ(value, 100 + i);
+    }
+}
+
+TEST(TripleBuffer, AReaderOnAnotherThreadNeverSeesATornOrOlderValue) {
+    struct Pair {
+        long a, b;
+    };
+    TripleBuffer<Pair> buffer;
+    std::atomic<bool> done{false};
+    std::thread writer([&] {
+        for (long i = 1; i <= 200000; ++i) buffer.write({i, -i});
+        done = true;
+    });
+    long last = 0;
+    Pair p{};
+    for (;;) {
+        const bool finished = done.load();
+        if (buffer.read(&p)) {
+            ASSERT_EQ(p.a, -p.b) << "torn value";
+            ASSERT_GT(p.a, last) << "older value after a newer one";
+            last = p.a;
+        } else if (finished) {
+            break;  // everything was written before this empty read
+        }
+    }
+    writer.join();
+    EXPECT_EQ(last, 200000) << "the last value written is the last one read";
 }
 
 TEST(ProcessingChain, CountsXrunFlags) {
