@@ -5,6 +5,7 @@
 #include <pa_jack.h>
 #include <portaudio.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 
@@ -20,6 +21,9 @@ void quietJack(const char*) {}
 void jackToStderr(const char* message) {
     std::fprintf(stderr, "jack: %s\n", message);
 }
+
+// Set once a dead stream had to be abandoned; Pa_Terminate would hang trying to close it.
+std::atomic<bool> g_streamAbandoned{false};
 
 QString paError(PaError code) {
     return QString::fromUtf8(Pa_GetErrorText(code));
@@ -60,7 +64,7 @@ PortAudioSession::PortAudioSession() {
 }
 
 PortAudioSession::~PortAudioSession() {
-    if (ok_) Pa_Terminate();
+    if (ok_ && !g_streamAbandoned) Pa_Terminate();
 }
 
 QList<AudioDeviceInfo> PortAudioSession::devices() const {
@@ -132,7 +136,9 @@ std::optional<QString> PortAudioBackend::start(const BackendStreamConfig& config
                         &streamCallback, &callback);
     if (err != paNoError) {
         stream_ = nullptr;
-        return QStringLiteral("cannot open the stream: %1").arg(paError(err));
+        return QStringLiteral("cannot open the stream: %1%2")
+            .arg(paError(err),
+                 hostHasPeriod ? QStringLiteral(" (is the JACK server running?)") : QString());
     }
     err = Pa_StartStream(stream_);
     if (err != paNoError) {
@@ -157,6 +163,15 @@ std::optional<QString> PortAudioBackend::start(const BackendStreamConfig& config
 
 void PortAudioBackend::stop() {
     if (!stream_) return;
+    if (Pa_IsStreamActive(stream_) != 1) {
+        // Our callback never ends a stream, so it died by itself (JACK server gone, device
+        // unplugged). PortAudio's stop and close would wait for a callback that never comes
+        // (seen with JACK), so the dead stream is abandoned, and PortAudio is not terminated at
+        // exit either: a small leak instead of a hang.
+        g_streamAbandoned = true;
+        stream_ = nullptr;
+        return;
+    }
     Pa_StopStream(stream_);
     Pa_CloseStream(stream_);
     stream_ = nullptr;

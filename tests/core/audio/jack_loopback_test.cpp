@@ -7,7 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
+#include <thread>
 
 using namespace soundlab;
 using soundlab::test::JackServer;
@@ -30,7 +32,8 @@ protected:
     // with the dummy capture port disconnected so nothing else reaches the input.
     void startLoopback(std::optional<int> fixedBlockSize) {
         StreamConfig config;
-        config.inputDevice = config.outputDevice = QStringLiteral("JACK Audio Connection Kit: system");
+        config.inputDevice = config.outputDevice =
+            QStringLiteral("JACK Audio Connection Kit: system");
         if (fixedBlockSize) {
             config.blockSize = *fixedBlockSize;
             config.preferHostPeriod = false;
@@ -38,8 +41,10 @@ protected:
         ASSERT_FALSE(engine_->configure(config));
         const auto error = engine_->start();
         ASSERT_FALSE(error) << error->message.toStdString();
-        ASSERT_TRUE(JackServer::disconnect(QStringLiteral("system:capture_1"), QStringLiteral("soundlab:in_0")));
-        ASSERT_TRUE(JackServer::connect(QStringLiteral("soundlab:out_0"), QStringLiteral("soundlab:in_0")));
+        ASSERT_TRUE(JackServer::disconnect(QStringLiteral("system:capture_1"),
+                                           QStringLiteral("soundlab:in_0")));
+        ASSERT_TRUE(
+            JackServer::connect(QStringLiteral("soundlab:out_0"), QStringLiteral("soundlab:in_0")));
     }
 
     // Plays a click at sample 0 of the probe and returns where it comes back.
@@ -91,4 +96,45 @@ TEST_F(JackLoopback, StopAndRestartAreClean) {
     ASSERT_FALSE(engine_->start());
     EXPECT_TRUE(engine_->isRunning());
     EXPECT_TRUE(engine_->status().lastError.isEmpty());
+}
+
+// The JACK server going away under a running stream: reported, no hang, no crash, and a restart
+// fails with a clear error. Uses a server of its own, not the fixture's.
+TEST(JackServerLoss, IsReportedAndARestartFailsCleanly) {
+    if (JackServer::name().isEmpty()) GTEST_SKIP() << "no JACK fixture";
+    const QString script = QStringLiteral(SOUNDLAB_SOURCE_DIR "/scripts/jack-test-server.sh");
+    const QString name = JackServer::name() + QStringLiteral("-loss");
+    QString output;
+    ASSERT_EQ(JackServer::run(script, {QStringLiteral("start"), name}, &output), 0)
+        << output.toStdString();
+    const QByteArray previous = qgetenv("JACK_DEFAULT_SERVER");
+    qputenv("JACK_DEFAULT_SERVER", name.toUtf8());
+    {
+        AudioEngine engine;
+        StreamConfig config;
+        config.inputDevice = config.outputDevice =
+            QStringLiteral("JACK Audio Connection Kit: system");
+        if (engine.validate(config)) {
+            JackServer::run(script, {QStringLiteral("stop"), name});
+            qputenv("JACK_DEFAULT_SERVER", previous);
+            GTEST_SKIP() << "PortAudio sees no JACK device";
+        }
+        ASSERT_FALSE(engine.configure(config));
+        ASSERT_FALSE(engine.start());
+        ASSERT_TRUE(engine.isRunning());
+
+        ASSERT_EQ(JackServer::run(script, {QStringLiteral("stop"), name}), 0);
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (engine.isRunning() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        EXPECT_FALSE(engine.isRunning());
+        EXPECT_FALSE(engine.status().lastError.isEmpty());
+
+        const auto error = engine.start();
+        ASSERT_TRUE(error);
+        EXPECT_EQ(error->kind, EngineError::Kind::DeviceUnavailable);
+        EXPECT_TRUE(error->message.contains(QStringLiteral("JACK")))
+            << error->message.toStdString();
+    }  // and the engine's destructor returns
+    qputenv("JACK_DEFAULT_SERVER", previous);
 }
