@@ -12,6 +12,7 @@
 #include "presets/PresetStore.h"
 
 #include "AudioViewModel.h"
+#include "EngineViewModel.h"
 
 #include <QtQml/qqmlextensionplugin.h>
 #include <QApplication>
@@ -148,12 +149,15 @@ int main(int argc, char* argv[]) {
     std::fflush(stdout);
 
     std::unique_ptr<AudioViewModel> audioViewModel;
+    std::unique_ptr<EngineViewModel> engineViewModel;
     std::unique_ptr<QQmlApplicationEngine> qml;
     if (gui) {
         audioViewModel = std::make_unique<AudioViewModel>(engine);
+        engineViewModel = std::make_unique<EngineViewModel>(engine);
         qml = std::make_unique<QQmlApplicationEngine>();
         qml->setInitialProperties(
-            {{QStringLiteral("audio"), QVariant::fromValue(audioViewModel.get())}});
+            {{QStringLiteral("audio"), QVariant::fromValue(audioViewModel.get())},
+             {QStringLiteral("engine"), QVariant::fromValue(engineViewModel.get())}});
         qml->load(QUrl(QStringLiteral("qrc:/Soundlab/Main.qml")));
         if (qml->rootObjects().isEmpty()) {
             std::fprintf(stderr, "soundlab: the QML window failed to load\n");

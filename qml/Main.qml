@@ -8,6 +8,7 @@ ApplicationWindow {
     id: window
 
     required property AudioViewModel audio
+    required property EngineViewModel engine
 
     width: 960
     height: 640
@@ -50,6 +51,7 @@ ApplicationWindow {
             id: tabs
             Layout.fillWidth: true
             TabButton { text: qsTr("Audio") }
+            TabButton { text: qsTr("Engine") }
         }
 
         StackLayout {
@@ -58,6 +60,7 @@ ApplicationWindow {
             currentIndex: tabs.currentIndex
 
             AudioPanel { audio: window.audio }
+            EnginePanel { engine: window.engine }
         }
     }
 
