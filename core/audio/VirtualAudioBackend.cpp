@@ -94,15 +94,23 @@ void VirtualAudioBackend::clockLoop() {
     // The device's own clock runs (1 + skew) times as fast as the host's.
     const double deviceRate = config_.sampleRate * (1.0 + options_.clockSkewPpm * 1e-6);
     const double periodSeconds = frames / deviceRate;
-    const Clock::time_point origin = Clock::now();
+    const std::chrono::duration<double> period(periodSeconds);
+    Clock::time_point origin = Clock::now();
+    uint64_t originBlock = 0;  // the block whose start `origin` is
     for (uint64_t block = 0; running_.load(std::memory_order_relaxed); ++block) {
         // Deadlines are computed from the origin, never accumulated, so sleeps cannot drift.
-        const auto deadline =
-            origin + std::chrono::duration_cast<Clock::duration>(
-                         std::chrono::duration<double>(double(block + 1) * periodSeconds));
+        const auto deadline = origin + std::chrono::duration_cast<Clock::duration>(
+                                           double(block + 1 - originBlock) * period);
         std::this_thread::sleep_until(deadline);
         // More than a period late: a real device would have run dry. Report it as one would.
-        const bool late = Clock::now() - deadline > std::chrono::duration<double>(periodSeconds);
+        const auto lateness = Clock::now() - deadline;
+        const bool late = lateness > period;
+        // Far behind (the machine stalled): restart the clock rather than rushing through the
+        // missed blocks at real-time priority; a device would have dropped them too.
+        if (lateness > 8 * period) {
+            origin = Clock::now();
+            originBlock = block + 1;
+        }
 
         if (loopback_)
             loopback_->read(input_.data(), frames);

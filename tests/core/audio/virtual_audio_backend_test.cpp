@@ -4,8 +4,8 @@
 #include "audio/VirtualAudioBackend.h"
 #include "audio/WavWriter.h"
 
-#include <QTemporaryDir>
 #include <gtest/gtest.h>
+#include <QTemporaryDir>
 
 #include <cmath>
 #include <thread>
@@ -97,10 +97,12 @@ TEST(LoopbackDelayLine, FractionalDelayShiftsABandLimitedSignal) {
         for (int i = 0; i < 512; ++i) {
             const long long m = n + i;
             if (m > 700)  // past the start-up transient
-                maxError = std::max(maxError, std::abs(input[size_t(i)] -
-                                                       std::sin(2 * M_PI * f * (double(m) - delay))));
+                maxError = std::max(
+                    maxError,
+                    std::abs(input[size_t(i)] - std::sin(2 * M_PI * f * (double(m) - delay))));
         }
-        for (int i = 0; i < 512; ++i) output[size_t(i)] = float(std::sin(2 * M_PI * f * double(n + i)));
+        for (int i = 0; i < 512; ++i)
+            output[size_t(i)] = float(std::sin(2 * M_PI * f * double(n + i)));
         line.write(output.data(), 512);
         n += 512;
     }
@@ -136,7 +138,8 @@ TEST(VirtualAudioBackend, SineInputHasItsFrequencyAndLevel) {
     backend.stop();
     const auto& x = callback.capture();
     for (size_t i = 0; i < x.size(); ++i)
-        ASSERT_NEAR(x[i], TestSignal::kLevel * std::sin(2 * M_PI * 1000.0 * double(i) / 48000), 1e-4);
+        ASSERT_NEAR(x[i], TestSignal::kLevel * std::sin(2 * M_PI * 1000.0 * double(i) / 48000),
+                    1e-4);
 }
 
 TEST(VirtualAudioBackend, FileInputPlaysTheDecodedFile) {
@@ -158,7 +161,8 @@ TEST(VirtualAudioBackend, FileInputPlaysTheDecodedFile) {
     ASSERT_TRUE(waitFor([&] { return callback.full(); }, 5000));
     backend.stop();
     // The file plays from its start and loops.
-    for (size_t i = 0; i < 6000; ++i) ASSERT_NEAR(callback.capture()[i], ramp[i % ramp.size()], 1e-6) << i;
+    for (size_t i = 0; i < 6000; ++i)
+        ASSERT_NEAR(callback.capture()[i], ramp[i % ramp.size()], 1e-6) << i;
 }
 
 TEST(VirtualAudioBackend, RecordsItsOutputToAReadableWavFile) {
@@ -167,7 +171,9 @@ TEST(VirtualAudioBackend, RecordsItsOutputToAReadableWavFile) {
     options.input = QStringLiteral("silence");
     options.recordPath = dir.filePath(QStringLiteral("out.wav"));
     VirtualAudioBackend backend(options);
-    const auto tone = [](long long n) { return float(0.25 * std::sin(2 * M_PI * 440.0 * double(n) / 48000)); };
+    const auto tone = [](long long n) {
+        return float(0.25 * std::sin(2 * M_PI * 440.0 * double(n) / 48000));
+    };
     RecordingCallback callback(0, tone);
     ASSERT_FALSE(backend.start(streamConfig(512), callback));
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
@@ -179,7 +185,8 @@ TEST(VirtualAudioBackend, RecordsItsOutputToAReadableWavFile) {
     auto decoded = AudioFileDecoder::decodeMono(options.recordPath, 48000, &error);
     ASSERT_TRUE(decoded) << error.toStdString();
     ASSERT_EQ(decoded->size(), frames);
-    for (size_t i = 0; i < decoded->size(); ++i) ASSERT_NEAR((*decoded)[i], tone((long long)i), 1e-6);
+    for (size_t i = 0; i < decoded->size(); ++i)
+        ASSERT_NEAR((*decoded)[i], tone((long long)i), 1e-6);
     EXPECT_EQ(backend.recordingDroppedFrames(), 0u);
 }
 
@@ -200,4 +207,42 @@ TEST(VirtualAudioBackend, BadInputsAreClearErrors) {
     const auto error = backend.start(streamConfig(512), callback);
     ASSERT_TRUE(error);
     EXPECT_TRUE(error->contains(QStringLiteral("at least 512")));
+}
+
+namespace {
+// Stalls the audio thread once, as a stopped VM or a debugger would.
+class StallingCallback : public AudioCallback {
+public:
+    void prepare(double, int) override {}
+    void process(const AudioBlock& block) noexcept override {
+        const long long now = std::chrono::steady_clock::now().time_since_epoch().count();
+        const int n = count_.load();
+        if (n < int(times_.size())) times_[size_t(n)] = now;
+        if (block.status & kOutputUnderflow) underflows_.fetch_add(1);
+        if (n == 20) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        count_.store(n + 1);
+    }
+    std::array<long long, 4096> times_{};
+    std::atomic<int> count_{0};
+    std::atomic<int> underflows_{0};
+};
+}  // namespace
+
+TEST(VirtualAudioBackend, AStallIsReportedAndNotFollowedByABurstOfBlocks) {
+    VirtualDeviceOptions options;
+    options.input = QStringLiteral("silence");
+    VirtualAudioBackend backend(options);
+    StallingCallback callback;
+    ASSERT_FALSE(backend.start(streamConfig(512), callback));
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    backend.stop();
+    ASSERT_GT(callback.count_.load(), 40);
+    EXPECT_GE(callback.underflows_.load(), 1) << "the late block is reported as an underflow";
+    // After the stall the clock restarts: blocks keep their period instead of catching up on
+    // the ~28 missed ones back to back.
+    const double periodNs = 1e9 * 512 / 48000;
+    for (int i = 23; i < 35; ++i)
+        EXPECT_GT(double(callback.times_[size_t(i)] - callback.times_[size_t(i - 1)]),
+                  0.5 * periodNs)
+            << "block " << i;
 }
