@@ -220,6 +220,7 @@ std::optional<EngineError> AudioEngine::startLocked() {
         const auto error = backend->start(backendConfig, *chain_);
         if (!error) {
             backend_ = std::move(backend);
+            stopRequested_ = false;
             return std::nullopt;
         }
         const bool automatic = config_.inputDevice.compare(kAuto, Qt::CaseInsensitive) == 0 &&
@@ -238,10 +239,12 @@ std::optional<EngineError> AudioEngine::startLocked() {
         return EngineError{EngineError::Kind::DeviceUnavailable, *error};
     }
     backend_ = std::move(backend);
+    stopRequested_ = false;
     return std::nullopt;
 }
 
 void AudioEngine::stopLocked() {
+    stopRequested_ = true;
     if (backend_) backend_->stop();
     // The audio thread is gone: a probe it was using can go too.
     probe_.reset();
@@ -269,8 +272,8 @@ AudioStatus AudioEngine::status() const {
     s.inputOverflows = chain_->inputOverflows();
     s.outputUnderflows = chain_->outputUnderflows();
     s.lastError = lastError_;
-    if (backend_ && !s.running && s.lastError.isEmpty() && s.callbackCount > 0 &&
-        backend_->streamInfo().backend == QLatin1String("portaudio"))
+    // Running was asked for, yet the stream is not: it died (device lost, server gone).
+    if (backend_ && !s.running && !stopRequested_ && s.lastError.isEmpty())
         s.lastError = QStringLiteral("the stream stopped by itself (device lost or server gone)");
     return s;
 }

@@ -124,6 +124,7 @@ private:
     std::unique_ptr<PerformanceMonitor> monitor_;
     std::unique_ptr<AudioBackend> backend_;
     QString lastError_;
+    bool stopRequested_ = true;  // false while a stream we started should be running
 };
 
 }  // namespace soundlab

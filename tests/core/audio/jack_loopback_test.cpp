@@ -93,6 +93,7 @@ TEST_F(JackLoopback, StopAndRestartAreClean) {
     startLoopback(std::nullopt);
     engine_->stop();
     EXPECT_FALSE(engine_->isRunning());
+    EXPECT_TRUE(engine_->status().lastError.isEmpty()) << "a requested stop is not an error";
     ASSERT_FALSE(engine_->start());
     EXPECT_TRUE(engine_->isRunning());
     EXPECT_TRUE(engine_->status().lastError.isEmpty());
