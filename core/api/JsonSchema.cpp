@@ -78,16 +78,18 @@ std::optional<Violation> check(const QJsonValue& value, const QJsonObject& s, co
     }
     if (value.isDouble()) {
         const double d = value.toDouble();
-        if (s.contains(QStringLiteral("minimum")) &&
-            d < s.value(QStringLiteral("minimum")).toDouble())
-            return Violation{path, QStringLiteral("must be ≥ %1, got %2")
-                                       .arg(s.value(QStringLiteral("minimum")).toDouble())
-                                       .arg(d)};
-        if (s.contains(QStringLiteral("maximum")) &&
-            d > s.value(QStringLiteral("maximum")).toDouble())
-            return Violation{path, QStringLiteral("must be ≤ %1, got %2")
-                                       .arg(s.value(QStringLiteral("maximum")).toDouble())
-                                       .arg(d)};
+        const bool hasMin = s.contains(QStringLiteral("minimum"));
+        const bool hasMax = s.contains(QStringLiteral("maximum"));
+        const double min = s.value(QStringLiteral("minimum")).toDouble();
+        const double max = s.value(QStringLiteral("maximum")).toDouble();
+        if ((hasMin && d < min) || (hasMax && d > max)) {
+            // Name the whole allowed range, so one answer says what would be accepted.
+            const QString range = hasMin && hasMax
+                                      ? QStringLiteral("within [%1, %2]").arg(min).arg(max)
+                                  : hasMin ? QStringLiteral("≥ %1").arg(min)
+                                           : QStringLiteral("≤ %1").arg(max);
+            return Violation{path, QStringLiteral("must be %1, got %2").arg(range).arg(d)};
+        }
     }
     if (value.isString()) {
         const QString text = value.toString();

@@ -93,6 +93,12 @@ TEST_F(EngineRoutesTest, BadValuesAre422NamingTheFieldAndItsRangeAndChangeNothin
     }
     EXPECT_EQ(engine.engineParameters(), before);
     EXPECT_EQ(put("{not json").status, 400);
+
+    // The message names the whole allowed range.
+    const HttpReply r = put(R"({"engine":{"coupling_strength":2.5}})");
+    EXPECT_TRUE(r.json()["error"].toObject()["message"].toString().contains(
+        QStringLiteral("within [0, 2]")))
+        << r.body.toStdString();
 }
 
 TEST_F(EngineRoutesTest, OpenApiDocumentDescribesTheEngineRoutes) {
