@@ -88,22 +88,16 @@ void ChromaticFieldEngine::reset() {
 }
 
 bool ChromaticFieldEngine::setImplementation(SimdImplementation implementation) {
-    switch (implementation) {
-        case SimdImplementation::Scalar:
-            kernel_ = &detail::advanceFieldScalar;
-            implementation_ = implementation;
-            return true;
-        case SimdImplementation::Avx2:
 #if defined(SOUNDLAB_DSP_HAS_AVX2_KERNEL)
-            if (!cpuSupportsAvx2Fma()) return false;
-            kernel_ = &detail::advanceFieldAvx2;
-            implementation_ = implementation;
-            return true;
+    const auto avx2 = &detail::advanceFieldAvx2;
 #else
-            return false;
+    const decltype(&detail::advanceFieldScalar) avx2 = nullptr;
 #endif
-    }
-    return false;
+    const auto kernel = chooseKernel(implementation, &detail::advanceFieldScalar, avx2);
+    if (kernel == nullptr) return false;
+    kernel_ = kernel;
+    implementation_ = implementation;
+    return true;
 }
 
 void ChromaticFieldEngine::setParameters(const EngineParameters& requested) noexcept {

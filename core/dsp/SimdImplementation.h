@@ -22,4 +22,12 @@ bool scalarForcedByEnvironment();
 // What a new engine runs: Avx2 when the CPU supports it, unless SOUNDLAB_FORCE_SCALAR=1.
 SimdImplementation defaultSimdImplementation();
 
+// The kernel to run for `implementation`: `scalar` always works; `avx2` (nullptr when this build
+// has none) only on a CPU with AVX2 and FMA. nullptr when the implementation cannot run here.
+template <typename Kernel>
+Kernel chooseKernel(SimdImplementation implementation, Kernel scalar, Kernel avx2) {
+    if (implementation == SimdImplementation::Scalar) return scalar;
+    return avx2 != nullptr && cpuSupportsAvx2Fma() ? avx2 : nullptr;
+}
+
 }  // namespace soundlab::dsp

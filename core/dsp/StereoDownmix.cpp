@@ -19,22 +19,16 @@ StereoDownmix::StereoDownmix() {
 }
 
 bool StereoDownmix::setImplementation(SimdImplementation implementation) {
-    switch (implementation) {
-        case SimdImplementation::Scalar:
-            kernel_ = &detail::mixStereoScalar;
-            implementation_ = implementation;
-            return true;
-        case SimdImplementation::Avx2:
 #if defined(SOUNDLAB_DSP_HAS_AVX2_MIX)
-            if (!cpuSupportsAvx2Fma()) return false;
-            kernel_ = &detail::mixStereoAvx2;
-            implementation_ = implementation;
-            return true;
+    const auto avx2 = &detail::mixStereoAvx2;
 #else
-            return false;
+    const decltype(&detail::mixStereoScalar) avx2 = nullptr;
 #endif
-    }
-    return false;
+    const auto kernel = chooseKernel(implementation, &detail::mixStereoScalar, avx2);
+    if (kernel == nullptr) return false;
+    kernel_ = kernel;
+    implementation_ = implementation;
+    return true;
 }
 
 void StereoDownmix::prepare(int maxBlock) {
