@@ -39,7 +39,8 @@ protected:
     }
 
     static QByteArray post(const QByteArray& path, const QByteArray& body) {
-        return "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" +
+        return "POST " + path +
+               " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" +
                "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
     }
 
@@ -58,13 +59,15 @@ TEST_F(ApiRobustnessTest, GarbageIsRefused) {
     const RawExchange x = rawExchange(server->port(), "GET /api/status HTTP/9.9\r\n\r\n");
     EXPECT_EQ(x.status(), 400);
     expectRefused(x, "bad version");
-    expectRefused(rawExchange(server->port(), "BREW /api/status HTTP/1.1\r\nHost: localhost\r\n\r\n"),
-                  "unknown method");
+    expectRefused(
+        rawExchange(server->port(), "BREW /api/status HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+        "unknown method");
 }
 
 TEST_F(ApiRobustnessTest, OneMegabyteHeaderIs431) {
     const QByteArray request =
-        "GET /api/status HTTP/1.1\r\nHost: localhost\r\nX-Big: " + QByteArray(1 << 20, 'a') + "\r\n\r\n";
+        "GET /api/status HTTP/1.1\r\nHost: localhost\r\nX-Big: " + QByteArray(1 << 20, 'a') +
+        "\r\n\r\n";
     const RawExchange x = rawExchange(server->port(), request);
     EXPECT_EQ(x.status(), 431) << x.received.left(100).toStdString();
     expectRefused(x, "1 MB header");

@@ -3,7 +3,7 @@
 // /api/status, and presets that survive a restart. Driven by curl, including its multipart
 // upload (`curl -F file=@bundle.json`).
 
-#include "ApiTestSupport.h"
+#include "SoundlabProcess.h"
 
 #include <gtest/gtest.h>
 #include <QDir>
@@ -19,66 +19,9 @@ using namespace soundlab::api::test;
 
 namespace {
 
-// One soundlab process on the virtual device; reads its "listening on http://…" line.
-class Soundlab {
-public:
-    explicit Soundlab(const QStringList& arguments) {
-        qtApp();
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "SOUNDLAB_TOKEN"}) env.remove(name);
-        process_.setProcessEnvironment(env);
-        process_.start(QStringLiteral(SOUNDLAB_BINARY),
-                       QStringList{"--no-gui", "--device", "virtual", "--port", "0"} + arguments);
-    }
-    ~Soundlab() { stop(); }
-
-    QString waitForListening() {
-        static const QRegularExpression line(QStringLiteral("listening on (http://\\S+)"));
-        QByteArray out;
-        QElapsedTimer timer;
-        timer.start();
-        while (timer.elapsed() < 15000 && process_.state() != QProcess::NotRunning) {
-            process_.waitForReadyRead(100);
-            out += process_.readAllStandardOutput();
-            const auto match = line.match(QString::fromLocal8Bit(out));
-            if (match.hasMatch()) return match.captured(1);
-        }
-        return {};
-    }
-    // SIGTERM, as an operator or a service manager stops it; returns the exit code.
-    int stop() {
-        if (process_.state() == QProcess::NotRunning) return process_.exitCode();
-        ::kill(pid_t(process_.processId()), SIGTERM);
-        if (!process_.waitForFinished(10000)) {
-            process_.kill();
-            process_.waitForFinished(5000);
-            return -1;
-        }
-        return process_.exitCode();
-    }
-    QString standardError() { return QString::fromLocal8Bit(process_.readAllStandardError()); }
-
-private:
-    QProcess process_;
-};
-
-struct CurlResult {
-    int status = 0;
-    QByteArray body;
-    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
-};
-
-CurlResult curl(const QStringList& arguments) {
-    QProcess p;
-    p.start(QStringLiteral("curl"),
-            QStringList{"-sS", "-w", "\n%{http_code}", "--max-time", "20"} + arguments);
-    CurlResult r;
-    if (!p.waitForFinished(30000)) return r;
-    const QByteArray out = p.readAllStandardOutput();
-    const qsizetype newline = out.lastIndexOf('\n');
-    r.status = out.mid(newline + 1).trimmed().toInt();
-    r.body = out.left(newline);
-    return r;
+// A soundlab process on a free port with the given data and log directories.
+QStringList onFreePort(const QStringList& arguments) {
+    return QStringList{"--port", "0"} + arguments;
 }
 
 CurlResult postJson(const QString& url, const QByteArray& body) {
@@ -102,7 +45,7 @@ TEST(PresetProcess, PresetsAndTheAuditTrailSurviveARestart) {
     QTemporaryDir logs;
     QString id;
     {
-        Soundlab soundlab({"--data-dir", data.path(), "--log-dir", logs.path()});
+        SoundlabProcess soundlab(onFreePort({"--data-dir", data.path(), "--log-dir", logs.path()}));
         const QString base = soundlab.waitForListening();
         ASSERT_FALSE(base.isEmpty()) << soundlab.standardError().toStdString();
 
@@ -125,11 +68,11 @@ TEST(PresetProcess, PresetsAndTheAuditTrailSurviveARestart) {
                       .value("coupling_strength")
                       .toDouble(),
                   1.5);
-        EXPECT_EQ(soundlab.stop(), 0);
+        EXPECT_EQ(soundlab.terminate(), 0);
     }
     ASSERT_EQ(auditRecords(logs.path()).size(), 2);  // create, apply
 
-    Soundlab again({"--data-dir", data.path(), "--log-dir", logs.path()});
+    SoundlabProcess again(onFreePort({"--data-dir", data.path(), "--log-dir", logs.path()}));
     const QString base = again.waitForListening();
     ASSERT_FALSE(base.isEmpty()) << again.standardError().toStdString();
     CurlResult r = curl({base + "/api/presets"});
@@ -148,7 +91,7 @@ TEST(PresetProcess, PresetsAndTheAuditTrailSurviveARestart) {
     r = curl({"-F", "file=@" + bundleFile, base + "/api/presets/import?collision=new_copy"});
     EXPECT_EQ(r.json().value("counts").toObject().value("copy").toInt(), 1);
     EXPECT_EQ(curl({base + "/api/presets"}).json().value("total").toInt(), 2);
-    EXPECT_EQ(again.stop(), 0);
+    EXPECT_EQ(again.terminate(), 0);
 
     QStringList actions;
     for (const QJsonObject& record : auditRecords(logs.path()))
@@ -159,13 +102,14 @@ TEST(PresetProcess, PresetsAndTheAuditTrailSurviveARestart) {
 TEST(PresetProcess, NoLoggingWritesNoAuditTrail) {
     QTemporaryDir data;
     QTemporaryDir logs;
-    Soundlab soundlab({"--data-dir", data.path(), "--log-dir", logs.path(), "--no-logging"});
+    SoundlabProcess soundlab(
+        onFreePort({"--data-dir", data.path(), "--log-dir", logs.path(), "--no-logging"}));
     const QString base = soundlab.waitForListening();
     ASSERT_FALSE(base.isEmpty()) << soundlab.standardError().toStdString();
     ASSERT_EQ(postJson(base + "/api/presets", R"({"name": "Quiet"})").status, 201);
     const CurlResult stats = curl({base + "/api/presets/stats"});
     EXPECT_TRUE(stats.json().value("audit_log").isNull()) << stats.body.toStdString();
-    EXPECT_EQ(soundlab.stop(), 0);
+    EXPECT_EQ(soundlab.terminate(), 0);
     EXPECT_TRUE(QDir(logs.path()).isEmpty());
     EXPECT_EQ(QDir(data.filePath("presets")).entryList(QDir::Files).size(), 1);
 }

@@ -7,6 +7,7 @@
 #include "api/ApiServer.h"
 #include "api/PresetRoutes.h"
 #include "engine/AudioEngine.h"
+#include "preset_fixtures.h"
 #include "presets/AbComparator.h"
 #include "presets/EnginePresetTarget.h"
 #include "presets/PresetAuditLog.h"
@@ -26,23 +27,9 @@ using namespace soundlab::api::test;
 
 namespace {
 
-// The body of "POST /api/presets" in the seed README, verbatim.
-const QByteArray kSeedReadmeExample = R"({
-  "name": "My Preset",
-  "tags": ["experimental", "spatial"],
-  "engine": {
-    "coupling_strength": 1.5,
-    "frequencies": [0.5, 0.81, 1.31, 2.12, 3.43, 5.55, 8.97, 14.52],
-    "amplitudes": [0.6, 0.55, 0.5, 0.45, 0.4, 0.35, 0.3, 0.25]
-  },
-  "phi": {
-    "mode": "audio",
-    "depth": 0.618
-  },
-  "downmix": {
-    "strategy": "spatial"
-  }
-})";
+// The body of "POST /api/presets" in the seed README, verbatim (shared with the library tests).
+const QByteArray kSeedReadmeExample =
+    QJsonDocument(soundlab::presets::testing::seedReadmeExample()).toJson();
 
 using Headers = QList<QPair<QByteArray, QByteArray>>;
 
