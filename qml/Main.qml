@@ -35,10 +35,23 @@ ApplicationWindow {
                 enabled: !window.audio.busy
                 onActivated: index => window.audio.selectDevice(index)
             }
+            Button {
+                text: qsTr("Rescan")
+                enabled: !window.audio.busy
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Look for devices again (a card plugged in, a JACK server started)")
+                onClicked: window.audio.rescan()
+            }
             Item { Layout.fillWidth: true }
             Label {
-                text: window.audio.running ? qsTr("● running") : qsTr("○ stopped")
-                color: window.audio.running ? "#2e7d32" : palette.windowText
+                readonly property var looks: ({
+                    "running": [qsTr("● running"), "#2e7d32"],
+                    "stalled": [qsTr("● stalled: no audio callbacks"), "#c62828"],
+                    "lost": [qsTr("○ device lost: press Start to recover"), "#c62828"],
+                    "stopped": [qsTr("○ stopped"), palette.windowText]
+                })
+                text: (looks[window.audio.streamState] || looks.stopped)[0]
+                color: (looks[window.audio.streamState] || looks.stopped)[1]
             }
         }
     }

@@ -3,14 +3,13 @@
 #include <QCoreApplication>
 #include <QPointer>
 #include <QThreadPool>
+#include <algorithm>
 
 namespace soundlab {
 
 AudioViewModel::AudioViewModel(AudioEngine& engine, QObject* parent)
     : QObject(parent), engine_(engine) {
-    devices_ = engine_.devices();
-    for (const AudioDeviceInfo& d : devices_)
-        deviceLabels_ << (d.index < 0 ? d.name : QStringLiteral("%1: %2").arg(d.hostApi, d.name));
+    setDevices(engine_.devices());
     timer_.setInterval(100);
     connect(&timer_, &QTimer::timeout, this, &AudioViewModel::refresh);
     timer_.start();
@@ -54,8 +53,24 @@ void AudioViewModel::selectDevice(int row) {
     StreamConfig config = engine_.config();
     const AudioDeviceInfo& d = devices_[row];
     config.inputDevice = config.outputDevice =
-        d.index < 0 ? QStringLiteral("virtual") : QString::number(d.index);
+        d.index == -1 ? QStringLiteral("virtual") : QString::number(d.index);
     runInBackground([engine = &engine_, config] { return engine->configure(config); });
+}
+
+void AudioViewModel::rescan() {
+    // A rescan re-initialises PortAudio (slow): off the GUI thread, like start and stop.
+    runInBackground([engine = &engine_] {
+        engine->rescanDevices();
+        return std::optional<EngineError>();
+    });
+}
+
+void AudioViewModel::setDevices(const QList<AudioDeviceInfo>& devices) {
+    devices_ = devices;
+    deviceLabels_.clear();
+    for (const AudioDeviceInfo& d : devices_)
+        deviceLabels_ << (d.index == -1 ? d.name : QStringLiteral("%1: %2").arg(d.hostApi, d.name));
+    emit devicesChanged();
 }
 
 void AudioViewModel::runInBackground(std::function<std::optional<EngineError>()> work) {
@@ -76,8 +91,16 @@ void AudioViewModel::runInBackground(std::function<std::optional<EngineError>()>
 }
 
 void AudioViewModel::refresh() {
+    // Wait-free snapshots: a device opening on another thread never freezes the window.
     status_ = engine_.status();
     performance_ = engine_.performance();
+    const QList<AudioDeviceInfo> devices = engine_.devices();
+    if (devices.size() != devices_.size() ||
+        !std::equal(devices.begin(), devices.end(), devices_.begin(),
+                    [](const AudioDeviceInfo& a, const AudioDeviceInfo& b) {
+                        return a.index == b.index && a.name == b.name && a.hostApi == b.hostApi;
+                    }))
+        setDevices(devices);
     emit changed();
 }
 

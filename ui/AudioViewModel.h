@@ -31,6 +31,7 @@ class AudioViewModel : public QObject {
     Q_PROPERTY(qulonglong inputOverflows READ inputOverflows NOTIFY changed)
     Q_PROPERTY(qulonglong outputUnderflows READ outputUnderflows NOTIFY changed)
     Q_PROPERTY(QString lastError READ lastError NOTIFY changed)
+    Q_PROPERTY(QString streamState READ streamState NOTIFY changed)
     Q_PROPERTY(QStringList devices READ devices NOTIFY devicesChanged)
     Q_PROPERTY(int selectedDevice READ selectedDevice NOTIFY changed)
 
@@ -39,6 +40,8 @@ public:
 
     bool running() const { return status_.running; }
     bool busy() const { return busy_; }
+    // "stopped", "running", "stalled" (no callbacks) or "lost" (device or server gone).
+    QString streamState() const { return streamStateName(status_.state); }
     QString deviceName() const;
     QString hostApi() const { return status_.stream.hostApi; }
     int sampleRate() const;
@@ -58,6 +61,8 @@ public:
     Q_INVOKABLE void stop();
     // Chooses the device at `row` of `devices` for input and output (restarts if running).
     Q_INVOKABLE void selectDevice(int row);
+    // Enumerates the devices again (GET /api/devices?rescan=1 does the same).
+    Q_INVOKABLE void rescan();
 
 signals:
     void changed();
@@ -65,6 +70,7 @@ signals:
 
 private:
     void refresh();
+    void setDevices(const QList<AudioDeviceInfo>& devices);
     void runInBackground(std::function<std::optional<EngineError>()> work);
 
     AudioEngine& engine_;

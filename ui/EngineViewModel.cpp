@@ -41,44 +41,42 @@ QString EngineViewModel::implementation() const {
 }
 
 void EngineViewModel::setCouplingStrength(double value) {
-    dsp::EngineParameters p = parameters_;
-    p.couplingStrength = float(std::clamp(value, 0.0, dsp::kMaxCouplingStrength));
-    apply(p, downmix_);
+    edit([value](EngineSettings& s) {
+        s.engine.couplingStrength = float(std::clamp(value, 0.0, dsp::kMaxCouplingStrength));
+    });
 }
 
 void EngineViewModel::setGain(double value) {
-    dsp::EngineParameters p = parameters_;
-    p.gain = float(std::clamp(value, 0.0, dsp::kMaxGain));
-    apply(p, downmix_);
+    edit([value](EngineSettings& s) { s.engine.gain = float(std::clamp(value, 0.0, dsp::kMaxGain)); });
 }
 
 void EngineViewModel::setStrategy(int index) {
     if (index < 0 || index >= int(std::size(kStrategies))) return;
-    dsp::DownmixParameters d = downmix_;
-    d.strategy = kStrategies[index];
-    apply(parameters_, d);
+    edit([index](EngineSettings& s) { s.downmix.strategy = kStrategies[index]; });
 }
 
 void EngineViewModel::setAmplitude(int channel, double value) {
     if (channel < 0 || channel >= dsp::kFieldChannels) return;
-    dsp::EngineParameters p = parameters_;
-    p.amplitudes[size_t(channel)] = float(std::clamp(value, 0.0, 1.0));
-    apply(p, downmix_);
+    edit([channel, value](EngineSettings& s) {
+        s.engine.amplitudes[size_t(channel)] = float(std::clamp(value, 0.0, 1.0));
+    });
 }
 
-void EngineViewModel::apply(const dsp::EngineParameters& parameters,
-                            const dsp::DownmixParameters& downmix) {
-    // Values are clamped above, so the engine accepts them; it never blocks on the audio thread.
-    if (engine_.setParameters(parameters, downmix).empty()) {
-        parameters_ = parameters;
-        downmix_ = downmix;
-        emit changed();
-    }
+void EngineViewModel::edit(const std::function<void(EngineSettings&)>& change) {
+    // Only the field the operator moved changes, applied to the live settings in one lock scope
+    // (the same AudioEngine::updateSettings as PUT /api/engine), so an API client's concurrent
+    // change to another field survives. Values are clamped above, so the engine accepts them.
+    engine_.updateSettings([&](EngineSettings& s) {
+        change(s);
+        return std::vector<dsp::ParameterError>();
+    });
+    refresh();
 }
 
 void EngineViewModel::refresh() {
-    parameters_ = engine_.engineParameters();
-    downmix_ = engine_.downmixParameters();
+    const EngineSettings settings = engine_.settings();
+    parameters_ = settings.engine;
+    downmix_ = settings.downmix;
     orderParameter_ = engine_.orderParameter();
     emit changed();
 }

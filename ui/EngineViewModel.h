@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QStringList>
 #include <QTimer>
+#include <functional>
 
 namespace soundlab {
 
@@ -51,7 +52,7 @@ signals:
 
 private:
     void refresh();
-    void apply(const dsp::EngineParameters& parameters, const dsp::DownmixParameters& downmix);
+    void edit(const std::function<void(EngineSettings&)>& change);
 
     AudioEngine& engine_;
     QTimer timer_;

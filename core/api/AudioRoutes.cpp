@@ -141,10 +141,18 @@ QList<Route> audioRoutes(AudioEngine& engine, const StatusReport& report) {
     devices.path = QStringLiteral("/api/devices");
     devices.summary = QStringLiteral("Audio devices and the current selection");
     devices.tag = QStringLiteral("audio");
+    devices.description = QStringLiteral(
+        "The devices of the latest scan. ?rescan=1 enumerates again first (a sound card plugged "
+        "in, a JACK server started after Soundlab); PortAudio's own list is refreshed only while "
+        "none of its streams is open.");
+    devices.query = {{QStringLiteral("rescan"), schema::boolean(),
+                      QStringLiteral("enumerate the devices again before answering"), false}};
     devices.responseSchema = devicesSchema();
-    devices.handler = [&engine](const Request&) {
+    devices.handler = [&engine](const Request& request) {
+        const bool rescan = request.query.value(QStringLiteral("rescan")).toBool();
         QJsonArray list;
-        for (const auto& d : engine.devices()) list.append(deviceJson(d));
+        for (const auto& d : rescan ? engine.rescanDevices() : engine.devices())
+            list.append(deviceJson(d));
         const StreamConfig config = engine.config();
         QJsonArray rates;
         for (int r : StreamConfig::kSampleRates) rates.append(r);
@@ -180,18 +188,21 @@ QList<Route> audioRoutes(AudioEngine& engine, const StatusReport& report) {
             return Response::error(ApiError::invalidValue(
                 QStringLiteral("nothing to change: give device, input_device, output_device, "
                                "sample_rate or buffer_size")));
-        StreamConfig next = engine.config();
-        if (body.contains(QStringLiteral("device")))
-            next.inputDevice = next.outputDevice = selector(body.value(QStringLiteral("device")));
-        if (body.contains(QStringLiteral("input_device")))
-            next.inputDevice = selector(body.value(QStringLiteral("input_device")));
-        if (body.contains(QStringLiteral("output_device")))
-            next.outputDevice = selector(body.value(QStringLiteral("output_device")));
-        if (body.contains(QStringLiteral("sample_rate")))
-            next.sampleRate = body.value(QStringLiteral("sample_rate")).toInt();
-        if (body.contains(QStringLiteral("buffer_size")))
-            next.blockSize = body.value(QStringLiteral("buffer_size")).toInt();
-        if (auto error = engine.configure(next)) return Response::error(toApiError(*error));
+        // Edits the configuration as it is when the change runs, not a copy read earlier.
+        const auto error = engine.updateConfig([&body](StreamConfig& next) {
+            if (body.contains(QStringLiteral("device")))
+                next.inputDevice = next.outputDevice =
+                    selector(body.value(QStringLiteral("device")));
+            if (body.contains(QStringLiteral("input_device")))
+                next.inputDevice = selector(body.value(QStringLiteral("input_device")));
+            if (body.contains(QStringLiteral("output_device")))
+                next.outputDevice = selector(body.value(QStringLiteral("output_device")));
+            if (body.contains(QStringLiteral("sample_rate")))
+                next.sampleRate = body.value(QStringLiteral("sample_rate")).toInt();
+            if (body.contains(QStringLiteral("buffer_size")))
+                next.blockSize = body.value(QStringLiteral("buffer_size")).toInt();
+        });
+        if (error) return Response::error(toApiError(*error));
         return Response::json(report.status());
     };
     routes << device;

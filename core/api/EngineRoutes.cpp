@@ -120,11 +120,11 @@ QList<Route> engineRoutes(AudioEngine& engine) {
     put.responseSchema = parametersSchema(true);
     put.errorStatuses = {422};
     put.handler = [&engine](const Request& request) {
-        dsp::EngineParameters parameters = engine.engineParameters();
-        dsp::DownmixParameters downmix = engine.downmixParameters();
-        auto errors = applyParametersJson(request.body.toObject(), engine.config().sampleRate,
-                                          &parameters, &downmix);
-        if (errors.empty()) errors = engine.setParameters(parameters, downmix);
+        // One read–modify–write: a concurrent editor's change is never overwritten.
+        const int sampleRate = engine.config().sampleRate;
+        const auto errors = engine.updateSettings([&](EngineSettings& s) {
+            return applyParametersJson(request.body.toObject(), sampleRate, &s.engine, &s.downmix);
+        });
         if (!errors.empty()) return invalidParameters(errors);
         return Response::json(state(engine));
     };

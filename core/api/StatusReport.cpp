@@ -48,6 +48,12 @@ QJsonObject StatusReport::status() const {
         {QStringLiteral("version"), QStringLiteral(SOUNDLAB_VERSION)},
         {QStringLiteral("last_error"),
          s.lastError.isEmpty() ? QJsonValue() : QJsonValue(s.lastError)},
+        {QStringLiteral("stream_state"), streamStateName(s.state)},
+        {QStringLiteral("flush_to_zero"),
+         s.flushToZero ? QJsonValue(*s.flushToZero) : QJsonValue()},
+        {QStringLiteral("realtime_priority"), s.stream.realtimePriority
+                                                  ? QJsonValue(*s.stream.realtimePriority)
+                                                  : QJsonValue()},
     };
     for (const auto& [name, provider] : fields_) o.insert(name, provider());
     return o;
@@ -103,14 +109,29 @@ QJsonObject StatusReport::statusSchema() {
             {QStringLiteral("version"), string()},
             {QStringLiteral("last_error"),
              described(nullableString,
-                       QStringLiteral("why the stream last stopped or failed to start"))},
+                       QStringLiteral("why the stream last stopped, stalled or failed to start"))},
+            {QStringLiteral("stream_state"),
+             described(stringEnum({QStringLiteral("stopped"), QStringLiteral("running"),
+                                   QStringLiteral("stalled"), QStringLiteral("lost")}),
+                       QStringLiteral("stalled: open but no callback for over 0.5 s; lost: the "
+                                      "device or server went away (POST /api/audio/start "
+                                      "recovers once it is back)"))},
+            {QStringLiteral("flush_to_zero"),
+             described(withTypes(boolean(), {QStringLiteral("boolean"), QStringLiteral("null")}),
+                       QStringLiteral("denormals flushed on the audio thread, as checked there "
+                                      "in the latest block; null before the first"))},
+            {QStringLiteral("realtime_priority"),
+             described(withTypes(boolean(), {QStringLiteral("boolean"), QStringLiteral("null")}),
+                       QStringLiteral("the virtual device's clock thread got SCHED_FIFO; false: "
+                                      "refused (no rtprio limit), it may miss deadlines under "
+                                      "load; null where the host schedules its own thread"))},
         },
         {QStringLiteral("audio_running"), QStringLiteral("sample_rate"),
          QStringLiteral("buffer_size"), QStringLiteral("callback_count"),
          QStringLiteral("latency_calibrated"), QStringLiteral("preset_loaded"),
          QStringLiteral("metrics_clients"), QStringLiteral("latency_clients"),
          QStringLiteral("device"), QStringLiteral("host_api"), QStringLiteral("uptime_s"),
-         QStringLiteral("version")},
+         QStringLiteral("version"), QStringLiteral("stream_state")},
         /*openEnded=*/true);
 }
 

@@ -47,6 +47,9 @@ struct StreamInfo {
     bool hostPeriod = false;     // true when the host decides the block size (JACK)
     double inputLatency = 0.0;   // seconds, as the stream reports it
     double outputLatency = 0.0;  // seconds, as the stream reports it
+    // Whether the audio thread got real-time scheduling, where the backend asks for it itself
+    // (the virtual device's clock thread); empty where the host decides (PortAudio, JACK).
+    std::optional<bool> realtimePriority;
 };
 
 // Resolved stream parameters handed to a backend.
@@ -69,6 +72,9 @@ public:
     virtual void stop() = 0;
     virtual bool isRunning() const = 0;
     virtual StreamInfo streamInfo() const = 0;
+    // Why a started stream stopped by itself (server shut down, device gone), when the backend
+    // knows; empty otherwise.
+    virtual QString failureReason() const { return {}; }
 };
 
 }  // namespace soundlab

@@ -2,7 +2,6 @@
 
 #include <alsa/asoundlib.h>
 #include <jack/jack.h>
-#include <pa_jack.h>
 #include <portaudio.h>
 
 #include <atomic>
@@ -51,16 +50,35 @@ int streamCallback(const void* input, void* output, unsigned long frames,
 
 PortAudioSession::PortAudioSession() {
     snd_lib_error_set_handler(quietAlsaErrors);
-    // Never let libjack spawn a server of its own while PortAudio probes for one.
+    // Never let libjack spawn a server of its own.
     setenv("JACK_NO_START_SERVER", "1", 0);
-    PaJack_SetClientName("soundlab");
-    // Probing for a JACK server that is not running is normal, not an error worth printing.
+    initialise();
+}
+
+void PortAudioSession::initialise() {
+    // PortAudio's JACK host API connects to the default server during Pa_Initialize. Point
+    // libjack at a server that cannot exist meanwhile, so PortAudio finds no JACK (JackBackend
+    // serves it) and leaves no client of its own in the graph. Control threads only, serialised
+    // by AudioEngine, like JackBackend's own client_open.
+    const QByteArray server = qgetenv("JACK_DEFAULT_SERVER");
+    const bool hadServer = qEnvironmentVariableIsSet("JACK_DEFAULT_SERVER");
+    qputenv("JACK_DEFAULT_SERVER", "soundlab-portaudio-without-jack");
     jack_set_error_function(quietJack);
     jack_set_info_function(quietJack);
     const PaError err = Pa_Initialize();
     jack_set_error_function(jackToStderr);
+    if (hadServer)
+        qputenv("JACK_DEFAULT_SERVER", server);
+    else
+        qunsetenv("JACK_DEFAULT_SERVER");
     ok_ = err == paNoError;
-    if (!ok_) error_ = QStringLiteral("PortAudio failed to initialise: %1").arg(paError(err));
+    error_ = ok_ ? QString() : QStringLiteral("PortAudio failed to initialise: %1").arg(paError(err));
+}
+
+void PortAudioSession::reinitialise() {
+    if (g_streamAbandoned) return;
+    if (ok_) Pa_Terminate();
+    initialise();
 }
 
 PortAudioSession::~PortAudioSession() {

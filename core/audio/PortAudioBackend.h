@@ -9,11 +9,18 @@ typedef void PaStream;
 namespace soundlab {
 
 // Keeps PortAudio initialised while it lives (Pa_Initialize/Pa_Terminate nest). The device list is
-// the one PortAudio found at initialisation: it does not follow hot-plugging.
+// the one PortAudio found at initialisation; reinitialise() enumerates again.
+//
+// PortAudio is kept away from JACK: its JACK host API holds a client from Pa_Initialize to
+// Pa_Terminate and, in 19.6, cannot let go of one whose server died (closing it hangs). JACK is
+// served by JackBackend instead, which can.
 class PortAudioSession {
 public:
     PortAudioSession();
     ~PortAudioSession();
+    // Pa_Terminate + Pa_Initialize: a fresh device list (hot-plugged cards). Only while none of
+    // PortAudio's streams is open; does nothing after a dead stream had to be abandoned.
+    void reinitialise();
     PortAudioSession(const PortAudioSession&) = delete;
     PortAudioSession& operator=(const PortAudioSession&) = delete;
 
@@ -22,6 +29,8 @@ public:
     QList<AudioDeviceInfo> devices() const;
 
 private:
+    void initialise();
+
     bool ok_ = false;
     QString error_;
 };

@@ -69,6 +69,14 @@ std::optional<QString> VirtualAudioBackend::start(const BackendStreamConfig& con
     callback.prepare(config.sampleRate, frames);
     running_ = true;
     thread_ = std::thread([this] { clockLoop(); });
+    // Like PortAudio's callback threads: real-time priority where the system grants it, so a
+    // busy machine does not make the virtual device miss its deadlines. Without the privilege
+    // (no CAP_SYS_NICE, no rtprio limit) it runs at normal priority, reports late wake-ups as
+    // underflows, and says so in the status (realtime_priority: false).
+    sched_param priority{};
+    priority.sched_priority = std::max(1, sched_get_priority_max(SCHED_FIFO) - 10);
+    realtime_ = pthread_setschedparam(thread_.native_handle(), SCHED_FIFO, &priority) == 0;
+    info_.realtimePriority = realtime_.load();
     return std::nullopt;
 }
 
@@ -82,13 +90,6 @@ void VirtualAudioBackend::stop() {
 }
 
 void VirtualAudioBackend::clockLoop() {
-    // Like PortAudio's callback threads: real-time priority where the system grants it, so a
-    // busy machine does not make the virtual device miss its deadlines. Without the privilege
-    // it runs at normal priority and reports late wake-ups as underflows.
-    sched_param priority{};
-    priority.sched_priority = std::max(1, sched_get_priority_max(SCHED_FIFO) - 10);
-    realtime_ = pthread_setschedparam(pthread_self(), SCHED_FIFO, &priority) == 0;
-
     using Clock = std::chrono::steady_clock;
     const int frames = config_.blockSize;
     // The device's own clock runs (1 + skew) times as fast as the host's.

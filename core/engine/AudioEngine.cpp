@@ -4,9 +4,7 @@
 #include "audio/PortAudioBackend.h"
 #include "audio/TestSignal.h"
 #include "audio/VirtualAudioBackend.h"
-#include "engine/LoopbackProbe.h"
 #include "engine/PerformanceMonitor.h"
-#include "engine/ProcessingChain.h"
 
 #include <QStringList>
 #include <chrono>
@@ -19,6 +17,10 @@ namespace {
 constexpr auto kVirtual = QLatin1String("virtual");
 constexpr auto kAuto = QLatin1String("auto");
 
+bool isVirtualDevice(const AudioDeviceInfo& d) {
+    return d.index == VirtualAudioBackend::deviceInfo().index;
+}
+
 QString label(const AudioDeviceInfo& d) {
     return QStringLiteral("%1 (%2: %3)").arg(d.index).arg(d.hostApi, d.name);
 }
@@ -26,7 +28,7 @@ QString label(const AudioDeviceInfo& d) {
 QString validDevicesText(const QList<AudioDeviceInfo>& devices) {
     QStringList names{QStringLiteral("auto"), QStringLiteral("virtual")};
     for (const AudioDeviceInfo& d : devices)
-        if (d.index >= 0) names << label(d);
+        if (!isVirtualDevice(d)) names << label(d);
     return names.join(QStringLiteral(", "));
 }
 
@@ -45,7 +47,7 @@ std::optional<int> findDevice(const QString& selector, bool wantInput,
     const int index = selector.toInt(&isIndex);
     QList<AudioDeviceInfo> matches;
     for (const AudioDeviceInfo& d : devices) {
-        if (d.index < 0) continue;
+        if (isVirtualDevice(d)) continue;
         if (isIndex ? d.index == index
                     : (d.name.compare(selector, Qt::CaseInsensitive) == 0 ||
                        (d.hostApi + QStringLiteral(": ") + d.name)
@@ -82,25 +84,68 @@ std::optional<int> findDevice(const QString& selector, bool wantInput,
 AudioEngine::AudioEngine()
     : portAudio_(std::make_unique<PortAudioSession>()),
       chain_(std::make_unique<ProcessingChain>()),
-      monitor_(std::make_unique<PerformanceMonitor>(*chain_)) {}
+      monitor_(std::make_unique<PerformanceMonitor>(*chain_)) {
+    {
+        std::lock_guard lock(controlMutex_);
+        devices_.publish(scanLocked());
+    }
+    watchdog_ = std::thread([this] { watch(); });
+}
 
 AudioEngine::~AudioEngine() {
+    {
+        std::lock_guard lock(watchdogMutex_);
+        watchdogQuit_ = true;
+    }
+    watchdogWake_.notify_all();
+    watchdog_.join();
     std::lock_guard lock(controlMutex_);
     stopLocked();
 }
 
+QString streamStateName(StreamState state) {
+    switch (state) {
+        case StreamState::Stopped:
+            return QStringLiteral("stopped");
+        case StreamState::Running:
+            return QStringLiteral("running");
+        case StreamState::Stalled:
+            return QStringLiteral("stalled");
+        case StreamState::Lost:
+            return QStringLiteral("lost");
+    }
+    return {};
+}
+
 QList<AudioDeviceInfo> AudioEngine::devices() const {
+    return *devices_.read();
+}
+
+QList<AudioDeviceInfo> AudioEngine::scanLocked() {
     QList<AudioDeviceInfo> list = portAudio_->devices();
     list.append(VirtualAudioBackend::deviceInfo());
     return list;
 }
 
+QList<AudioDeviceInfo> AudioEngine::rescanDevices() {
+    std::lock_guard lock(controlMutex_);
+    // PortAudio enumerates only at initialisation; it can be re-initialised while none of its
+    // streams is open.
+    const bool portAudioStreamOpen = backend_ && state_.read()->stream.backend ==
+                                                     QLatin1String("portaudio");
+    if (!portAudioStreamOpen) portAudio_->reinitialise();
+    QList<AudioDeviceInfo> list = scanLocked();
+    devices_.publish(list);
+    return list;
+}
+
 std::optional<EngineError> AudioEngine::validate(const StreamConfig& config) const {
     DeviceChoice choice;
-    return resolve(config, &choice);
+    return resolve(config, devices(), &choice);
 }
 
 std::optional<EngineError> AudioEngine::resolve(const StreamConfig& config,
+                                                const QList<AudioDeviceInfo>& list,
                                                 DeviceChoice* choice) const {
     if (!StreamConfig::isSupportedSampleRate(config.sampleRate))
         return invalid(QStringLiteral("unsupported sample rate %1 Hz; valid: 44100, 48000, 96000")
@@ -111,7 +156,6 @@ std::optional<EngineError> AudioEngine::resolve(const StreamConfig& config,
                            .arg(StreamConfig::kMinBlockSize)
                            .arg(StreamConfig::kMaxBlockSize));
 
-    const QList<AudioDeviceInfo> list = portAudio_->devices();
     const QString in = config.inputDevice.trimmed();
     const QString out = config.outputDevice.trimmed();
     const bool inVirtual = in.compare(kVirtual, Qt::CaseInsensitive) == 0;
@@ -132,7 +176,8 @@ std::optional<EngineError> AudioEngine::resolve(const StreamConfig& config,
             return -1;
         }();
         const bool useDefaults = !inVirtual && !outVirtual && defIn >= 0 && defOut >= 0;
-        *choice = useDefaults ? DeviceChoice{false, defIn, defOut} : DeviceChoice{};
+        *choice = useDefaults ? DeviceChoice{DeviceChoice::Kind::PortAudio, defIn, defOut}
+                              : DeviceChoice{};
         if (!useDefaults && config.virtualDevice.loopbackDelaySamples) {
             if (auto error = LoopbackDelayLine::check(*config.virtualDevice.loopbackDelaySamples,
                                                       config.blockSize))
@@ -152,7 +197,7 @@ std::optional<EngineError> AudioEngine::resolve(const StreamConfig& config,
     if (!inIndex) return invalid(error);
     const auto outIndex = outAuto ? std::optional<int>(-1) : findDevice(out, false, list, &error);
     if (!outIndex) return invalid(error);
-    choice->isVirtual = false;
+    choice->kind = DeviceChoice::Kind::PortAudio;
     choice->input = *inIndex;
     choice->output = *outIndex;
     // One side "auto": take the same device when it can do both directions, else the default.
@@ -174,17 +219,26 @@ std::optional<EngineError> AudioEngine::resolve(const StreamConfig& config,
 }
 
 std::optional<EngineError> AudioEngine::configure(const StreamConfig& config) {
+    return updateConfig([&config](StreamConfig& c) { c = config; });
+}
+
+std::optional<EngineError> AudioEngine::updateConfig(
+    const std::function<void(StreamConfig&)>& edit) {
     std::lock_guard lock(controlMutex_);
+    StreamConfig config = state_.read()->config;
+    edit(config);
     DeviceChoice choice;
-    if (auto error = resolve(config, &choice)) return error;
-    const bool wasRunning = backend_ && backend_->isRunning();
-    const StreamConfig previous = config_;
+    if (auto error = resolve(config, devices(), &choice)) return error;
+    const bool wasRunning = state_.read()->state != StreamState::Stopped;
+    const StreamConfig previous = state_.read()->config;
     stopLocked();
-    config_ = config;
+    state_.update([&](HostState& s) { s.config = config; });
     if (!wasRunning) return std::nullopt;
     if (auto error = startLocked()) {
-        config_ = previous;
+        state_.update([&](HostState& s) { s.config = previous; });
         startLocked();
+        // The stream runs the previous configuration again; the error says why not the new one.
+        state_.update([&](HostState& s) { s.lastError = error->message; });
         return error;
     }
     return std::nullopt;
@@ -192,7 +246,9 @@ std::optional<EngineError> AudioEngine::configure(const StreamConfig& config) {
 
 std::optional<EngineError> AudioEngine::start() {
     std::lock_guard lock(controlMutex_);
-    if (backend_ && backend_->isRunning()) return std::nullopt;
+    // A healthy stream stays; a stalled or lost one is closed and opened again.
+    if (backend_ && backend_->isRunning() && state_.read()->state == StreamState::Running)
+        return std::nullopt;
     return startLocked();
 }
 
@@ -203,113 +259,188 @@ void AudioEngine::stop() {
 
 std::optional<EngineError> AudioEngine::startLocked() {
     stopLocked();
+    const StreamConfig config = state_.read()->config;
     DeviceChoice choice;
-    if (auto error = resolve(config_, &choice)) return error;
+    if (auto error = resolve(config, devices(), &choice)) return error;
 
     BackendStreamConfig backendConfig;
     backendConfig.inputDevice = choice.input;
     backendConfig.outputDevice = choice.output;
-    backendConfig.sampleRate = config_.sampleRate;
-    backendConfig.blockSize = config_.blockSize;
-    backendConfig.preferHostPeriod = config_.preferHostPeriod;
+    backendConfig.sampleRate = config.sampleRate;
+    backendConfig.blockSize = config.blockSize;
+    backendConfig.preferHostPeriod = config.preferHostPeriod;
 
-    monitor_->reset(config_.sampleRate, config_.blockSize);
-    lastError_.clear();
-    if (!choice.isVirtual) {
+    monitor_->reset(config.sampleRate, config.blockSize);
+    QString note;  // an error worth keeping even though a stream started
+    auto fail = [&](const QString& message) {
+        state_.update([&](HostState& s) {
+            s.state = StreamState::Stopped;
+            s.lastError = message;
+        });
+        return EngineError{EngineError::Kind::DeviceUnavailable, message};
+    };
+    auto started = [&](std::unique_ptr<AudioBackend> backend) {
+        backend_ = std::move(backend);
+        state_.update([&](HostState& s) {
+            s.state = StreamState::Running;
+            s.stream = backend_->streamInfo();
+            s.lastError = note;
+        });
+        return std::nullopt;
+    };
+    if (choice.kind == DeviceChoice::Kind::PortAudio) {
         auto backend = std::make_unique<PortAudioBackend>();
         const auto error = backend->start(backendConfig, *chain_);
-        if (!error) {
-            backend_ = std::move(backend);
-            stopRequested_ = false;
-            return std::nullopt;
-        }
-        const bool automatic = config_.inputDevice.compare(kAuto, Qt::CaseInsensitive) == 0 &&
-                               config_.outputDevice.compare(kAuto, Qt::CaseInsensitive) == 0;
-        if (!automatic) {
-            lastError_ = *error;
-            return EngineError{EngineError::Kind::DeviceUnavailable, *error};
-        }
+        if (!error) return started(std::move(backend));
+        const bool automatic = config.inputDevice.compare(kAuto, Qt::CaseInsensitive) == 0 &&
+                               config.outputDevice.compare(kAuto, Qt::CaseInsensitive) == 0;
+        if (!automatic) return std::optional<EngineError>(fail(*error));
         // The default device would not open: the virtual device keeps Soundlab usable.
-        lastError_ =
-            QStringLiteral("default device failed (%1); using the virtual device").arg(*error);
+        note = QStringLiteral("default device failed (%1); using the virtual device").arg(*error);
     }
-    auto backend = std::make_unique<VirtualAudioBackend>(config_.virtualDevice);
-    if (const auto error = backend->start(backendConfig, *chain_)) {
-        lastError_ = *error;
-        return EngineError{EngineError::Kind::DeviceUnavailable, *error};
-    }
-    backend_ = std::move(backend);
-    stopRequested_ = false;
-    return std::nullopt;
+    auto backend = std::make_unique<VirtualAudioBackend>(config.virtualDevice);
+    if (const auto error = backend->start(backendConfig, *chain_))
+        return std::optional<EngineError>(fail(*error));
+    return started(std::move(backend));
 }
 
 void AudioEngine::stopLocked() {
-    stopRequested_ = true;
     if (backend_) backend_->stop();
-    // The audio thread is gone: a probe it was using can go too.
-    probe_.reset();
+    backend_.reset();
+    state_.update([](HostState& s) {
+        // A lost stream keeps its error; a requested stop is not an error.
+        if (s.state == StreamState::Stalled) s.lastError.clear();
+        s.state = StreamState::Stopped;
+    });
 }
 
 bool AudioEngine::isRunning() const {
-    std::lock_guard lock(controlMutex_);
-    return backend_ && backend_->isRunning();
+    const StreamState s = state_.read()->state;
+    return s == StreamState::Running || s == StreamState::Stalled;
 }
 
 StreamConfig AudioEngine::config() const {
-    std::lock_guard lock(controlMutex_);
-    return config_;
+    return state_.read()->config;
 }
 
 AudioStatus AudioEngine::status() const {
-    std::lock_guard lock(controlMutex_);
+    const std::shared_ptr<const HostState> host = state_.read();
     AudioStatus s;
-    s.running = backend_ && backend_->isRunning();
-    s.requested = config_;
-    if (backend_) s.stream = backend_->streamInfo();
+    s.state = host->state;
+    s.running = s.state == StreamState::Running || s.state == StreamState::Stalled;
+    s.requested = host->config;
+    if (s.state != StreamState::Stopped) s.stream = host->stream;
     if (s.stream.hostPeriod && chain_->lastBlockFrames() > 0)
         s.stream.blockSize = chain_->lastBlockFrames();
     s.callbackCount = chain_->callbackCount();
     s.inputOverflows = chain_->inputOverflows();
     s.outputUnderflows = chain_->outputUnderflows();
-    s.lastError = lastError_;
-    // Running was asked for, yet the stream is not: it died (device lost, server gone).
-    if (backend_ && !s.running && !stopRequested_ && s.lastError.isEmpty())
-        s.lastError = QStringLiteral("the stream stopped by itself (device lost or server gone)");
+    if (s.callbackCount > 0) s.flushToZero = chain_->flushToZeroActive();
+    s.lastError = host->lastError;
     return s;
 }
 
-dsp::EngineParameters AudioEngine::engineParameters() const {
-    std::lock_guard lock(controlMutex_);
-    return engineParameters_;
+// Watches the stream every 50 ms: a backend that reports its stream gone is Lost; callbacks
+// that stop coming for longer than kStallTimeout (or four blocks, for hosts with long periods)
+// make it Stalled until they resume. It only reads and publishes: recovery is start()'s job.
+void AudioEngine::watch() {
+    using Clock = std::chrono::steady_clock;
+    constexpr auto kTick = std::chrono::milliseconds(50);
+    constexpr auto kStallTimeout = std::chrono::milliseconds(500);
+    uint64_t lastCount = 0;
+    Clock::time_point lastProgress = Clock::now();
+    std::unique_lock wait(watchdogMutex_);
+    while (!watchdogWake_.wait_for(wait, kTick, [this] { return watchdogQuit_; })) {
+        const std::shared_ptr<const HostState> host = state_.read();
+        const uint64_t count = chain_->callbackCount();
+        const auto now = Clock::now();
+        if (count != lastCount || host->state == StreamState::Stopped) {
+            lastCount = count;
+            lastProgress = now;
+        }
+        if (host->state == StreamState::Stopped || host->state == StreamState::Lost) continue;
+
+        // The backend belongs to control calls; when one is busy (opening, closing) it is
+        // deciding the state itself, so look again at the next tick.
+        std::unique_lock control(controlMutex_, std::try_to_lock);
+        if (!control.owns_lock() || !backend_) continue;
+        if (!backend_->isRunning()) {
+            QString reason = backend_->failureReason();
+            if (reason.isEmpty())
+                reason = QStringLiteral("the stream stopped by itself (device lost or server gone)");
+            state_.update([&](HostState& s) {
+                s.state = StreamState::Lost;
+                s.lastError = reason;
+            });
+            continue;
+        }
+        const double blockSeconds = double(std::max(host->stream.blockSize, 1)) /
+                                    std::max(host->stream.sampleRate, 1.0);
+        const auto timeout = std::max<Clock::duration>(
+            kStallTimeout, std::chrono::duration_cast<Clock::duration>(
+                               std::chrono::duration<double>(4 * blockSeconds)));
+        const auto silentFor = now - lastProgress;
+        if (host->state == StreamState::Running && silentFor > timeout) {
+            const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(silentFor);
+            state_.update([&](HostState& s) {
+                s.state = StreamState::Stalled;
+                s.lastError = QStringLiteral("no audio callback for %1 ms: the device stopped "
+                                             "delivering audio")
+                                  .arg(ms.count());
+            });
+        } else if (host->state == StreamState::Stalled && silentFor < timeout) {
+            state_.update([&](HostState& s) {
+                s.state = StreamState::Running;
+                s.lastError.clear();
+            });
+        }
+    }
 }
 
-dsp::DownmixParameters AudioEngine::downmixParameters() const {
-    std::lock_guard lock(controlMutex_);
-    return downmixParameters_;
+EngineSettings AudioEngine::settings() const {
+    std::lock_guard lock(settingsMutex_);
+    return settings_;
+}
+
+std::vector<dsp::ParameterError> AudioEngine::updateSettings(const SettingsEdit& edit) {
+    std::lock_guard lock(settingsMutex_);
+    EngineSettings next = settings_;
+    std::vector<dsp::ParameterError> errors = edit(next);
+    if (!errors.empty()) return errors;
+    errors = dsp::EngineParameters::validate(next.engine);
+    for (dsp::ParameterError& e : dsp::DownmixParameters::validate(next.downmix))
+        errors.push_back(std::move(e));
+    if (!errors.empty()) return errors;
+    settings_ = next;
+    // Running or not: the audio thread takes the newest at its next block, a start takes it too.
+    // Written under the lock: the triple buffer has one writer at a time.
+    chain_->setParameters(next);
+    return {};
 }
 
 std::vector<dsp::ParameterError> AudioEngine::setEngineParameters(
     const dsp::EngineParameters& parameters) {
-    return setParameters(parameters, downmixParameters());
+    return updateSettings([&](EngineSettings& s) {
+        s.engine = parameters;
+        return std::vector<dsp::ParameterError>();
+    });
 }
 
 std::vector<dsp::ParameterError> AudioEngine::setDownmixParameters(
     const dsp::DownmixParameters& parameters) {
-    return setParameters(engineParameters(), parameters);
+    return updateSettings([&](EngineSettings& s) {
+        s.downmix = parameters;
+        return std::vector<dsp::ParameterError>();
+    });
 }
 
 std::vector<dsp::ParameterError> AudioEngine::setParameters(const dsp::EngineParameters& engine,
                                                             const dsp::DownmixParameters& downmix) {
-    std::vector<dsp::ParameterError> errors = dsp::EngineParameters::validate(engine);
-    for (dsp::ParameterError& e : dsp::DownmixParameters::validate(downmix))
-        errors.push_back(std::move(e));
-    if (!errors.empty()) return errors;
-    std::lock_guard lock(controlMutex_);
-    engineParameters_ = engine;
-    downmixParameters_ = downmix;
-    // Running or not: the audio thread takes the newest at its next block, a start takes it too.
-    chain_->setParameters({engine, downmix});
-    return {};
+    return updateSettings([&](EngineSettings& s) {
+        s.engine = engine;
+        s.downmix = downmix;
+        return std::vector<dsp::ParameterError>();
+    });
 }
 
 float AudioEngine::orderParameter() const {
@@ -335,39 +466,50 @@ ProcessingChain& AudioEngine::chain() {
 std::optional<std::vector<float>> AudioEngine::playAndRecord(std::vector<float> signal,
                                                              size_t captureFrames, int timeoutMs,
                                                              QString* error) {
-    std::shared_ptr<LoopbackProbe> probe;
-    {
-        std::lock_guard lock(controlMutex_);
-        if (!backend_ || !backend_->isRunning()) {
-            *error = QStringLiteral("audio is not running");
-            return std::nullopt;
-        }
-        // The audio thread may still hold a cancelled probe until it reads the cancel command.
-        if (probe_ && !probe_->done.load(std::memory_order_acquire)) {
-            *error = QStringLiteral("another measurement is still running");
-            return std::nullopt;
-        }
-        probe = std::make_shared<LoopbackProbe>();
-        probe->signal = std::move(signal);
-        probe->capture.assign(captureFrames, 0.0f);
-        if (!chain_->post(
-                ChainCommand::probeCommand(ChainCommand::Type::StartProbe, probe.get()))) {
-            *error = QStringLiteral("the audio thread is not taking commands");
-            return std::nullopt;
-        }
-        probe_ = probe;
+    std::unique_lock measuring(measurementMutex_, std::try_to_lock);
+    if (!measuring.owns_lock()) {
+        *error = QStringLiteral("another measurement is still running");
+        return std::nullopt;
     }
-    // Wait without the control lock so status calls stay quick meanwhile.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
-    while (!probe->done.load(std::memory_order_acquire)) {
-        if (std::chrono::steady_clock::now() > deadline || !isRunning()) {
-            *error = QStringLiteral("no complete recording within %1 ms").arg(timeoutMs);
-            chain_->post(ChainCommand::probeCommand(ChainCommand::Type::CancelProbe, probe.get()));
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + std::chrono::milliseconds(timeoutMs);
+    LoopbackProbeSlot::Control probe = chain_->probe();
+    std::optional<LoopbackProbeSlot::Ticket> ticket;
+    // A measurement cancelled a moment ago is released by the audio thread at its next block.
+    while (!ticket) {
+        {
+            std::lock_guard lock(controlMutex_);
+            if (!backend_ || !isRunning()) {
+                *error = QStringLiteral("audio is not running");
+                return std::nullopt;
+            }
+            ticket = probe.arm(signal, captureFrames);
+        }
+        if (ticket) break;
+        if (Clock::now() > deadline) {
+            *error = QStringLiteral("the previous measurement was not released within %1 ms")
+                         .arg(timeoutMs);
             return std::nullopt;
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
-    return std::move(probe->capture);
+    // Waits without the control lock: status, start and stop stay quick meanwhile.
+    const uint64_t startedAt = chain_->callbackCount();
+    while (!probe.finished(*ticket)) {
+        if (!probe.pending(*ticket)) {
+            *error = QStringLiteral("the stream was restarted during the measurement");
+            return std::nullopt;
+        }
+        if (Clock::now() > deadline || !isRunning()) {
+            *error = QStringLiteral("no complete recording within %1 ms (%2 blocks ran)")
+                         .arg(timeoutMs)
+                         .arg(chain_->callbackCount() - startedAt);
+            probe.cancel(*ticket);
+            return std::nullopt;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return probe.take(*ticket);
 }
 
 }  // namespace soundlab

@@ -7,20 +7,23 @@
 #include "dsp/EngineParameters.h"
 #include "dsp/SimdImplementation.h"
 #include "engine/PerformanceStats.h"
+#include "engine/ProcessingChain.h"
+#include "rt/Published.h"
 
 #include <QList>
 #include <QString>
+#include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <vector>
 
 namespace soundlab {
 
-class ProcessingChain;
 class PerformanceMonitor;
 class PortAudioSession;
-struct LoopbackProbe;
 
 // Why a start or configure call failed.
 struct EngineError {
@@ -32,22 +35,45 @@ struct EngineError {
     QString message;
 };
 
+// What the stream is doing, as far as the engine can tell.
+enum class StreamState {
+    Stopped,  // not started, or stopped on request
+    Running,  // the callback runs
+    Stalled,  // the stream claims to run but the callback has not come for a while (watchdog)
+    Lost,     // the stream ended by itself: device unplugged, server gone; start() recovers
+};
+QString streamStateName(StreamState state);
+
 // A snapshot of the audio host's state for status displays and the API.
 struct AudioStatus {
-    bool running = false;
+    StreamState state = StreamState::Stopped;
+    bool running = false;    // state == Running or Stalled: a stream is open
     StreamConfig requested;  // what the user asked for
     StreamInfo stream;       // what runs (meaningful while running)
     uint64_t callbackCount = 0;
     uint64_t inputOverflows = 0;
     uint64_t outputUnderflows = 0;
-    QString lastError;  // set when the stream stopped by itself or failed to start
+    // Flush-to-zero as checked on the audio thread in its latest block; empty before the first.
+    std::optional<bool> flushToZero;
+    QString lastError;  // set when the stream stopped by itself, stalled or failed to start
 };
 
-// The audio host: owns the active backend, the processing chain run by the audio callback and
-// the monitor that turns the callback's timing records into statistics.
+// The engine and downmix parameters, edited together.
+using EngineSettings = ChainParameters;
+
+// The audio host: owns the active backend, the processing chain run by the audio callback, the
+// monitor that turns the callback's timing records into statistics, and a watchdog.
 //
-// Thread-safety: every public method may be called from any non-audio thread (GUI, API server);
-// control calls are serialised by an internal mutex that the audio callback never takes.
+// Threading: every public method may be called from any non-audio thread (GUI, API workers).
+//  - Readers (status(), config(), isRunning(), devices()) never wait: they read a published
+//    snapshot (see Published), so a device open or a rescan never freezes a window or a stream.
+//  - Control calls (configure, start, stop, rescanDevices, a measurement's arming) are serialised
+//    by a control mutex that only they take; they may block on device I/O.
+//  - Parameters are edited under their own short lock, read–modify–write in one scope
+//    (updateSettings), and reach the audio thread through a triple buffer.
+//  - The watchdog thread notices a stream that died (Lost) or stopped calling back (Stalled)
+//    within a second and publishes it.
+//  - The audio callback takes none of these locks.
 class AudioEngine {
 public:
     AudioEngine();
@@ -55,8 +81,12 @@ public:
     AudioEngine(const AudioEngine&) = delete;
     AudioEngine& operator=(const AudioEngine&) = delete;
 
-    // Every device PortAudio offers, followed by the virtual device.
+    // The devices of the latest scan: PortAudio's (ALSA, …), a JACK server when one was
+    // reachable, then the virtual device. Never waits.
     QList<AudioDeviceInfo> devices() const;
+    // Enumerates again (a sound card plugged in, a JACK server started) and returns the new
+    // list. PortAudio is re-initialised only while none of its streams is open.
+    QList<AudioDeviceInfo> rescanDevices();
 
     // Checks a configuration without touching the stream (unknown device, unsupported rate or
     // block size); the message lists what is valid.
@@ -65,9 +95,12 @@ public:
     // Replaces the configuration; restarts the stream if it was running. On failure the previous
     // configuration is kept (and restarted if it was running).
     std::optional<EngineError> configure(const StreamConfig& config);
+    // The same as a read–modify–write of config() in one control-lock scope: `edit` changes the
+    // configuration current when it runs, so concurrent changes of other fields survive.
+    std::optional<EngineError> updateConfig(const std::function<void(StreamConfig&)>& edit);
 
-    // Starts the stream with the current configuration. Idempotent: starting a running engine
-    // does nothing and succeeds.
+    // Starts the stream with the current configuration. Starting a healthy running stream does
+    // nothing and succeeds; a stalled or lost one is closed and opened again (recovery).
     std::optional<EngineError> start();
     // Stops the stream. Idempotent.
     void stop();
@@ -79,13 +112,19 @@ public:
 
     // The D-ASE engine's parameters and the downmix. A change is checked first (the errors name
     // each bad field and its range; nothing is applied then), then reaches the audio thread
-    // through the chain's queue, where the engine ramps to it (no clicks). It also holds for the
-    // next start.
-    dsp::EngineParameters engineParameters() const;
+    // through the chain's triple buffer, where the engine ramps to it (no clicks). It also holds
+    // for the next start.
+    EngineSettings settings() const;
+    // Read–modify–write in one lock scope: `edit` gets the current settings; two editors (API,
+    // GUI, presets) can never overwrite each other's change with a stale copy. `edit` may return
+    // errors of its own (e.g. a JSON body's); any error and nothing changes. Keep it quick.
+    using SettingsEdit = std::function<std::vector<dsp::ParameterError>(EngineSettings&)>;
+    std::vector<dsp::ParameterError> updateSettings(const SettingsEdit& edit);
+    dsp::EngineParameters engineParameters() const { return settings().engine; }
+    dsp::DownmixParameters downmixParameters() const { return settings().downmix; }
     std::vector<dsp::ParameterError> setEngineParameters(const dsp::EngineParameters& parameters);
-    dsp::DownmixParameters downmixParameters() const;
     std::vector<dsp::ParameterError> setDownmixParameters(const dsp::DownmixParameters& parameters);
-    // Both at once, as one change (e.g. a preset): all or nothing.
+    // Both at once, replacing both (e.g. a preset): all or nothing.
     std::vector<dsp::ParameterError> setParameters(const dsp::EngineParameters& engine,
                                                    const dsp::DownmixParameters& downmix);
     // What the running engine reports: the field's order parameter R after the latest block,
@@ -96,7 +135,7 @@ public:
 
     // Plays `signal` on both outputs from the next block on while recording the input over
     // `captureFrames` samples in step with it; blocks the caller until done (or `timeoutMs`).
-    // The stream keeps running. Used for loopback latency measurement.
+    // The stream keeps running. One measurement at a time. Used for loopback latency measurement.
     std::optional<std::vector<float>> playAndRecord(std::vector<float> signal, size_t captureFrames,
                                                     int timeoutMs, QString* error);
 
@@ -106,25 +145,44 @@ public:
 private:
     // Which backend and which of its devices a configuration names.
     struct DeviceChoice {
-        bool isVirtual = true;
+        enum class Kind { Virtual, PortAudio, Jack };
+        Kind kind = Kind::Virtual;
         int input = -1;
         int output = -1;
     };
-    std::optional<EngineError> resolve(const StreamConfig& config, DeviceChoice* choice) const;
+    // What control calls and the watchdog publish for readers.
+    struct HostState {
+        StreamState state = StreamState::Stopped;
+        StreamConfig config;
+        StreamInfo stream;
+        QString lastError;
+    };
+    std::optional<EngineError> resolve(const StreamConfig& config,
+                                       const QList<AudioDeviceInfo>& devices,
+                                       DeviceChoice* choice) const;
     std::optional<EngineError> startLocked();
     void stopLocked();
+    QList<AudioDeviceInfo> scanLocked();
+    void watch();
 
-    mutable std::mutex controlMutex_;
+    mutable std::mutex controlMutex_;  // control calls only; never readers, never audio
     std::unique_ptr<PortAudioSession> portAudio_;
-    std::shared_ptr<LoopbackProbe> probe_;  // alive while the audio thread may use it
-    StreamConfig config_;
-    dsp::EngineParameters engineParameters_;
-    dsp::DownmixParameters downmixParameters_;
     std::unique_ptr<ProcessingChain> chain_;
     std::unique_ptr<PerformanceMonitor> monitor_;
-    std::unique_ptr<AudioBackend> backend_;
-    QString lastError_;
-    bool stopRequested_ = true;  // false while a stream we started should be running
+    std::unique_ptr<AudioBackend> backend_;  // under controlMutex_
+
+    Published<HostState> state_;
+    Published<QList<AudioDeviceInfo>> devices_;
+
+    mutable std::mutex settingsMutex_;  // short: a copy, a validation, a triple-buffer write
+    EngineSettings settings_;
+
+    std::mutex measurementMutex_;  // one loopback measurement at a time
+
+    std::mutex watchdogMutex_;
+    std::condition_variable watchdogWake_;
+    bool watchdogQuit_ = false;
+    std::thread watchdog_;
 };
 
 }  // namespace soundlab

@@ -21,7 +21,7 @@ void ProcessingChain::prepare(double sampleRate, int maxFrames) {
     // Called with the stream stopped: the audio thread is not running.
     sampleRate_ = sampleRate;
     maxFrames_ = maxFrames;
-    probe_ = nullptr;
+    probe_.resetStopped();
     // The stream is stopped, so this thread may read the parameters in the audio thread's place.
     parameters_.read(&current_);
     engine_.setParameters(current_.engine);
@@ -34,9 +34,7 @@ void ProcessingChain::prepare(double sampleRate, int maxFrames) {
     }
     orderParameter_ = 0.0f;
     nonFinite_ = 0;
-    ChainCommand stale;
-    while (commands_.try_dequeue(stale)) {
-    }
+    flushToZero_ = false;
     callbacks_ = 0;
     lastBlockFrames_ = 0;
     inputOverflows_ = 0;
@@ -44,15 +42,11 @@ void ProcessingChain::prepare(double sampleRate, int maxFrames) {
     timingsDropped_ = 0;
 }
 
-bool ProcessingChain::post(const ChainCommand& command) {
-    std::lock_guard lock(producerMutex_);
-    return commands_.try_enqueue(command);
-}
-
 void ProcessingChain::process(const AudioBlock& block) noexcept {
     const int64_t start = steadyNs();
     dsp::ScopedFlushDenormals flushDenormals;
-    runCommands();
+    flushToZero_.store(dsp::ScopedFlushDenormals::active(), std::memory_order_relaxed);
+    takeParameters();
 
     // Hosts with their own period (JACK) may hand us more than maxFrames: run it in pieces.
     for (int offset = 0; offset < block.frames; offset += maxFrames_) {
@@ -78,22 +72,10 @@ void ProcessingChain::process(const AudioBlock& block) noexcept {
     if (!timings_.try_enqueue(timing)) timingsDropped_.fetch_add(1, std::memory_order_relaxed);
 }
 
-void ProcessingChain::runCommands() noexcept {
+void ProcessingChain::takeParameters() noexcept {
     if (parameters_.read(&current_)) {
         engine_.setParameters(current_.engine);
         downmix_.setParameters(current_.downmix);
-    }
-    ChainCommand command;
-    while (commands_.try_dequeue(command)) {
-        switch (command.type) {
-            case ChainCommand::Type::StartProbe:
-                probe_ = command.probe;
-                break;
-            case ChainCommand::Type::CancelProbe:
-                if (probe_ == command.probe) probe_ = nullptr;
-                command.probe->done.store(true, std::memory_order_release);
-                break;
-        }
     }
 }
 
@@ -101,21 +83,7 @@ void ProcessingChain::processChunk(const float* input, float* left, float* right
                                    int frames) noexcept {
     engine_.process(input, frames, phi_, channels_.data());
     downmix_.process(channels_.data(), frames, left, right);
-    if (probe_) runProbe(input, left, right, frames);
-}
-
-void ProcessingChain::runProbe(const float* input, float* left, float* right, int frames) noexcept {
-    LoopbackProbe& probe = *probe_;
-    for (int i = 0; i < frames && probe.position < probe.capture.size(); ++i, ++probe.position) {
-        const float out =
-            probe.position < probe.signal.size() ? probe.signal[probe.position] : 0.0f;
-        left[i] = right[i] = out;
-        probe.capture[probe.position] = input[i];
-    }
-    if (probe.position >= probe.capture.size()) {
-        probe.done.store(true, std::memory_order_release);
-        probe_ = nullptr;
-    }
+    probe_.audio().run(input, left, right, frames);
 }
 
 }  // namespace soundlab

@@ -12,39 +12,23 @@
 
 #include <array>
 #include <atomic>
-#include <mutex>
 #include <vector>
 
 namespace soundlab {
 
-// A command from a control thread to the audio thread.
 // The engine and downmix parameters the audio thread runs; plain data.
 struct ChainParameters {
     dsp::EngineParameters engine;
     dsp::DownmixParameters downmix;
 };
 
-// A one-off action for the audio thread; plain data, so it travels through the queue by copy.
-struct ChainCommand {
-    enum class Type { StartProbe, CancelProbe };
-    Type type = Type::StartProbe;
-    LoopbackProbe* probe = nullptr;
-
-    static ChainCommand probeCommand(Type type, LoopbackProbe* probe) {
-        ChainCommand c;
-        c.type = type;
-        c.probe = probe;
-        return c;
-    }
-};
-
 // What the audio callback runs, per block: input → Φ → D-ASE engine (8 channels) → downmix →
 // stereo output. The engine and the downmix smooth every parameter change themselves.
 //
-// Threading: process() runs on the audio thread only. setParameters(), post() and popTiming()
-// run on control threads. Parameters arrive through a triple buffer (latest value wins),
-// one-off commands through a pre-allocated SPSC queue (producers are serialised by a mutex the
-// audio thread never touches), timing records leave through another SPSC queue.
+// Threading: process() runs on the audio thread only. setParameters(), probe() and popTiming()
+// run on control threads. Parameters arrive through a triple buffer (latest value wins), a
+// loopback measurement through the probe slot the chain owns (an atomic state word, see
+// LoopbackProbeSlot), timing records leave through an SPSC queue.
 class ProcessingChain final : public AudioCallback {
 public:
     ProcessingChain();
@@ -57,8 +41,8 @@ public:
     // newest always wins, nothing is ever dropped; the engine ramps to them (no clicks). Set
     // while stopped, they are where the next prepare() starts, without a ramp.
     void setParameters(const ChainParameters& parameters) { parameters_.write(parameters); }
-    // Control side. Returns false when the queue is full (the audio thread is not running).
-    bool post(const ChainCommand& command);
+    // Control side (one caller at a time: AudioEngine serialises measurements).
+    LoopbackProbeSlot::Control probe() { return probe_.control(); }
     // Monitor side (one consumer).
     bool popTiming(BlockTiming* timing) { return timings_.try_dequeue(*timing); }
 
@@ -71,27 +55,26 @@ public:
     // Published by the audio thread after each block.
     float orderParameter() const { return orderParameter_.load(std::memory_order_relaxed); }
     uint64_t nonFiniteInputSamples() const { return nonFinite_.load(std::memory_order_relaxed); }
+    // Whether flush-to-zero was in effect on the audio thread in the latest block (checked
+    // there, as Mixxx does: a host or plug-in may reset the FPU mode).
+    bool flushToZeroActive() const { return flushToZero_.load(std::memory_order_relaxed); }
     dsp::SimdImplementation implementation() const { return engine_.implementation(); }
     double sampleRate() const { return sampleRate_; }
     int maxFrames() const { return maxFrames_; }
 
 private:
-    void runCommands() noexcept;
+    void takeParameters() noexcept;
     void processChunk(const float* input, float* left, float* right, int frames) noexcept;
-    void runProbe(const float* input, float* left, float* right, int frames) noexcept;
 
-    static constexpr size_t kCommandCapacity = 64;
     static constexpr size_t kTimingCapacity = 8192;  // > 10 s of 64-frame blocks at 48 kHz
 
     double sampleRate_ = 48000.0;
     int maxFrames_ = 512;
 
-    moodycamel::ReaderWriterQueue<ChainCommand> commands_{kCommandCapacity};
-    std::mutex producerMutex_;  // control threads only
     moodycamel::ReaderWriterQueue<BlockTiming> timings_{kTimingCapacity};
+    LoopbackProbeSlot probe_;
 
     // Audio thread only (and prepare(), with the stream stopped).
-    LoopbackProbe* probe_ = nullptr;
     dsp::ChromaticFieldEngine engine_;
     dsp::StereoDownmix downmix_;
     dsp::PhiInput phi_;
@@ -102,6 +85,7 @@ private:
 
     std::atomic<float> orderParameter_{0.0f};
     std::atomic<uint64_t> nonFinite_{0};
+    std::atomic<bool> flushToZero_{false};
 
     std::atomic<uint64_t> callbacks_{0};
     std::atomic<int> lastBlockFrames_{0};

@@ -30,10 +30,16 @@ Preset EnginePresetTarget::captureLiveState() const {
 }
 
 void EnginePresetTarget::applyPreset(const Preset& preset) {
-    const dsp::EngineParameters engine =
-        engineParametersFor(preset.engine, engine_.engineParameters());
+    dsp::EngineParameters engine;
     const dsp::DownmixParameters downmix = downmixParametersFor(preset.downmix);
-    const std::vector<dsp::ParameterError> errors = engine_.setParameters(engine, downmix);
+    // The preset keeps what it does not set (e.g. gain) from the live settings at this instant.
+    const std::vector<dsp::ParameterError> errors =
+        engine_.updateSettings([&](EngineSettings& live) {
+            engine = engineParametersFor(preset.engine, live.engine);
+            live.engine = engine;
+            live.downmix = downmix;
+            return std::vector<dsp::ParameterError>();
+        });
     if (!errors.empty()) {
         // A preset that passed schema v1 is always in the engine's ranges; one built in code
         // might not be. The engine then keeps its settings (all or nothing).

@@ -290,3 +290,165 @@ TEST(AudioEngine, RejectsInvalidEngineParametersAndAppliesValidOnes) {
     EXPECT_TRUE(engine.setEngineParameters(good).empty());
     EXPECT_EQ(engine.engineParameters().couplingStrength, 2.0f);
 }
+
+namespace {
+
+// The sample index of the first value above half scale, or -1.
+long long firstPeak(const std::vector<float>& capture) {
+    for (size_t i = 0; i < capture.size(); ++i)
+        if (capture[i] > 0.5f) return (long long)i;
+    return -1;
+}
+
+StreamConfig loopbackConfig(double delaySamples, int blockSize = 256) {
+    StreamConfig config = virtualConfig(blockSize);
+    config.virtualDevice.loopbackDelaySamples = delaySamples;
+    return config;
+}
+
+}  // namespace
+
+TEST(AudioEngine, AStreamRestartDuringAMeasurementEndsItAndTheNextOneIsExact) {
+    AudioEngine engine;
+    ASSERT_FALSE(engine.configure(loopbackConfig(1000)));
+    ASSERT_FALSE(engine.start());
+    for (int round = 0; round < 3; ++round) {
+        // Ten seconds of capture: the restart always comes while it runs.
+        std::optional<std::vector<float>> capture;
+        QString error;
+        std::thread waiter([&] { capture = engine.playAndRecord({1.0f}, 480000, 10000, &error); });
+        ASSERT_TRUE(test::waitFor(
+            [&] { return engine.chain().probe().idle() == false; }, 3000));
+        engine.stop();
+        ASSERT_FALSE(engine.start());
+        waiter.join();
+        EXPECT_FALSE(capture);
+        EXPECT_TRUE(error.contains(QStringLiteral("restarted"))) << error.toStdString();
+
+        // The slot is free again at once, and the next measurement is whole and exact.
+        capture = engine.playAndRecord({1.0f}, 4096, 3000, &error);
+        ASSERT_TRUE(capture) << error.toStdString();
+        EXPECT_EQ(firstPeak(*capture), 1000);
+    }
+}
+
+TEST(AudioEngine, AMeasurementThatTimedOutCanBeRetriedAtOnce) {
+    AudioEngine engine;
+    ASSERT_FALSE(engine.configure(loopbackConfig(700)));
+    ASSERT_FALSE(engine.start());
+    for (int round = 0; round < 20; ++round) {
+        QString error;
+        // One second of capture cannot finish in 20 ms.
+        EXPECT_FALSE(engine.playAndRecord({1.0f}, 48000, 20, &error));
+        EXPECT_TRUE(error.contains(QStringLiteral("within"))) << error.toStdString();
+        // Retried at once: the cancelled one is released by the audio thread, never finished
+        // into the new one (its capture would be 48000 samples long, its peak elsewhere).
+        const auto capture = engine.playAndRecord({1.0f}, 2048, 3000, &error);
+        ASSERT_TRUE(capture) << error.toStdString();
+        EXPECT_EQ(capture->size(), 2048u);
+        EXPECT_EQ(firstPeak(*capture), 700);
+    }
+}
+
+TEST(AudioEngine, OneMeasurementAtATime) {
+    AudioEngine engine;
+    ASSERT_FALSE(engine.configure(loopbackConfig(500)));
+    ASSERT_FALSE(engine.start());
+    std::optional<std::vector<float>> first;
+    QString firstError;
+    std::thread waiter([&] { first = engine.playAndRecord({1.0f}, 48000, 5000, &firstError); });
+    ASSERT_TRUE(test::waitFor([&] { return !engine.chain().probe().idle(); }, 3000));
+    QString error;
+    EXPECT_FALSE(engine.playAndRecord({1.0f}, 1024, 1000, &error));
+    EXPECT_TRUE(error.contains(QStringLiteral("another measurement"))) << error.toStdString();
+    waiter.join();
+    ASSERT_TRUE(first) << firstError.toStdString();
+    EXPECT_EQ(firstPeak(*first), 500);
+}
+
+TEST(LoopbackProbeSlot, FinishedAndReleasedAreTwoStatesAndStaleTicketsNeverMatch) {
+    LoopbackProbeSlot slot;
+    LoopbackProbeSlot::Control control = slot.control();
+    LoopbackProbeSlot::Audio audio = slot.audio();
+    std::vector<float> in(8, 0.25f), left(8), right(8);
+
+    const auto first = control.arm({1.0f, 2.0f}, 4);
+    ASSERT_TRUE(first);
+    EXPECT_FALSE(control.arm({1.0f}, 4)) << "one measurement at a time";
+    audio.run(in.data(), left.data(), right.data(), 8);
+    EXPECT_EQ(slot.state(), LoopbackProbeSlot::State::Finished);
+    EXPECT_EQ(left[0], 1.0f);
+    EXPECT_EQ(left[1], 2.0f);
+    EXPECT_EQ(left[2], 0.0f);
+    EXPECT_FALSE(control.idle()) << "finished is not yet released";
+    const auto capture = control.take(*first);
+    ASSERT_TRUE(capture);
+    EXPECT_EQ(*capture, std::vector<float>(4, 0.25f));
+    EXPECT_TRUE(control.idle());
+
+    // A cancel that races the finish: the later one wins, the ticket is spent either way.
+    const auto second = control.arm({1.0f}, 4);
+    ASSERT_TRUE(second);
+    control.cancel(*first);  // stale: no effect
+    EXPECT_EQ(slot.state(), LoopbackProbeSlot::State::Armed);
+    audio.run(in.data(), left.data(), right.data(), 2);  // running, half done
+    control.cancel(*second);
+    EXPECT_EQ(slot.state(), LoopbackProbeSlot::State::Cancelling);
+    EXPECT_FALSE(control.arm({1.0f}, 4)) << "the audio thread still owns the buffers";
+    audio.run(in.data(), left.data(), right.data(), 8);
+    EXPECT_TRUE(control.idle());
+    EXPECT_FALSE(control.take(*second));
+
+    // A stream restart drops a pending measurement: neither finished nor pending.
+    const auto third = control.arm({1.0f}, 4);
+    ASSERT_TRUE(third);
+    slot.resetStopped();
+    EXPECT_FALSE(control.pending(*third));
+    EXPECT_FALSE(control.finished(*third));
+    const auto fourth = control.arm({1.0f}, 4);
+    ASSERT_TRUE(fourth);
+    EXPECT_NE(fourth->generation, third->generation);
+}
+
+TEST(AudioEngine, ConcurrentEditorsNeverLoseEachOthersChanges) {
+    // Each thread nudges its own amplitude many times, read–modify–write; with a read and a
+    // write in separate lock scopes some nudges would be lost.
+    AudioEngine engine;
+    ASSERT_TRUE(engine.updateSettings([](EngineSettings& s) {
+                          s.engine.amplitudes.fill(0.0f);
+                          return std::vector<dsp::ParameterError>();
+                      }).empty());
+    constexpr int kThreads = 4, kSteps = 2000;
+    std::vector<std::thread> editors;
+    for (int t = 0; t < kThreads; ++t)
+        editors.emplace_back([&engine, t] {
+            for (int i = 0; i < kSteps; ++i)
+                engine.updateSettings([t](EngineSettings& s) {
+                    s.engine.amplitudes[size_t(t)] += 1.0f / 4096.0f;
+                    return std::vector<dsp::ParameterError>();
+                });
+        });
+    for (auto& e : editors) e.join();
+    for (int t = 0; t < kThreads; ++t)
+        EXPECT_EQ(engine.engineParameters().amplitudes[size_t(t)], kSteps / 4096.0f) << t;
+}
+
+TEST(AudioEngine, StatusSaysTheStreamStateAndThatFlushToZeroTookEffect) {
+    AudioEngine engine;
+    ASSERT_FALSE(engine.configure(virtualConfig(256)));
+    AudioStatus s = engine.status();
+    EXPECT_EQ(s.state, StreamState::Stopped);
+    EXPECT_FALSE(s.flushToZero);
+    ASSERT_FALSE(engine.start());
+    ASSERT_TRUE(test::waitFor([&] { return engine.status().callbackCount > 2; }, 3000));
+    s = engine.status();
+    EXPECT_EQ(s.state, StreamState::Running);
+    ASSERT_TRUE(s.flushToZero);
+    EXPECT_TRUE(*s.flushToZero);
+    // The virtual device says whether its clock thread got real-time priority (either answer
+    // is possible here: it depends on the machine's rtprio limit).
+    EXPECT_TRUE(s.stream.realtimePriority.has_value());
+    engine.stop();
+    EXPECT_EQ(engine.status().state, StreamState::Stopped);
+    EXPECT_TRUE(engine.status().lastError.isEmpty());
+}

@@ -106,7 +106,7 @@ private:
 };
 
 // Runs the chain for a few seconds with the monitor draining it and a loopback probe posted
-// half-way (the command path), and returns the allocations counted on the audio thread.
+// half-way (the probe slot), and returns the allocations counted on the audio thread.
 long allocationsWhileRunning(AudioBackend& backend, const BackendStreamConfig& config) {
     ProcessingChain chain;
     PerformanceMonitor monitor(chain);
@@ -118,11 +118,16 @@ long allocationsWhileRunning(AudioBackend& backend, const BackendStreamConfig& c
     const long atStart = g_audioThreadAllocations.load();
 
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-    LoopbackProbe probe;
-    probe.signal.assign(64, 0.5f);
-    probe.capture.assign(4800, 0.0f);
-    EXPECT_TRUE(chain.post(ChainCommand::probeCommand(ChainCommand::Type::StartProbe, &probe)));
-    EXPECT_TRUE(test::waitFor([&] { return probe.done.load(); }, 5000));
+    LoopbackProbeSlot::Control probe = chain.probe();
+    const auto ticket = probe.arm(std::vector<float>(64, 0.5f), 4800);
+    EXPECT_TRUE(ticket);
+    EXPECT_TRUE(ticket && test::waitFor([&] { return probe.finished(*ticket); }, 5000));
+    EXPECT_TRUE(ticket && probe.take(*ticket));
+    // A cancelled measurement is released by the audio thread, also without allocating.
+    const auto cancelled = probe.arm(std::vector<float>(64, 0.5f), 48000);
+    EXPECT_TRUE(cancelled);
+    if (cancelled) probe.cancel(*cancelled);
+    EXPECT_TRUE(test::waitFor([&] { return probe.idle(); }, 5000));
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
 
     const long afterRun = g_audioThreadAllocations.load();
