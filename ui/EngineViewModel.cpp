@@ -41,32 +41,32 @@ QString EngineViewModel::implementation() const {
 }
 
 void EngineViewModel::setCouplingStrength(double value) {
-    edit([value](EngineSettings& s) {
+    edit([value](DspSettings& s) {
         s.engine.couplingStrength = float(std::clamp(value, 0.0, dsp::kMaxCouplingStrength));
     });
 }
 
 void EngineViewModel::setGain(double value) {
-    edit([value](EngineSettings& s) { s.engine.gain = float(std::clamp(value, 0.0, dsp::kMaxGain)); });
+    edit([value](DspSettings& s) { s.engine.gain = float(std::clamp(value, 0.0, dsp::kMaxGain)); });
 }
 
 void EngineViewModel::setStrategy(int index) {
     if (index < 0 || index >= int(std::size(kStrategies))) return;
-    edit([index](EngineSettings& s) { s.downmix.strategy = kStrategies[index]; });
+    edit([index](DspSettings& s) { s.downmix.strategy = kStrategies[index]; });
 }
 
 void EngineViewModel::setAmplitude(int channel, double value) {
     if (channel < 0 || channel >= dsp::kFieldChannels) return;
-    edit([channel, value](EngineSettings& s) {
+    edit([channel, value](DspSettings& s) {
         s.engine.amplitudes[size_t(channel)] = float(std::clamp(value, 0.0, 1.0));
     });
 }
 
-void EngineViewModel::edit(const std::function<void(EngineSettings&)>& change) {
+void EngineViewModel::edit(const std::function<void(DspSettings&)>& change) {
     // Only the field the operator moved changes, applied to the live settings in one lock scope
     // (the same AudioEngine::updateSettings as PUT /api/engine), so an API client's concurrent
     // change to another field survives. Values are clamped above, so the engine accepts them.
-    engine_.updateSettings([&](EngineSettings& s) {
+    engine_.updateSettings([&](DspSettings& s) {
         change(s);
         return std::vector<dsp::ParameterError>();
     });
@@ -74,7 +74,7 @@ void EngineViewModel::edit(const std::function<void(EngineSettings&)>& change) {
 }
 
 void EngineViewModel::refresh() {
-    const EngineSettings settings = engine_.settings();
+    const DspSettings settings = engine_.settings();
     parameters_ = settings.engine;
     downmix_ = settings.downmix;
     orderParameter_ = engine_.orderParameter();

@@ -52,7 +52,7 @@ signals:
 
 private:
     void refresh();
-    void edit(const std::function<void(EngineSettings&)>& change);
+    void edit(const std::function<void(DspSettings&)>& change);
 
     AudioEngine& engine_;
     QTimer timer_;

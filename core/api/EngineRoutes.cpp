@@ -122,7 +122,7 @@ QList<Route> engineRoutes(AudioEngine& engine) {
     put.handler = [&engine](const Request& request) {
         // One read–modify–write: a concurrent editor's change is never overwritten.
         const int sampleRate = engine.config().sampleRate;
-        const auto errors = engine.updateSettings([&](EngineSettings& s) {
+        const auto errors = engine.updateSettings([&](DspSettings& s) {
             return applyParametersJson(request.body.toObject(), sampleRate, &s.engine, &s.downmix);
         });
         if (!errors.empty()) return invalidParameters(errors);

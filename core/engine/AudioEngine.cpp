@@ -397,14 +397,14 @@ void AudioEngine::watch() {
     }
 }
 
-EngineSettings AudioEngine::settings() const {
+DspSettings AudioEngine::settings() const {
     std::lock_guard lock(settingsMutex_);
     return settings_;
 }
 
 std::vector<dsp::ParameterError> AudioEngine::updateSettings(const SettingsEdit& edit) {
     std::lock_guard lock(settingsMutex_);
-    EngineSettings next = settings_;
+    DspSettings next = settings_;
     std::vector<dsp::ParameterError> errors = edit(next);
     if (!errors.empty()) return errors;
     errors = dsp::EngineParameters::validate(next.engine);
@@ -420,7 +420,7 @@ std::vector<dsp::ParameterError> AudioEngine::updateSettings(const SettingsEdit&
 
 std::vector<dsp::ParameterError> AudioEngine::setEngineParameters(
     const dsp::EngineParameters& parameters) {
-    return updateSettings([&](EngineSettings& s) {
+    return updateSettings([&](DspSettings& s) {
         s.engine = parameters;
         return std::vector<dsp::ParameterError>();
     });
@@ -428,7 +428,7 @@ std::vector<dsp::ParameterError> AudioEngine::setEngineParameters(
 
 std::vector<dsp::ParameterError> AudioEngine::setDownmixParameters(
     const dsp::DownmixParameters& parameters) {
-    return updateSettings([&](EngineSettings& s) {
+    return updateSettings([&](DspSettings& s) {
         s.downmix = parameters;
         return std::vector<dsp::ParameterError>();
     });
@@ -436,7 +436,7 @@ std::vector<dsp::ParameterError> AudioEngine::setDownmixParameters(
 
 std::vector<dsp::ParameterError> AudioEngine::setParameters(const dsp::EngineParameters& engine,
                                                             const dsp::DownmixParameters& downmix) {
-    return updateSettings([&](EngineSettings& s) {
+    return updateSettings([&](DspSettings& s) {
         s.engine = engine;
         s.downmix = downmix;
         return std::vector<dsp::ParameterError>();

@@ -59,7 +59,7 @@ struct AudioStatus {
 };
 
 // The engine and downmix parameters, edited together.
-using EngineSettings = ChainParameters;
+using DspSettings = ChainParameters;
 
 // The audio host: owns the active backend, the processing chain run by the audio callback, the
 // monitor that turns the callback's timing records into statistics, and a watchdog.
@@ -114,11 +114,11 @@ public:
     // each bad field and its range; nothing is applied then), then reaches the audio thread
     // through the chain's triple buffer, where the engine ramps to it (no clicks). It also holds
     // for the next start.
-    EngineSettings settings() const;
+    DspSettings settings() const;
     // Read–modify–write in one lock scope: `edit` gets the current settings; two editors (API,
     // GUI, presets) can never overwrite each other's change with a stale copy. `edit` may return
     // errors of its own (e.g. a JSON body's); any error and nothing changes. Keep it quick.
-    using SettingsEdit = std::function<std::vector<dsp::ParameterError>(EngineSettings&)>;
+    using SettingsEdit = std::function<std::vector<dsp::ParameterError>(DspSettings&)>;
     std::vector<dsp::ParameterError> updateSettings(const SettingsEdit& edit);
     dsp::EngineParameters engineParameters() const { return settings().engine; }
     dsp::DownmixParameters downmixParameters() const { return settings().downmix; }
@@ -175,7 +175,7 @@ private:
     Published<QList<AudioDeviceInfo>> devices_;
 
     mutable std::mutex settingsMutex_;  // short: a copy, a validation, a triple-buffer write
-    EngineSettings settings_;
+    DspSettings settings_;
 
     std::mutex measurementMutex_;  // one loopback measurement at a time
 

@@ -34,7 +34,7 @@ void EnginePresetTarget::applyPreset(const Preset& preset) {
     const dsp::DownmixParameters downmix = downmixParametersFor(preset.downmix);
     // The preset keeps what it does not set (e.g. gain) from the live settings at this instant.
     const std::vector<dsp::ParameterError> errors =
-        engine_.updateSettings([&](EngineSettings& live) {
+        engine_.updateSettings([&](DspSettings& live) {
             engine = engineParametersFor(preset.engine, live.engine);
             live.engine = engine;
             live.downmix = downmix;

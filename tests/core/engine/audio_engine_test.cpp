@@ -414,7 +414,7 @@ TEST(AudioEngine, ConcurrentEditorsNeverLoseEachOthersChanges) {
     // Each thread nudges its own amplitude many times, read–modify–write; with a read and a
     // write in separate lock scopes some nudges would be lost.
     AudioEngine engine;
-    ASSERT_TRUE(engine.updateSettings([](EngineSettings& s) {
+    ASSERT_TRUE(engine.updateSettings([](DspSettings& s) {
                           s.engine.amplitudes.fill(0.0f);
                           return std::vector<dsp::ParameterError>();
                       }).empty());
@@ -423,7 +423,7 @@ TEST(AudioEngine, ConcurrentEditorsNeverLoseEachOthersChanges) {
     for (int t = 0; t < kThreads; ++t)
         editors.emplace_back([&engine, t] {
             for (int i = 0; i < kSteps; ++i)
-                engine.updateSettings([t](EngineSettings& s) {
+                engine.updateSettings([t](DspSettings& s) {
                     s.engine.amplitudes[size_t(t)] += 1.0f / 4096.0f;
                     return std::vector<dsp::ParameterError>();
                 });
