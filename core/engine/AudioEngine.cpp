@@ -495,8 +495,9 @@ std::optional<std::vector<float>> AudioEngine::playAndRecord(std::vector<float> 
     }
     // Waits without the control lock: status, start and stop stay quick meanwhile.
     const uint64_t startedAt = chain_->callbackCount();
-    while (!probe.finished(*ticket)) {
-        if (!probe.pending(*ticket)) {
+    using Progress = LoopbackProbeSlot::Control::Progress;
+    for (Progress p; (p = probe.progress(*ticket)) != Progress::Finished;) {
+        if (p == Progress::Gone) {
             *error = QStringLiteral("the stream was restarted during the measurement");
             return std::nullopt;
         }

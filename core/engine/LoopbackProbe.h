@@ -40,11 +40,18 @@ public:
         std::optional<Ticket> arm(std::vector<float> signal, size_t captureFrames) {
             return slot_.arm(std::move(signal), captureFrames);
         }
-        bool finished(Ticket t) const { return slot_.is(t, State::Finished); }
-        // Armed or running: neither finished nor dropped by a stream restart.
-        bool pending(Ticket t) const {
-            return slot_.is(t, State::Armed) || slot_.is(t, State::Running);
+        // Where measurement `t` stands, from one read of the state word (two reads could see
+        // "not finished", then "not pending", of one that finished in between).
+        enum class Progress { Pending, Finished, Gone };
+        Progress progress(Ticket t) const {
+            const uint64_t word = slot_.word_.load(std::memory_order_acquire);
+            if (word == pack(t.generation, State::Finished)) return Progress::Finished;
+            if (word == pack(t.generation, State::Armed) ||
+                word == pack(t.generation, State::Running))
+                return Progress::Pending;
+            return Progress::Gone;  // cancelled, taken, or dropped by a stream restart
         }
+        bool finished(Ticket t) const { return progress(t) == Progress::Finished; }
         // Finished → Idle, handing over the capture. Empty if `t` is not finished.
         std::optional<std::vector<float>> take(Ticket t) { return slot_.take(t); }
         // Armed/Running → Cancelling (the audio thread releases it at its next block); a
