@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <future>
+#include <memory>
 #include <thread>
 
 namespace soundlab {
@@ -90,11 +91,21 @@ bool closeBounded(jack_client_t* client, std::shared_ptr<JackClientState> keepAl
     return false;
 }
 
-int countPorts(jack_client_t* client, unsigned long flags) {
-    const char** ports = jack_get_ports(client, nullptr, JACK_DEFAULT_AUDIO_TYPE, flags);
+struct JackFree {
+    void operator()(const char** ports) const { jack_free(ports); }
+};
+// A null-terminated list of port names, or null when there are none.
+using PortList = std::unique_ptr<const char*[], JackFree>;
+
+// Physical capture ports are outputs of the graph, playback ports its inputs.
+PortList physicalPorts(jack_client_t* client, unsigned long direction) {
+    return PortList(
+        jack_get_ports(client, nullptr, JACK_DEFAULT_AUDIO_TYPE, JackPortIsPhysical | direction));
+}
+
+int countPorts(const PortList& ports) {
     int n = 0;
     while (ports && ports[n]) ++n;
-    jack_free(ports);
     return n;
 }
 
@@ -197,9 +208,8 @@ std::optional<AudioDeviceInfo> JackBackend::probe(const QString& serverName) {
     info.index = kDeviceIndex;
     info.name = deviceName(server);
     info.hostApi = QStringLiteral("JACK");
-    // Physical capture ports are outputs of the graph, playback ports its inputs.
-    info.maxInputChannels = countPorts(client, JackPortIsPhysical | JackPortIsOutput);
-    info.maxOutputChannels = countPorts(client, JackPortIsPhysical | JackPortIsInput);
+    info.maxInputChannels = countPorts(physicalPorts(client, JackPortIsOutput));
+    info.maxOutputChannels = countPorts(physicalPorts(client, JackPortIsInput));
     info.defaultSampleRate = jack_get_sample_rate(client);
     closeBounded(client, nullptr);
     return info;
@@ -251,28 +261,37 @@ std::optional<QString> JackBackend::start(const BackendStreamConfig& config,
         return fail(QStringLiteral("cannot install the JACK callbacks"));
     jack_on_info_shutdown(client, onShutdown, state.get());
 
+    // Wire to the hardware as PortAudio's JACK host API did; a server without physical ports
+    // leaves ours unconnected (jack_connect can wire them). The latencies are those of the
+    // physical ports we wire to, set before activation so that the first block's times are
+    // right already; a connection that then fails takes its latency back.
+    const PortList capture = physicalPorts(client, JackPortIsOutput);
+    const PortList playback = physicalPorts(client, JackPortIsInput);
+    const char* captureTo = capture && capture[0] ? capture[0] : nullptr;
+    const char* playbackTo[2] = {};
+    for (int i = 0; i < 2 && playback && playback[i]; ++i) playbackTo[i] = playback[i];
+    const auto playbackLatencyOf = [&](bool connected[2]) {
+        uint32_t latency = 0;
+        for (int i = 0; i < 2; ++i)
+            if (playbackTo[i] && connected[i])
+                latency = std::max(latency, latencyOf(client, playbackTo[i], JackPlaybackLatency));
+        return latency;
+    };
+    bool playbackConnected[2] = {true, true};
+    state->captureLatency = captureTo ? latencyOf(client, captureTo, JackCaptureLatency) : 0;
+    state->playbackLatency = playbackLatencyOf(playbackConnected);
+
     // The chain splits a period larger than config.blockSize into blocks of at most that size.
     callback.prepare(rate, config.blockSize);
     if (jack_activate(client) != 0) return fail(QStringLiteral("cannot activate the JACK client"));
-
-    // Wire to the hardware as PortAudio's JACK host API did; a server without physical ports
-    // leaves ours unconnected (jack_connect can wire them). Not being able to connect is not
-    // fatal: the client runs, and the graph is the user's to change.
-    const char** capture = jack_get_ports(client, nullptr, JACK_DEFAULT_AUDIO_TYPE,
-                                          JackPortIsPhysical | JackPortIsOutput);
-    if (capture && capture[0] &&
-        jack_connect(client, capture[0], jack_port_name(state->input)) == 0)
-        state->captureLatency = latencyOf(client, capture[0], JackCaptureLatency);
-    jack_free(capture);
-    const char** playback = jack_get_ports(client, nullptr, JACK_DEFAULT_AUDIO_TYPE,
-                                           JackPortIsPhysical | JackPortIsInput);
-    uint32_t playbackLatency = 0;
-    for (int i = 0; i < 2 && playback && playback[i]; ++i)
-        if (jack_connect(client, jack_port_name(state->outputs[i]), playback[i]) == 0)
-            playbackLatency =
-                std::max(playbackLatency, latencyOf(client, playback[i], JackPlaybackLatency));
-    jack_free(playback);
-    state->playbackLatency = playbackLatency;
+    // Not being able to connect is not fatal: the client runs, the graph is the user's to change.
+    if (captureTo && jack_connect(client, captureTo, jack_port_name(state->input)) != 0)
+        state->captureLatency = 0;
+    for (int i = 0; i < 2; ++i)
+        playbackConnected[i] =
+            playbackTo[i] &&
+            jack_connect(client, jack_port_name(state->outputs[i]), playbackTo[i]) == 0;
+    state->playbackLatency = playbackLatencyOf(playbackConnected);
 
     clientName_ = QString::fromLocal8Bit(jack_get_client_name(client));
     info_ = {};
