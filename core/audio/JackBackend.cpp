@@ -113,8 +113,10 @@ QString deviceName(const QString& server) {
     return QStringLiteral("JACK server '%1'").arg(server);
 }
 
+// The server calls the shutdown callback when it dies, and also when it throws a client out
+// (one that kept it waiting past its timeout): word the reason for both.
 QString wentAway(const QString& server, const JackClientState& state) {
-    return QStringLiteral("the JACK server '%1' went away: %2")
+    return QStringLiteral("the JACK server '%1' closed our connection: %2")
         .arg(server, QString::fromLocal8Bit(state.reason));
 }
 

@@ -160,6 +160,40 @@ TEST(JackBackendLoopback, ReportsTheServersPeriodRateAndLatency) {
     EXPECT_NEAR(step, kPeriod / 48000.0, 0.1 * kPeriod / 48000.0);
 }
 
+// A callback that overruns its period once makes the (synchronous) server report an xrun; the
+// chain's counters see it as an underflow on a following block.
+TEST(JackBackendLoopback, AnXrunMarksAFollowingBlockAsAnUnderflow) {
+    if (!fixtureServerRuns()) GTEST_SKIP() << "no JACK fixture server (jackd not installed?)";
+    class OverrunOnce : public AudioCallback {
+    public:
+        void prepare(double, int) override {}
+        void process(const AudioBlock& block) noexcept override {
+            const int n = blocks.fetch_add(1);
+            if (n == 20) std::this_thread::sleep_for(30ms);  // six periods: a late client
+            if (block.status & kOutputUnderflow) {
+                underflows.fetch_add(1);
+                if (n > 20) underflowsAfterOverrun.fetch_add(1);
+            }
+            std::fill(block.left, block.left + block.frames, 0.0f);
+            std::fill(block.right, block.right + block.frames, 0.0f);
+        }
+        std::atomic<int> blocks{0};
+        std::atomic<int> underflows{0};
+        std::atomic<int> underflowsAfterOverrun{0};
+    } callback;
+    JackBackend backend;
+    ASSERT_FALSE(backend.start(streamConfig(), callback));
+    EXPECT_TRUE(waitFor([&] { return callback.underflowsAfterOverrun.load() > 0; }, 3000))
+        << "xruns reported by the server: " << backend.xruns();
+    const uint64_t xruns = backend.xruns();
+    backend.stop();
+    // A loaded machine adds xruns of its own (the server is not real-time here); several
+    // between two blocks mark one block.
+    EXPECT_GE(xruns, 1u);
+    EXPECT_LE(uint64_t(callback.underflows.load()), xruns);
+    EXPECT_TRUE(backend.failureReason().isEmpty()) << "an xrun is not a death";
+}
+
 TEST(JackBackendStart, WithoutAServerFailsWithAClearMessage) {
     const QString name = uniqueServerName("none");
     RecordingCallback callback(0);
