@@ -222,6 +222,7 @@ std::optional<QString> JackBackend::start(const BackendStreamConfig& config,
     stop();
     failure_.clear();
     clientName_.clear();
+    xrunsAtStop_ = 0;
 
     jack_status_t status{};
     jack_client_t* client = openClient("soundlab", serverName_, &status);
@@ -317,6 +318,8 @@ void JackBackend::stop() {
     // The callback's owner may destroy it once we return, closed client or not.
     state->released.store(true);
     while (state->inProcess.load() != 0) std::this_thread::yield();
+    // Read after the last callback: every xrun a block was marked for is counted.
+    xrunsAtStop_ = state->xruns.load(std::memory_order_relaxed);
     if (!closeBounded(state->client, state))
         qWarning(
             "soundlab audio: the JACK server '%s' did not answer within %d ms; its client "
@@ -342,7 +345,7 @@ QString JackBackend::failureReason() const {
 }
 
 uint64_t JackBackend::xruns() const {
-    return state_ ? state_->xruns.load(std::memory_order_relaxed) : 0;
+    return state_ ? state_->xruns.load(std::memory_order_relaxed) : xrunsAtStop_;
 }
 
 }  // namespace soundlab

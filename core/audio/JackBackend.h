@@ -58,7 +58,8 @@ public:
     // The JACK client name the server gave us ("soundlab", or "soundlab-01" if that was taken);
     // empty when not started.
     QString clientName() const { return clientName_; }
-    // Xruns the server reported since start() (each also marks the next block kOutputUnderflow).
+    // Xruns the server reported since start(), still readable after stop() (each also marks the
+    // next block kOutputUnderflow).
     uint64_t xruns() const;
 
 private:
@@ -66,7 +67,8 @@ private:
     QString clientName_;
     std::shared_ptr<JackClientState> state_;
     StreamInfo info_;
-    QString failure_;  // kept after stop() until the next start()
+    QString failure_;           // kept after stop() until the next start()
+    uint64_t xrunsAtStop_ = 0;  // likewise
 };
 
 }  // namespace soundlab

@@ -101,7 +101,8 @@ private:
 TEST(JackBackendLoopback, ClickReturnsAfterExactlyOnePeriod) {
     if (!fixtureServerRuns()) GTEST_SKIP() << "no JACK fixture server (jackd not installed?)";
     constexpr long long kClickEvery = 4096;  // longer than the round trip: no ambiguity
-    RecordingCallback callback(size_t(48000),
+    // Two seconds: room for jack_connect to take its time on a loaded machine.
+    RecordingCallback callback(size_t(2 * 48000),
                                [](long long n) { return n % kClickEvery == 0 ? 1.0f : 0.0f; });
     JackBackend backend;
     const auto error = backend.start(streamConfig(), callback);
@@ -157,7 +158,7 @@ TEST(JackBackendLoopback, ReportsTheServersPeriodRateAndLatency) {
     }
     // Cycles are a period apart on average (the dummy driver's wake-ups jitter one by one).
     const double step = (e[49].inputTime - e[0].inputTime) / 49;
-    EXPECT_NEAR(step, kPeriod / 48000.0, 0.1 * kPeriod / 48000.0);
+    EXPECT_NEAR(step, kPeriod / 48000.0, 0.5 * kPeriod / 48000.0);
 }
 
 // A callback that overruns its period once makes the (synchronous) server report an xrun; the
@@ -185,8 +186,8 @@ TEST(JackBackendLoopback, AnXrunMarksAFollowingBlockAsAnUnderflow) {
     ASSERT_FALSE(backend.start(streamConfig(), callback));
     EXPECT_TRUE(waitFor([&] { return callback.underflowsAfterOverrun.load() > 0; }, 3000))
         << "xruns reported by the server: " << backend.xruns();
-    const uint64_t xruns = backend.xruns();
     backend.stop();
+    const uint64_t xruns = backend.xruns();
     // A loaded machine adds xruns of its own (the server is not real-time here); several
     // between two blocks mark one block.
     EXPECT_GE(xruns, 1u);
@@ -262,10 +263,14 @@ TEST_P(JackServerDeath, IsReportedAndANewBackendRunsOnTheRestartedServer) {
         EXPECT_TRUE(backend->isRunning());
         EXPECT_TRUE(backend->failureReason().isEmpty());
 
+        const auto killed = std::chrono::steady_clock::now();
         server.stop(GetParam());
-        EXPECT_TRUE(waitFor([&] { return !backend->isRunning(); }, 1000));
+        ASSERT_TRUE(waitFor([&] { return !backend->isRunning(); }, 1000));
+        const auto noticed = std::chrono::steady_clock::now() - killed;
+        EXPECT_LT(noticed, 1s) << "from the signal, jackd's exit included";
         EXPECT_TRUE(backend->failureReason().contains(server.name()))
             << backend->failureReason().toStdString();
+        std::this_thread::sleep_for(50ms);  // a cycle that was under way has ended
         const uint64_t callbacksAtDeath = callback->callbacks();
 
         // A hang guard, not a performance figure.
@@ -274,6 +279,8 @@ TEST_P(JackServerDeath, IsReportedAndANewBackendRunsOnTheRestartedServer) {
         EXPECT_FALSE(backend->isRunning());
         EXPECT_FALSE(backend->failureReason().isEmpty()) << "kept after stop() for last_error";
         EXPECT_EQ(callback->callbacks(), callbacksAtDeath) << "no callback after death";
+        RecordProperty("noticed_ms_round_" + std::to_string(round),
+                       int(std::chrono::duration_cast<std::chrono::milliseconds>(noticed).count()));
         RecordProperty("stop_ms_round_" + std::to_string(round), int(took.count()));
     }
 }
