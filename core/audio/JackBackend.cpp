@@ -177,7 +177,7 @@ int onBufferSize(jack_nframes_t frames, void* arg) {
     return 0;
 }
 
-// May run on any JACK thread (or a signal-ish context in libjack): no allocation, no JACK calls.
+// Runs on a JACK thread (libjack documents: no JACK calls here); no allocation either.
 void onShutdown(jack_status_t, const char* reason, void* arg) {
     auto& s = *static_cast<JackClientState*>(arg);
     if (!s.reasonWritten.test_and_set()) {
