@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 #include <QCoreApplication>
+#include <QProcess>
 
 #include <chrono>
 #include <cmath>
@@ -193,6 +194,38 @@ TEST(JackBackendLoopback, AnXrunMarksAFollowingBlockAsAnUnderflow) {
     EXPECT_GE(xruns, 1u);
     EXPECT_LE(uint64_t(callback.underflows.load()), xruns);
     EXPECT_TRUE(backend.failureReason().isEmpty()) << "an xrun is not a death";
+}
+
+TEST(JackBackendStart, FollowsAPeriodChangeWhileRunning) {
+    if (!JackServerProcess::installed()) GTEST_SKIP() << "jackd is not installed";
+    JackServerProcess server(uniqueServerName("period"));
+    ASSERT_TRUE(server.start()) << server.log().toStdString();
+    class LargestBlock : public AudioCallback {
+    public:
+        void prepare(double, int) override {}
+        void process(const AudioBlock& block) noexcept override {
+            if (block.frames > largest.load()) largest.store(block.frames);
+            std::fill(block.left, block.left + block.frames, 0.0f);
+            std::fill(block.right, block.right + block.frames, 0.0f);
+        }
+        std::atomic<int> largest{0};
+    } callback;
+    JackBackend backend(server.name());
+    ASSERT_FALSE(backend.start(streamConfig(), callback));
+    EXPECT_EQ(backend.streamInfo().blockSize, kPeriod);
+
+    QProcess bufsize;  // jack_bufsize has no server option: it follows the environment
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("JACK_DEFAULT_SERVER"), server.name());
+    bufsize.setProcessEnvironment(environment);
+    bufsize.start(QStringLiteral("jack_bufsize"), {QString::number(2 * kPeriod)});
+    ASSERT_TRUE(bufsize.waitForFinished(10000));
+    ASSERT_EQ(bufsize.exitCode(), 0) << bufsize.readAllStandardError().toStdString();
+
+    EXPECT_TRUE(waitFor([&] { return callback.largest.load() == 2 * kPeriod; }, 3000))
+        << "largest block: " << callback.largest.load();
+    EXPECT_EQ(backend.streamInfo().blockSize, 2 * kPeriod);
+    EXPECT_TRUE(backend.isRunning());
 }
 
 TEST(JackBackendStart, WithoutAServerFailsWithAClearMessage) {
