@@ -64,11 +64,44 @@ public:
     }
 };
 
-jack_client_t* openClient(const char* clientName, const QString& server, jack_status_t* status) {
-    const QByteArray serverName = server.toLocal8Bit();
-    QuietJack quiet;
-    return jack_client_open(clientName, jack_options_t(JackNoStartServer | JackServerName), status,
-                            serverName.constData());
+// Opening a client asks the server: on a server that is alive but not answering (SIGSTOP) it
+// blocks for good, which would freeze a device rescan. So it runs on a helper thread and we wait
+// at most kOpenTimeoutMs; whichever side claims the result first decides, and a helper that
+// loses closes the client it got late. clientName must be a literal (the helper may outlive us).
+jack_client_t* openBounded(const char* clientName, const QString& server, bool* timedOut) {
+    struct Handoff {
+        std::promise<jack_client_t*> client;
+        std::atomic<bool> claimed{false};
+    };
+    auto handoff = std::make_shared<Handoff>();
+    std::future<jack_client_t*> opened = handoff->client.get_future();
+    std::thread opener([handoff, clientName, serverName = server.toLocal8Bit()] {
+        jack_status_t status{};
+        jack_client_t* client;
+        {
+            QuietJack quiet;
+            client =
+                jack_client_open(clientName, jack_options_t(JackNoStartServer | JackServerName),
+                                 &status, serverName.constData());
+        }
+        if (handoff->claimed.exchange(true)) {
+            if (client) jack_client_close(client);  // the caller gave up on us
+        } else {
+            handoff->client.set_value(client);
+        }
+    });
+    *timedOut = false;
+    if (opened.wait_for(std::chrono::milliseconds(JackBackend::kOpenTimeoutMs)) !=
+            std::future_status::ready &&
+        !handoff->claimed.exchange(true)) {
+        opener.detach();
+        *timedOut = true;
+        return nullptr;
+    }
+    // Ready, or the helper claimed the result just as we timed out: it is on its way.
+    jack_client_t* client = opened.get();
+    opener.join();
+    return client;
 }
 
 // jack_client_close returns in tens of milliseconds on a client whose server died (measured with
@@ -203,8 +236,8 @@ QString JackBackend::resolvedServerName(const QString& serverName) {
 
 std::optional<AudioDeviceInfo> JackBackend::probe(const QString& serverName) {
     const QString server = resolvedServerName(serverName);
-    jack_status_t status{};
-    jack_client_t* client = openClient("soundlab-probe", server, &status);
+    bool timedOut = false;
+    jack_client_t* client = openBounded("soundlab-probe", server, &timedOut);
     if (!client) return std::nullopt;
     AudioDeviceInfo info;
     info.index = kDeviceIndex;
@@ -224,11 +257,14 @@ std::optional<QString> JackBackend::start(const BackendStreamConfig& config,
     clientName_.clear();
     xrunsAtStop_ = 0;
 
-    jack_status_t status{};
-    jack_client_t* client = openClient("soundlab", serverName_, &status);
+    bool timedOut = false;
+    jack_client_t* client = openBounded("soundlab", serverName_, &timedOut);
     if (!client)
-        return QStringLiteral("cannot connect to the JACK server '%1' (is it running?)")
-            .arg(serverName_);
+        return timedOut ? QStringLiteral("the JACK server '%1' did not answer within %2 ms")
+                              .arg(serverName_)
+                              .arg(kOpenTimeoutMs)
+                        : QStringLiteral("cannot connect to the JACK server '%1' (is it running?)")
+                              .arg(serverName_);
     auto state = std::make_shared<JackClientState>();
     state->client = client;
     const auto fail = [&](const QString& message) -> std::optional<QString> {

@@ -27,6 +27,8 @@ public:
     // The device index the JACK server gets in device lists (the virtual device is -1; PortAudio
     // devices count from 0).
     static constexpr int kDeviceIndex = -2;
+    // How long start() and probe() wait for jack_client_open, for the same reason as below.
+    static constexpr int kOpenTimeoutMs = 2000;
     // How long stop() waits for jack_client_close before abandoning the client (a server that
     // is frozen rather than dead never answers; a dead one is closed in tens of milliseconds).
     static constexpr int kCloseTimeoutMs = 2000;
@@ -39,7 +41,8 @@ public:
 
     // The JACK server reachable right now, as a device (index kDeviceIndex, host API "JACK",
     // channels = physical capture/playback ports, the server's rate); nullopt when none answers.
-    // Opens and closes a client without starting a server; libjack's chatter is silenced.
+    // Opens and closes a client without starting a server; libjack's chatter is silenced. A
+    // server that does not answer within kOpenTimeoutMs counts as none.
     static std::optional<AudioDeviceInfo> probe(const QString& serverName = {});
     static bool available(const QString& serverName = {}) { return probe(serverName).has_value(); }
     // The name libjack resolves an empty serverName to.

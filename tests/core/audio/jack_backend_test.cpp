@@ -346,3 +346,39 @@ TEST(JackServerFrozen, StopGivesUpAfterTheCloseTimeout) {
     std::this_thread::sleep_for(300ms);
     EXPECT_EQ(callback->callbacks(), atStop);
 }
+
+// A frozen server does not answer jack_client_open either: a device rescan (probe) and a start
+// give up after kOpenTimeoutMs instead of blocking the control thread.
+TEST(JackServerFrozen, ProbeAndStartGiveUpAfterTheOpenTimeout) {
+    if (!JackServerProcess::installed()) GTEST_SKIP() << "jackd is not installed";
+    JackServerProcess server(uniqueServerName("frozen-open"));
+    ASSERT_TRUE(server.start()) << server.log().toStdString();
+    server.freeze();
+    const auto limit = std::chrono::milliseconds(JackBackend::kOpenTimeoutMs) + 2s;
+
+    auto probe = std::make_shared<std::packaged_task<bool()>>(
+        [name = server.name()] { return JackBackend::available(name); });
+    std::future<bool> probed = probe->get_future();
+    std::thread([probe] { (*probe)(); }).detach();
+    ASSERT_EQ(probed.wait_for(limit), std::future_status::ready) << "probe() hung";
+    EXPECT_FALSE(probed.get());
+
+    // Leaked if start() hangs: the stuck thread still uses them.
+    auto* callback = new RecordingCallback(0);
+    auto* backend = new JackBackend(server.name());
+    auto start = std::make_shared<std::packaged_task<std::optional<QString>()>>(
+        [backend, callback] { return backend->start(streamConfig(), *callback); });
+    std::future<std::optional<QString>> started = start->get_future();
+    std::thread([start] { (*start)(); }).detach();
+    ASSERT_EQ(started.wait_for(limit), std::future_status::ready) << "start() hung";
+    const std::optional<QString> error = started.get();
+    ASSERT_TRUE(error);
+    EXPECT_TRUE(error->contains(QStringLiteral("did not answer"))) << error->toStdString();
+    EXPECT_FALSE(backend->isRunning());
+    delete backend;
+    delete callback;
+    // Thawed, the server answers the abandoned opens, whose helpers close what they get. Let
+    // them finish: a jackd signalled in the middle of that takes seconds to exit.
+    server.thaw();
+    std::this_thread::sleep_for(1s);
+}
