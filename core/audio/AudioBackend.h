@@ -38,7 +38,7 @@ public:
 
 // What a started stream actually runs at, as opposed to what was asked for.
 struct StreamInfo {
-    QString backend;  // "portaudio" or "virtual"
+    QString backend;  // "portaudio", "jack" or "virtual"
     QString hostApi;
     QString inputDevice;
     QString outputDevice;
@@ -61,7 +61,7 @@ struct BackendStreamConfig {
     bool preferHostPeriod = true;
 };
 
-// One audio backend: PortAudioBackend or VirtualAudioBackend, one file each.
+// One audio backend: PortAudioBackend, JackBackend or VirtualAudioBackend, one file each.
 // All methods are called from control threads (never from the audio thread).
 class AudioBackend {
 public:
@@ -72,8 +72,9 @@ public:
     virtual void stop() = 0;
     virtual bool isRunning() const = 0;
     virtual StreamInfo streamInfo() const = 0;
-    // Why a started stream stopped by itself (server shut down, device gone), when the backend
-    // knows; empty otherwise.
+    // Why a started stream stopped by itself (a JACK server that went away), for `last_error`.
+    // Empty while it runs, after a requested stop, and for backends that cannot tell; kept
+    // until the next start() so it can still be read after stop().
     virtual QString failureReason() const { return {}; }
 };
 
