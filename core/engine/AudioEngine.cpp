@@ -1,5 +1,6 @@
 #include "AudioEngine.h"
 
+#include "audio/JackBackend.h"
 #include "audio/LoopbackDelayLine.h"
 #include "audio/PortAudioBackend.h"
 #include "audio/TestSignal.h"
@@ -123,6 +124,7 @@ QList<AudioDeviceInfo> AudioEngine::devices() const {
 
 QList<AudioDeviceInfo> AudioEngine::scanLocked() {
     QList<AudioDeviceInfo> list = portAudio_->devices();
+    if (const auto jack = JackBackend::probe()) list.append(*jack);
     list.append(VirtualAudioBackend::deviceInfo());
     return list;
 }
@@ -197,6 +199,15 @@ std::optional<EngineError> AudioEngine::resolve(const StreamConfig& config,
     if (!inIndex) return invalid(error);
     const auto outIndex = outAuto ? std::optional<int>(-1) : findDevice(out, false, list, &error);
     if (!outIndex) return invalid(error);
+    const bool inJack = *inIndex == JackBackend::kDeviceIndex;
+    const bool outJack = *outIndex == JackBackend::kDeviceIndex;
+    if (inJack || outJack) {
+        if (!(inJack || inAuto) || !(outJack || outAuto))
+            return invalid(QStringLiteral(
+                "a JACK server cannot be combined with another device; use it for both"));
+        *choice = {DeviceChoice::Kind::Jack, JackBackend::kDeviceIndex, JackBackend::kDeviceIndex};
+        return std::nullopt;
+    }
     choice->kind = DeviceChoice::Kind::PortAudio;
     choice->input = *inIndex;
     choice->output = *outIndex;
@@ -222,13 +233,23 @@ std::optional<EngineError> AudioEngine::configure(const StreamConfig& config) {
     return updateConfig([&config](StreamConfig& c) { c = config; });
 }
 
+std::optional<EngineError> AudioEngine::resolveLocked(const StreamConfig& config,
+                                                      DeviceChoice* choice) {
+    auto error = resolve(config, devices(), choice);
+    if (!error || error->kind != EngineError::Kind::InvalidConfig) return error;
+    // Not in the list of the latest scan: maybe it appeared since (a JACK server started after
+    // Soundlab, or restarted after a crash). Look once more before refusing.
+    devices_.publish(scanLocked());
+    return resolve(config, devices(), choice);
+}
+
 std::optional<EngineError> AudioEngine::updateConfig(
     const std::function<void(StreamConfig&)>& edit) {
     std::lock_guard lock(controlMutex_);
     StreamConfig config = state_.read()->config;
     edit(config);
     DeviceChoice choice;
-    if (auto error = resolve(config, devices(), &choice)) return error;
+    if (auto error = resolveLocked(config, &choice)) return error;
     const bool wasRunning = state_.read()->state != StreamState::Stopped;
     const StreamConfig previous = state_.read()->config;
     stopLocked();
@@ -261,7 +282,7 @@ std::optional<EngineError> AudioEngine::startLocked() {
     stopLocked();
     const StreamConfig config = state_.read()->config;
     DeviceChoice choice;
-    if (auto error = resolve(config, devices(), &choice)) return error;
+    if (auto error = resolveLocked(config, &choice)) return error;
 
     BackendStreamConfig backendConfig;
     backendConfig.inputDevice = choice.input;
@@ -288,6 +309,12 @@ std::optional<EngineError> AudioEngine::startLocked() {
         });
         return std::nullopt;
     };
+    if (choice.kind == DeviceChoice::Kind::Jack) {
+        auto backend = std::make_unique<JackBackend>();
+        if (const auto error = backend->start(backendConfig, *chain_))
+            return std::optional<EngineError>(fail(*error));
+        return started(std::move(backend));
+    }
     if (choice.kind == DeviceChoice::Kind::PortAudio) {
         auto backend = std::make_unique<PortAudioBackend>();
         const auto error = backend->start(backendConfig, *chain_);

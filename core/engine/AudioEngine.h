@@ -160,6 +160,8 @@ private:
     std::optional<EngineError> resolve(const StreamConfig& config,
                                        const QList<AudioDeviceInfo>& devices,
                                        DeviceChoice* choice) const;
+    // resolve() against the latest scan, and once more after a rescan if that fails.
+    std::optional<EngineError> resolveLocked(const StreamConfig& config, DeviceChoice* choice);
     std::optional<EngineError> startLocked();
     void stopLocked();
     QList<AudioDeviceInfo> scanLocked();
