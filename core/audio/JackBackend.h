@@ -48,7 +48,8 @@ public:
     // The name libjack resolves an empty serverName to.
     static QString resolvedServerName(const QString& serverName);
 
-    // config.inputDevice/outputDevice are ignored (there is one JACK device); config.blockSize is
+    // config.inputDevice/outputDevice are ignored (there is one JACK device), and so is
+    // preferHostPeriod (a JACK client always runs on the server's period); config.blockSize is
     // the chain's largest block (a larger period is split by the chain).
     std::optional<QString> start(const BackendStreamConfig& config,
                                  AudioCallback& callback) override;

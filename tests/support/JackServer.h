@@ -16,9 +16,17 @@ namespace soundlab::test {
 struct JackServer {
     static QString name() { return qEnvironmentVariable("JACK_DEFAULT_SERVER"); }
 
-    // Runs a JACK command-line tool against the test server; returns its exit code.
-    static int run(const QString& tool, const QStringList& arguments, QString* output = nullptr) {
+    // Runs a JACK command-line tool against the test server (or `server`, through
+    // JACK_DEFAULT_SERVER: jackd2 1.9.21's jack_lsp -s copies the name into a buffer one byte
+    // short, and a 24-character name corrupts its heap); returns its exit code.
+    static int run(const QString& tool, const QStringList& arguments, QString* output = nullptr,
+                   const QString& server = {}) {
         QProcess process;
+        if (!server.isEmpty()) {
+            QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+            environment.insert(QStringLiteral("JACK_DEFAULT_SERVER"), server);
+            process.setProcessEnvironment(environment);
+        }
         process.start(tool, arguments);
         if (!process.waitForFinished(10000)) return -1;
         if (output) *output = QString::fromLocal8Bit(process.readAllStandardOutput());
@@ -77,8 +85,7 @@ public:
         stale_ = false;  // registering under our name reclaims a stale entry
         for (int i = 0; i < 100; ++i) {
             if (process_.state() != QProcess::Running) return false;
-            if (JackServer::run(QStringLiteral("jack_lsp"), {QStringLiteral("-s"), name_}) == 0)
-                return true;
+            if (JackServer::run(QStringLiteral("jack_lsp"), {}, nullptr, name_) == 0) return true;
             QThread::msleep(100);
         }
         return false;

@@ -7,7 +7,6 @@
 
 #include <gtest/gtest.h>
 #include <QCoreApplication>
-#include <QProcess>
 
 #include <chrono>
 #include <cmath>
@@ -214,13 +213,9 @@ TEST(JackBackendStart, FollowsAPeriodChangeWhileRunning) {
     ASSERT_FALSE(backend.start(streamConfig(), callback));
     EXPECT_EQ(backend.streamInfo().blockSize, kPeriod);
 
-    QProcess bufsize;  // jack_bufsize has no server option: it follows the environment
-    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    environment.insert(QStringLiteral("JACK_DEFAULT_SERVER"), server.name());
-    bufsize.setProcessEnvironment(environment);
-    bufsize.start(QStringLiteral("jack_bufsize"), {QString::number(2 * kPeriod)});
-    ASSERT_TRUE(bufsize.waitForFinished(10000));
-    ASSERT_EQ(bufsize.exitCode(), 0) << bufsize.readAllStandardError().toStdString();
+    ASSERT_EQ(JackServer::run(QStringLiteral("jack_bufsize"), {QString::number(2 * kPeriod)},
+                              nullptr, server.name()),
+              0);
 
     EXPECT_TRUE(waitFor([&] { return callback.largest.load() == 2 * kPeriod; }, 3000))
         << "largest block: " << callback.largest.load();
