@@ -12,6 +12,8 @@
 # Target (issue "Control plane"): largest gap < 200 ms (two frame periods).
 #
 # Usage: scripts/bench-ws-gap.sh [BUILD_DIR]     (default: build)
+#        SOUNDLAB=/path/to/other/soundlab scripts/bench-ws-gap.sh   (compare another build, e.g.
+#        one from before the handlers moved to workers; the client still comes from BUILD_DIR)
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,8 +21,13 @@ build=${1:-$repo/build}
 port=${PORT:-18791}
 base=http://127.0.0.1:$port
 
-cmake --build "$build" --target soundlab api_ws_gap_client >/dev/null
-soundlab=$build/app/soundlab
+if [ -n "${SOUNDLAB:-}" ]; then
+  cmake --build "$build" --target api_ws_gap_client >/dev/null
+  soundlab=$SOUNDLAB
+else
+  cmake --build "$build" --target soundlab api_ws_gap_client >/dev/null
+  soundlab=$build/app/soundlab
+fi
 client=$build/tests/core/api/api_ws_gap_client
 
 work=$(mktemp -d)
