@@ -5,6 +5,9 @@
 
 #include "ApiTestSupport.h"
 #include "api/ApiServer.h"
+#include "api/AudioRoutes.h"
+#include "api/EngineRoutes.h"
+#include "api/StatusReport.h"
 #include "engine/AudioEngine.h"
 
 #include <gtest/gtest.h>
@@ -365,4 +368,24 @@ TEST_F(ApiWorkerRoutesTest, StopGivesUpOnAHandlerAfterItsBound) {
     gate.open();  // the late answer is dropped; destroying the server waits for the handler
     server.reset();
     EXPECT_EQ(slowReturned.load(), 1);
+}
+
+TEST(BuiltInRoutes, DeviceWorkRunsOnTheAudioQueueAndSnapshotsInline) {
+    AudioEngine engine;
+    StatusReport report(engine);
+    QHash<QString, const Route*> byName;
+    const QList<Route> routes = audioRoutes(engine, report) + engineRoutes(engine);
+    for (const Route& r : routes) byName.insert(QString::fromLatin1(r.method) + ' ' + r.path, &r);
+    for (const char* name :
+         {"POST /api/audio/start", "POST /api/audio/stop", "POST /api/audio/device"}) {
+        ASSERT_TRUE(byName.contains(name)) << name;
+        EXPECT_EQ(byName[name]->execution, Execution::Worker) << name;
+        EXPECT_EQ(byName[name]->serialQueue, kAudioQueue) << name;
+    }
+    EXPECT_EQ(byName["PUT /api/engine"]->serialQueue, kEngineQueue);
+    // They take the engine's control lock, which a device open holds.
+    EXPECT_EQ(byName["GET /api/engine"]->execution, Execution::Worker);
+    EXPECT_EQ(byName["GET /api/devices"]->execution, Execution::Worker);
+    EXPECT_EQ(byName["GET /api/status"]->execution, Execution::ServerThread);
+    EXPECT_EQ(byName["GET /api/audio/performance"]->execution, Execution::ServerThread);
 }
