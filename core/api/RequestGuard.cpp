@@ -70,7 +70,8 @@ void RequestGuard::setAnswerOwed(bool owed) {
         writeRejection(*std::exchange(heldRejection_, std::nullopt));
         return;
     }
-    restartIdleTimer();
+    // A request still arriving keeps its request timer.
+    if (!inRequest_ && phase_ == Phase::Head) restartIdleTimer();
 }
 
 void RequestGuard::restartIdleTimer() {

@@ -319,6 +319,25 @@ TEST_F(ApiWorkerRoutesTest, ErrorInAPipelinedRequestWaitsForOlderAnswers) {
     EXPECT_EQ(status, 413);
 }
 
+TEST_F(ApiWorkerRoutesTest, TruncatedPipelinedRequestStillTimesOutAfterTheOlderAnswer) {
+    ApiServerOptions options;
+    options.http.requestTimeout = std::chrono::milliseconds(200);
+    startServer(options);
+    QTcpSocket socket;
+    ASSERT_TRUE(connect(socket));
+    socket.write(rawGet("/test/slow"));
+    ASSERT_TRUE(waitForEntered(1));
+    socket.write("GET /healthz HTTP/1.1\r\nHost: loc");  // and nothing more
+    waitFor([] { return false; }, 500);                  // the request timeout passes
+    gate.open();
+    AnswerReader reader{socket, {}};
+    int status = 0;
+    EXPECT_EQ(reader.next(&status), patternBody('s'));
+    EXPECT_EQ(status, 200);
+    reader.next(&status);
+    EXPECT_EQ(status, 408);
+}
+
 TEST_F(ApiWorkerRoutesTest, HandlerThatThrowsOnAWorkerGets500) {
     startServer({}, [](ApiServer& s) {
         Route r;
