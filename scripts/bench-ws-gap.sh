@@ -65,7 +65,7 @@ EOF
 soundlab_pid=$!
 until curl -sf "$base/healthz" >/dev/null; do sleep 0.02; done
 
-"$client" "ws://127.0.0.1:$port/ws/status" 600 >"$work/frames" &
+"$client" "ws://127.0.0.1:$port/ws/status" 600 >"$work/frames" 2>"$work/client.err" &
 client_pid=$!
 until [ -s "$work/frames" ]; do sleep 0.02; done
 sleep 1
@@ -87,7 +87,7 @@ run() {
   sleep 0.5  # keep the windows apart
 }
 
-begin=$(now_us); sleep 5; echo "baseline $begin $(now_us) - -" >>"$windows"
+begin=$(now_us); sleep 5; echo "baseline $begin $(now_us) - -" >>"$windows"; sleep 0.5
 
 run import -F "file=@$work/bundle.json" "$base/api/presets/import"
 run import-overwrite -F "file=@$work/bundle.json" "$base/api/presets/import?collision=overwrite"
@@ -102,11 +102,12 @@ for _ in 1 2 3 4 5; do
 done
 sleep 1
 
-kill "$client_pid"; wait "$client_pid" 2>/dev/null || true; client_pid=
+kill "$client_pid" 2>/dev/null || true; wait "$client_pid" 2>/dev/null || true; client_pid=
 
-python3 - "$work/frames" "$windows" <<'EOF'
+python3 - "$work/frames" "$windows" "$work/client.err" <<'EOF'
 import sys
 frames = [int(line) for line in open(sys.argv[1]) if line.strip()]
+closes = sum("closed by the server" in line for line in open(sys.argv[3]))
 rows = {}
 for line in open(sys.argv[2]):
     name, begin, end, op_s, status_s = line.split()
@@ -119,7 +120,7 @@ for line in open(sys.argv[2]):
     if op_s != "-":
         row["op"].append(float(op_s))
         row["status"].append(float(status_s))
-print(f"frames received: {len(frames)}")
+print(f"frames received: {len(frames)}; the server closed the client {closes} times")
 print(f"{'window':<18} {'runs':>4} {'largest gap':>12} {'operation':>12} {'GET /api/status':>16}")
 for name, r in rows.items():
     op = f"{max(r['op']) * 1000:.0f} ms" if r["op"] else "-"
