@@ -7,10 +7,14 @@
 #include "api/ApiServer.h"
 #include "api/AudioRoutes.h"
 #include "api/EngineRoutes.h"
+#include "api/PresetRoutes.h"
 #include "api/StatusReport.h"
 #include "engine/AudioEngine.h"
+#include "presets/AbComparator.h"
+#include "presets/PresetStore.h"
 
 #include <gtest/gtest.h>
+#include <QTemporaryDir>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -407,4 +411,25 @@ TEST(BuiltInRoutes, DeviceWorkRunsOnTheAudioQueueAndSnapshotsInline) {
     EXPECT_EQ(byName["GET /api/devices"]->execution, Execution::Worker);
     EXPECT_EQ(byName["GET /api/status"]->execution, Execution::ServerThread);
     EXPECT_EQ(byName["GET /api/audio/performance"]->execution, Execution::ServerThread);
+}
+
+TEST(BuiltInRoutes, PresetWritesShareOneQueueAndWhatChangesTheEngineAnother) {
+    QTemporaryDir dir;
+    presets::PresetStore store({dir.path(), nullptr, {}});
+    presets::AbComparator ab;
+    QHash<QString, const Route*> byName;
+    const QList<Route> routes = presetRoutes(store, ab, nullptr);
+    for (const Route& r : routes) byName.insert(QString::fromLatin1(r.method) + ' ' + r.path, &r);
+    for (const char* name : {"POST /api/presets", "PUT /api/presets/{id}",
+                             "DELETE /api/presets/{id}", "POST /api/presets/import"})
+        EXPECT_EQ(byName.value(name)->serialQueue, kPresetsQueue) << name;
+    for (const char* name : {"POST /api/presets/ab/store/{slot}", "POST /api/presets/ab/toggle",
+                             "DELETE /api/presets/ab/clear/{slot}", "POST /api/presets/{id}/apply"})
+        EXPECT_EQ(byName.value(name)->serialQueue, kEngineQueue) << name;
+    // Reads wait only for the store's lock (held by an import): on workers, side by side.
+    for (const char* name :
+         {"GET /api/presets", "GET /api/presets/{id}", "POST /api/presets/export"}) {
+        EXPECT_EQ(byName.value(name)->execution, Execution::Worker) << name;
+        EXPECT_TRUE(byName.value(name)->serialQueue.isEmpty()) << name;
+    }
 }
