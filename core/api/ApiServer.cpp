@@ -29,14 +29,16 @@ ApiServer::ApiServer(AudioEngine& engine, ApiServerOptions options)
       options_(std::move(options)),
       access_(options_.token, options_.corsOrigins),
       report_(engine),
-      threadContext_(new QObject) {
+      threadContext_(std::make_unique<QObject>()),
+      executor_(threadContext_.get(), std::max(1, options_.workerThreads)) {
     thread_.setObjectName(QStringLiteral("soundlab-api"));
     threadContext_->moveToThread(&thread_);
 }
 
+// Then executor_ waits for handlers still running past stop()'s bound, and threadContext_ is
+// deleted (its thread has finished: safe from here).
 ApiServer::~ApiServer() {
     stop();
-    delete threadContext_;  // its thread has finished: safe to delete from here
 }
 
 QString ApiServer::url() const {
@@ -73,7 +75,7 @@ void ApiServer::runOnServerThread(const std::function<void()>& work) const {
     if (QThread::currentThread() == &thread_)
         work();
     else
-        QMetaObject::invokeMethod(threadContext_, work, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(threadContext_.get(), work, Qt::BlockingQueuedConnection);
 }
 
 QJsonObject ApiServer::statusFrame() {
@@ -96,6 +98,7 @@ QList<Route> ApiServer::serviceRoutes() {
     health.summary = QStringLiteral("Liveness probe (no authentication)");
     health.tag = QStringLiteral("server");
     health.requiresAuth = false;
+    health.execution = Execution::ServerThread;  // a probe must answer while workers are busy
     health.responseSchema = object({{QStringLiteral("status"), stringEnum({QStringLiteral("ok")})}},
                                    {QStringLiteral("status")});
     health.handler = [](const Request&) {
@@ -109,6 +112,7 @@ QList<Route> ApiServer::serviceRoutes() {
     openApi.summary = QStringLiteral("This document (OpenAPI 3.1)");
     openApi.tag = QStringLiteral("server");
     openApi.responseSchema = object({{QStringLiteral("openapi"), string()}}, {}, true);
+    openApi.execution = Execution::ServerThread;  // built once at start, read-only
     openApi.handler = [this](const Request&) {
         Response r;
         r.body = openApiJson_;
@@ -131,6 +135,7 @@ QList<Route> ApiServer::serviceRoutes() {
                           {QStringLiteral("frames_sent"), integer(0)},
                           {QStringLiteral("frames_dropped"), integer(0)},
                           {QStringLiteral("queued_bytes"), integer(0)}}))}});
+    clients.execution = Execution::ServerThread;  // the hub lives on the server thread
     clients.handler = [this](const Request&) {
         QJsonArray streams;
         for (const auto& path : hub_->streamPaths())
@@ -158,6 +163,8 @@ void ApiServer::buildRouteTable() {
     for (auto& route : audioRoutes(engine_, report_)) routes_.add(std::move(route));
     for (auto& route : engineRoutes(engine_)) routes_.add(std::move(route));
     for (const auto& route : extraRoutes_) routes_.add(route);
+    for (const auto& route : routes_.routes())
+        if (route.execution == Execution::Worker) executor_.addSerialQueue(route.serialQueue);
 
     QList<StreamDescription> streams{{QStringLiteral("/ws/status"), options_.statusStreamRateHz}};
     for (const auto& s : streams_)
@@ -177,7 +184,10 @@ std::optional<QString> ApiServer::start() {
         return refusal;
 
     buildRouteTable();
-    report_.setClientCounter([this](const QString& path) { return hub_->clientCount(path); });
+    report_.setClientCounter([this](const QString& path) {
+        std::lock_guard lock(clientCountsMutex_);
+        return clientCounts_.value(path);
+    });
 
     thread_.start();
     quint16 bound = 0;
@@ -186,8 +196,12 @@ std::optional<QString> ApiServer::start() {
         hub_->addStream(QStringLiteral("/ws/status"), options_.statusStreamRateHz,
                         [this] { return statusFrame(); });
         for (const auto& s : streams_) hub_->addStream(s.path, s.rateHz, s.frame);
+        hub_->setCountsListener([this](const QHash<QString, int>& counts) {
+            std::lock_guard lock(clientCountsMutex_);
+            clientCounts_ = counts;
+        });
 
-        frontend_ = new HttpFrontend(routes_, *hub_, access_, options_.maxBodyBytes);
+        frontend_ = new HttpFrontend(routes_, *hub_, access_, executor_, options_.maxBodyBytes);
         auto* listener = new GuardedTcpServer(
             options_.http,
             [frontend = frontend_](const QByteArray& method, const QByteArray& target) {
@@ -223,6 +237,16 @@ std::optional<QString> ApiServer::start() {
 
 void ApiServer::stop() {
     if (thread_.isRunning()) {
+        // Running handlers finish and their answers go out (the server thread keeps serving
+        // meanwhile); new ones are refused with 503.
+        runOnServerThread([this] {
+            if (frontend_) frontend_->refuseNewWork();
+        });
+        if (!executor_.waitForDone(options_.stopTimeout))
+            qWarning(
+                "soundlab api: %d handler(s) still running after %lld ms; their answers "
+                "are dropped",
+                executor_.pending(), static_cast<long long>(options_.stopTimeout.count()));
         runOnServerThread([this] {
             // Clients first: their sockets may still belong to the listener.
             if (hub_) hub_->closeAll();

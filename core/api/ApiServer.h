@@ -3,6 +3,7 @@
 #include "api/AccessPolicy.h"
 #include "api/RequestGuard.h"
 #include "api/Route.h"
+#include "api/RouteExecutor.h"
 #include "api/RouteTable.h"
 #include "api/StatusReport.h"
 #include "api/WebSocketHub.h"
@@ -11,7 +12,10 @@
 #include <QString>
 #include <QStringList>
 #include <QThread>
+#include <chrono>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 
 namespace soundlab {
@@ -34,11 +38,20 @@ struct ApiServerOptions {
     WebSocketLimits webSockets;
     int maxConnections = 512;
     double statusStreamRateHz = 10.0;
+    // Handlers of Execution::Worker routes without a serial queue that may run at once (each
+    // serial queue has one more thread of its own).
+    int workerThreads = 4;
+    // How long stop() lets running handlers finish (and their answers go out) before it tears
+    // the server down anyway; their late answers are then dropped.
+    std::chrono::milliseconds stopTimeout{5'000};
 };
 
 // The HTTP + WebSocket API on one port (SPEC §9). It runs on its own thread, where its Qt
 // objects are created (QHttpServer's sockets cannot be moved between threads afterwards), so
 // neither the GUI nor the audio thread ever waits for a client.
+//
+// Handlers that may block run on worker threads (Route::execution, docs/api.md "Threads"); the
+// server thread only parses, checks, routes, writes answers and sends WebSocket frames.
 //
 // Use: construct, register extension routes/streams/status fields, start(); stop() or destroy.
 // The public methods are called from one control thread (the app's main thread).
@@ -95,8 +108,17 @@ private:
     QByteArray openApiJson_;
     quint64 statusFrameId_ = 0;
 
+    // The WebSocket clients per stream, published by the hub, for status reports built on
+    // worker threads (the hub itself may be used only on the server thread).
+    mutable std::mutex clientCountsMutex_;
+    QHash<QString, int> clientCounts_;
+
     QThread thread_;
-    QObject* threadContext_;  // lives on thread_; target of runOnServerThread
+    // Lives on thread_; target of runOnServerThread and of the workers' answers.
+    std::unique_ptr<QObject> threadContext_;
+    // After threadContext_, so that it is destroyed first: it waits for running handlers,
+    // whose answers are posted to threadContext_.
+    RouteExecutor executor_;
     // Created and destroyed on thread_ while running.
     WebSocketHub* hub_ = nullptr;
     HttpFrontend* frontend_ = nullptr;

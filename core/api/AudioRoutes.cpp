@@ -94,6 +94,8 @@ QList<Route> audioRoutes(AudioEngine& engine, const StatusReport& report) {
     status.summary = QStringLiteral("Server and audio status");
     status.tag = QStringLiteral("server");
     status.responseSchema = StatusReport::statusSchema();
+    // Like the /ws/status frames built on the server thread: engine.status() is a snapshot.
+    status.execution = Execution::ServerThread;
     status.handler = [&report](const Request&) { return Response::json(report.status()); };
     routes << status;
 
@@ -107,6 +109,7 @@ QList<Route> audioRoutes(AudioEngine& engine, const StatusReport& report) {
     start.tag = QStringLiteral("audio");
     start.responseSchema = StatusReport::statusSchema();
     start.errorStatuses = {409, 422};
+    start.serialQueue = kAudioQueue;  // opens the device: may take seconds
     start.handler = [&engine, &report](const Request&) {
         if (auto error = engine.start()) return Response::error(toApiError(*error));
         return Response::json(report.status());
@@ -119,6 +122,7 @@ QList<Route> audioRoutes(AudioEngine& engine, const StatusReport& report) {
     stop.summary = QStringLiteral("Stop audio processing (idempotent)");
     stop.tag = QStringLiteral("audio");
     stop.responseSchema = StatusReport::statusSchema();
+    stop.serialQueue = kAudioQueue;
     stop.handler = [&engine, &report](const Request&) {
         engine.stop();
         return Response::json(report.status());
@@ -131,6 +135,7 @@ QList<Route> audioRoutes(AudioEngine& engine, const StatusReport& report) {
     performance.summary = QStringLiteral("Processing time, CPU load and xruns of the callback");
     performance.tag = QStringLiteral("audio");
     performance.responseSchema = StatusReport::performanceSchema();
+    performance.execution = Execution::ServerThread;  // a snapshot, as status
     performance.handler = [&report](const Request&) {
         return Response::json(report.performance());
     };
@@ -182,6 +187,8 @@ QList<Route> audioRoutes(AudioEngine& engine, const StatusReport& report) {
     device.requestSchema = deviceRequestSchema();
     device.responseSchema = StatusReport::statusSchema();
     device.errorStatuses = {409};
+    // Restarts the stream; reads, changes and writes the configuration: one at a time.
+    device.serialQueue = kAudioQueue;
     device.handler = [&engine, &report](const Request& request) {
         const QJsonObject body = request.body.toObject();
         if (body.isEmpty())

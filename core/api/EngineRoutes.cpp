@@ -119,6 +119,8 @@ QList<Route> engineRoutes(AudioEngine& engine) {
     put.requestSchema = parametersSchema(false);
     put.responseSchema = parametersSchema(true);
     put.errorStatuses = {422};
+    // Reads, changes and writes the parameters, as A/B toggles and preset applies do.
+    put.serialQueue = kEngineQueue;
     put.handler = [&engine](const Request& request) {
         // One read–modify–write: a concurrent editor's change is never overwritten.
         const int sampleRate = engine.config().sampleRate;

@@ -7,6 +7,7 @@
 #include <QHttpServerResponder>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QPointer>
 #include <QTcpSocket>
 #include <QUrlQuery>
 
@@ -96,11 +97,12 @@ QStringList acceptedBodyTypes(const Route& route) {
 }  // namespace
 
 HttpFrontend::HttpFrontend(const RouteTable& routes, WebSocketHub& hub, const AccessPolicy& access,
-                           qint64 defaultBodyLimit, QObject* parent)
+                           RouteExecutor& executor, qint64 defaultBodyLimit, QObject* parent)
     : QAbstractHttpServer(parent),
       routes_(routes),
       hub_(hub),
       access_(access),
+      executor_(executor),
       defaultBodyLimit_(defaultBodyLimit) {
     connect(this, &QAbstractHttpServer::newWebSocketConnection, this, [this] {
         while (hasPendingWebSocketConnections()) hub_.accept(nextPendingWebSocketConnection());
@@ -137,7 +139,45 @@ bool HttpFrontend::handleRequest(const QHttpServerRequest& request, QTcpSocket* 
                                 hub_.limits().socketSendBufferBytes);
         return true;
     }
-    write(request, socket, respond(request));
+
+    // Qt 6.4's request object is reused for the connection's next request: keep what the answer
+    // needs. The responder only holds the socket (and writes nothing when it is destroyed), so
+    // it may write later, from this thread, as long as the socket lives.
+    const QByteArray origin = request.value("origin");
+    const bool answersOwed = owed_.count(socket) > 0;
+    const auto answer = [&](Response response) {
+        if (answersOwed) {
+            owe(socket, makeResponder(request, socket), origin, std::move(response));
+        } else {
+            QHttpServerResponder responder = makeResponder(request, socket);
+            write(responder, origin, std::move(response));
+        }
+    };
+
+    std::variant<Response, Call> checked = check(request);
+    if (auto* refusal = std::get_if<Response>(&checked)) {
+        answer(std::move(*refusal));
+        return true;
+    }
+    Call& call = std::get<Call>(checked);
+    const Route& route = *call.route;
+    if (route.execution == Execution::ServerThread) {
+        answer(invokeHandler(route.handler, call.request));
+        return true;
+    }
+    if (refusingWork_) {
+        answer(Response::error(
+            {503, QStringLiteral("unavailable"), QStringLiteral("the server is shutting down")}));
+        return true;
+    }
+    const quint64 id = owe(socket, makeResponder(request, socket), origin, std::nullopt);
+    // Runs on this thread; the frontend or the socket may be gone by then (stop(), or the
+    // client closed the connection): the answer is then dropped.
+    auto deliver = [frontend = QPointer<HttpFrontend>(this),
+                    connection = QPointer<QTcpSocket>(socket), id](Response response) {
+        if (frontend && connection) frontend->settle(connection, id, std::move(response));
+    };
+    executor_.run(route.serialQueue, route.handler, std::move(call.request), std::move(deliver));
     return true;
 }
 
@@ -145,17 +185,63 @@ void HttpFrontend::missingHandler(const QHttpServerRequest& request, QTcpSocket*
     RequestGuard* guard = RequestGuard::of(socket);
     if (guard && guard->rejected()) return;
     const auto refusal = upgradeRefusal(request);
-    write(request, socket,
-          Response::error(refusal.value_or(ApiError::notFound(QStringLiteral("not found")))));
+    Response response =
+        Response::error(refusal.value_or(ApiError::notFound(QStringLiteral("not found"))));
+    if (owed_.count(socket) > 0) {
+        owe(socket, makeResponder(request, socket), request.value("origin"), std::move(response));
+        return;
+    }
+    QHttpServerResponder responder = makeResponder(request, socket);
+    write(responder, request.value("origin"), std::move(response));
 }
 
-void HttpFrontend::write(const QHttpServerRequest& request, QTcpSocket* socket, Response response) {
-    const QByteArray origin = request.value("origin");
+quint64 HttpFrontend::owe(QTcpSocket* socket, QHttpServerResponder responder, QByteArray origin,
+                          std::optional<Response> response) {
+    auto [it, inserted] = owed_.try_emplace(socket);
+    if (inserted) {
+        it->second.watch =
+            connect(socket, &QObject::destroyed, this, [this, socket] { owed_.erase(socket); });
+        // The client waits for us now: not an idle connection.
+        if (RequestGuard* guard = RequestGuard::of(socket)) guard->setAnswerOwed(true);
+    }
+    const quint64 id = ++nextAnswerId_;
+    it->second.answers.push_back(
+        {id, std::move(responder), std::move(origin), std::move(response)});
+    return id;
+}
+
+void HttpFrontend::settle(QTcpSocket* socket, quint64 id, Response response) {
+    const auto it = owed_.find(socket);
+    if (it == owed_.end()) return;
+    for (OwedAnswer& owed : it->second.answers)
+        if (owed.id == id) owed.response = std::move(response);
+    flush(socket);
+}
+
+void HttpFrontend::flush(QTcpSocket* socket) {
+    const auto it = owed_.find(socket);
+    if (it == owed_.end()) return;
+    std::deque<OwedAnswer>& answers = it->second.answers;
+    while (!answers.empty() && answers.front().response) {
+        OwedAnswer owed = std::move(answers.front());
+        answers.pop_front();
+        // A client that closed meanwhile gets nothing (and Qt deletes the socket).
+        if (socket->state() == QAbstractSocket::ConnectedState)
+            write(owed.responder, owed.origin, std::move(*owed.response));
+    }
+    if (!answers.empty()) return;
+    disconnect(it->second.watch);
+    owed_.erase(it);
+    // May write an error the guard held back until the older answers were out.
+    if (RequestGuard* guard = RequestGuard::of(socket)) guard->setAnswerOwed(false);
+}
+
+void HttpFrontend::write(QHttpServerResponder& responder, const QByteArray& origin,
+                         Response response) {
     if (!origin.isEmpty() && access_.originAllowed(origin)) {
         response.addHeader("Access-Control-Allow-Origin", origin);
         response.addHeader("Vary", "Origin");
     }
-    QHttpServerResponder responder = makeResponder(request, socket);
     responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(response.status));
     if (!response.body.isEmpty() || response.status != 204) {
         responder.writeHeader("Content-Type", response.contentType);
@@ -200,7 +286,8 @@ ApiError HttpFrontend::hostRefusal() {
         QStringLiteral("this server answers only to loopback host names (no access token set)"));
 }
 
-Response HttpFrontend::respond(const QHttpServerRequest& request) const {
+std::variant<Response, HttpFrontend::Call> HttpFrontend::check(
+    const QHttpServerRequest& request) const {
     if (!access_.hostAllowed(request.value("host"))) return Response::error(hostRefusal());
     const QByteArray origin = request.value("origin");
     if (!access_.originAllowed(origin))
@@ -303,16 +390,7 @@ Response HttpFrontend::respond(const QHttpServerRequest& request) const {
         }
     }
 
-    try {
-        return route.handler(call);
-    } catch (const std::exception& e) {
-        qWarning("soundlab api: %s %s failed: %s", method.constData(), qPrintable(decodedPath),
-                 e.what());
-        return Response::error(ApiError::internal(
-            QStringLiteral("the handler failed: %1").arg(QString::fromLocal8Bit(e.what()))));
-    } catch (...) {
-        return Response::error(ApiError::internal(QStringLiteral("the handler failed")));
-    }
+    return Call{&route, std::move(call)};
 }
 
 }  // namespace soundlab::api

@@ -213,6 +213,7 @@ QList<Route> managementRoutes(presets::PresetStore& store,
     create.responseSchema = presetDocument();
     create.successStatus = 201;
     create.errorStatuses = {200, 409, 500};  // 200: overwrite or merge (a success)
+    create.serialQueue = kPresetsQueue;      // writes a file with fsync
     create.handler = [&store](const Request& request) {
         const presets::CollisionParameter collision =
             presets::parseCollisionParameter(request.rawQuery);
@@ -270,6 +271,7 @@ QList<Route> managementRoutes(presets::PresetStore& store,
         "resources/preset.schema.json as compiled into the server: what every preset body is "
         "validated against.");
     schemaRoute.responseSchema = object({}, {}, true);
+    schemaRoute.execution = Execution::ServerThread;  // immutable, compiled in
     schemaRoute.handler = [](const Request&) {
         return Response::json(presets::PresetSchema::instance().document());
     };
@@ -298,6 +300,7 @@ QList<Route> managementRoutes(presets::PresetStore& store,
     update.requestSchema = incomingPreset();
     update.responseSchema = presetDocument();
     update.errorStatuses = {409, 412, 500};
+    update.serialQueue = kPresetsQueue;
     update.handler = [&store](const Request& request) {
         const presets::PresetResult result =
             store.update(request.pathParams.value("id"), request.body,
@@ -315,6 +318,7 @@ QList<Route> managementRoutes(presets::PresetStore& store,
         "204 when deleted. With `If-Match: <ETag>`, only if the preset is unchanged (else 412).");
     remove.successStatus = 204;
     remove.errorStatuses = {412, 500};
+    remove.serialQueue = kPresetsQueue;
     remove.handler = [&store](const Request& request) {
         const presets::PresetResult result =
             store.remove(request.pathParams.value("id"),
@@ -387,6 +391,8 @@ QList<Route> exchangeRoutes(presets::PresetStore& store) {
              {QStringLiteral("file")}, true)},
     };
     importer.maxBodyBytes = presets::kMaxBundleBytes + kMultipartOverheadBytes;
+    // 10 000 presets take seconds; two imports would only wait for each other's store lock.
+    importer.serialQueue = kPresetsQueue;
     importer.responseSchema = object(
         {{QStringLiteral("dry_run"), boolean()},
          {QStringLiteral("collision"), string()},
@@ -449,6 +455,7 @@ QList<Route> comparisonRoutes(presets::PresetStore& store, presets::AbComparator
     storeSlot.requestBodyRequired = false;
     storeSlot.responseSchema = slotContentSchema();
     storeSlot.errorStatuses = {503};
+    storeSlot.serialQueue = kEngineQueue;  // in order with toggles and applies
     storeSlot.handler = [&store, &ab](const Request& request) {
         const QString slotText = request.pathParams.value("slot");
         const auto slot = presets::abSlotFromString(slotText);
@@ -493,6 +500,7 @@ QList<Route> comparisonRoutes(presets::PresetStore& store, presets::AbComparator
         "from where the ramp is. 409 while a slot is empty.");
     toggle.responseSchema = slotContentSchema();
     toggle.errorStatuses = {409};
+    toggle.serialQueue = kEngineQueue;
     toggle.handler = [&ab](const Request& request) {
         const presets::AbResult result = ab.toggle(clientOf(request));
         return answer(result.outcome, result.body());
@@ -523,6 +531,7 @@ QList<Route> comparisonRoutes(presets::PresetStore& store, presets::AbComparator
         "Answers the A/B status afterwards. Clearing the active slot leaves none active; the "
         "engine keeps playing what it plays.");
     clear.responseSchema = abStatusSchema();
+    clear.serialQueue = kEngineQueue;
     clear.handler = [&ab](const Request& request) {
         const QString scopeText = request.pathParams.value("slot");
         const auto scope = presets::abClearScopeFromString(scopeText);
@@ -545,6 +554,7 @@ QList<Route> comparisonRoutes(presets::PresetStore& store, presets::AbComparator
                  described(withTypes(string(), {QStringLiteral("string"), QStringLiteral("null")}),
                            QStringLiteral("the active A/B slot: none after an apply"))}});
     apply.errorStatuses = {503};
+    apply.serialQueue = kEngineQueue;
     apply.handler = [&store, &ab](const Request& request) {
         const presets::PresetResult stored = store.get(request.pathParams.value("id"));
         if (stored.outcome != PresetOutcome::Ok) return answer(stored.outcome, stored.body());

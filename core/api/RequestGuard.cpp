@@ -60,6 +60,28 @@ void RequestGuard::releaseForUpgrade() {
     disconnect(socket_, &QTcpSocket::readyRead, this, &RequestGuard::onReadyRead);
 }
 
+void RequestGuard::setAnswerOwed(bool owed) {
+    answerOwed_ = owed;
+    if (owed) {
+        if (!inRequest_ && phase_ == Phase::Head) timer_.stop();
+        return;
+    }
+    if (heldRejection_) {
+        writeRejection(*std::exchange(heldRejection_, std::nullopt));
+        return;
+    }
+    // A request still arriving keeps its request timer.
+    if (!inRequest_ && phase_ == Phase::Head) restartIdleTimer();
+}
+
+void RequestGuard::restartIdleTimer() {
+    inRequest_ = false;
+    if (answerOwed_)
+        timer_.stop();  // the client waits for us: the wait is not idleness
+    else
+        timer_.start(limits_.idleTimeout);
+}
+
 void RequestGuard::onReadyRead() {
     if (phase_ == Phase::Upgrade || phase_ == Phase::Rejected || !socket_->isOpen()) return;
     // The parser reads everything in its own slot after this one, so what is available now is
@@ -85,8 +107,7 @@ void RequestGuard::consume(const char* data, qint64 size) {
             size -= taken;
             if (bodyRemaining_ == 0) {
                 phase_ = Phase::Head;
-                inRequest_ = false;
-                timer_.start(limits_.idleTimeout);
+                restartIdleTimer();
             }
             continue;
         }
@@ -165,25 +186,36 @@ void RequestGuard::onHeadComplete() {
     phase_ = Phase::Body;
     if (length == 0) {
         phase_ = Phase::Head;
-        inRequest_ = false;
-        timer_.start(limits_.idleTimeout);
+        restartIdleTimer();
     }
 }
 
 void RequestGuard::reject(const ApiError& error) {
     phase_ = Phase::Rejected;
+    // From now on nothing reaches Qt's parser (it would buffer a huge body): this guard
+    // drains and discards what the client still sends.
+    disconnect(socket_, &QTcpSocket::readyRead, nullptr, nullptr);
+    connect(socket_, &QTcpSocket::readyRead, this, [this] { drain(); });
+    drain();
+    if (answerOwed_) {
+        // Older requests are still being answered: this answer goes after theirs.
+        heldRejection_ = error;
+        timer_.stop();
+        return;
+    }
+    writeRejection(error);
+}
+
+void RequestGuard::writeRejection(const ApiError& error) {
+    if (socket_->state() != QAbstractSocket::ConnectedState) return;  // the client left
     const QByteArray body = QJsonDocument(error.toJson()).toJson(QJsonDocument::Compact);
     socket_->write(
         "HTTP/1.1 " + QByteArray::number(error.status) + ' ' + reasonPhrase(error.status) +
         "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) +
         "\r\nConnection: close\r\n\r\n" + body);
 
-    // From now on nothing reaches Qt's parser (it would buffer a huge body): this guard
-    // drains and discards what the client still sends. Closing at once instead would make the
-    // kernel answer the unread data with a reset, and the client would lose the response.
-    disconnect(socket_, &QTcpSocket::readyRead, nullptr, nullptr);
-    connect(socket_, &QTcpSocket::readyRead, this, [this] { drain(); });
-    drain();
+    // Draining (see reject) rather than closing at once: the kernel would answer unread data
+    // with a reset, and the client would lose the response.
     connect(socket_, &QTcpSocket::bytesWritten, this, [this] {
         if (socket_->bytesToWrite() == 0) finishResponse();
     });

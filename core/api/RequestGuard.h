@@ -7,6 +7,7 @@
 #include <QTimer>
 #include <chrono>
 #include <functional>
+#include <optional>
 
 class QTcpSocket;
 
@@ -45,6 +46,11 @@ public:
     bool rejected() const { return phase_ == Phase::Rejected; }
     // The connection now carries WebSocket frames: stop parsing and timing it.
     void releaseForUpgrade();
+    // Whether the server still owes this connection an answer (a handler runs on a worker).
+    // Meanwhile the connection is not idle (no idle timeout), and an error this guard finds in
+    // a pipelined request after it waits until the older answers are written, so that answers
+    // stay in request order.
+    void setAnswerOwed(bool owed);
 
 private:
     enum class Phase { Head, Body, Upgrade, Rejected };
@@ -53,6 +59,8 @@ private:
     void consume(const char* data, qint64 size);
     void onHeadComplete();
     void reject(const ApiError& error);
+    void writeRejection(const ApiError& error);
+    void restartIdleTimer();
     void drain();
     void finishResponse();
     void onTimeout();
@@ -66,6 +74,8 @@ private:
     qint64 bodyRemaining_ = 0;
     bool inRequest_ = false;
     bool responseFinished_ = false;
+    bool answerOwed_ = false;
+    std::optional<ApiError> heldRejection_;  // waits for answerOwed_ to clear
     QTimer timer_;
 };
 

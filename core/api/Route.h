@@ -71,6 +71,26 @@ struct RawBodyType {
     QJsonObject schema;    // what the OpenAPI document shows for it
 };
 
+// Where a route's handler runs (docs/api.md, "Threads").
+enum class Execution {
+    // On the API's worker pool; the server thread goes on parsing, routing, answering other
+    // requests and sending WebSocket frames meanwhile, and writes the answer when it is ready.
+    // The default: a handler may wait (device open/close, file writes with fsync, a lock that
+    // a long import holds) unless its route says otherwise.
+    Worker,
+    // Inline on the server thread, for handlers that never wait: they read lock-free snapshots
+    // or server-thread state (the WebSocket hub), do no I/O and take no lock that another thread
+    // may hold for long.
+    ServerThread,
+};
+
+// Serial queues of the built-in routes (Route::serialQueue): the requests that change one
+// resource run one at a time, in arrival order, as they did when every handler ran on the one
+// server thread.
+inline const QString kAudioQueue = QStringLiteral("audio");      // stream start/stop/config
+inline const QString kEngineQueue = QStringLiteral("engine");    // what the engine plays
+inline const QString kPresetsQueue = QStringLiteral("presets");  // preset store writes
+
 // One operation of the API. The same table drives the router and /api/openapi.json, so the
 // document always describes what the server does.
 struct Route {
@@ -93,8 +113,14 @@ struct Route {
     QList<int> errorStatuses;  // route-specific errors (409, 422, ...) for the document
     qint64 maxBodyBytes = 0;   // 0: the server's default (ApiServerOptions::maxBodyBytes)
     bool requiresAuth = true;  // false only for liveness probes
-    // Runs on the server thread. It may call into the engine's control API (which never waits
-    // for the audio thread) but must not block for long: every other request waits meanwhile.
+    Execution execution = Execution::Worker;
+    // Worker routes naming the same queue run one at a time, in the order their requests were
+    // read (e.g. "audio": start, stop and device changes, which read-modify-write the stream
+    // configuration). Empty: any free worker, concurrently with other handlers.
+    QString serialQueue;
+    // Called with a request that passed every check. It runs where `execution` says, so it may
+    // touch only thread-safe objects (or server-thread ones when it runs there), and must not
+    // keep references into the Request beyond the call.
     std::function<Response(const Request&)> handler;
 };
 

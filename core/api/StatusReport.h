@@ -17,8 +17,9 @@ namespace soundlab::api {
 // Composes the JSON of /api/status and /api/audio/performance (and of the /ws/status frames)
 // from the audio engine and from fields that other parts of Soundlab provide.
 //
-// Thread: status() and performance() run on the server thread; providers must be callable
-// from it (read atomics or take their own short lock).
+// Thread: status() and performance() run on the server thread (/api/status, /ws/status) and on
+// API worker threads (the answers of start, stop and device changes); providers and the client
+// counter must be callable from any thread (read atomics or take their own short lock).
 class StatusReport {
 public:
     using FieldProvider = std::function<QJsonValue()>;

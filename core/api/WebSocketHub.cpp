@@ -121,6 +121,7 @@ void WebSocketHub::accept(std::unique_ptr<QWebSocket> owned) {
     // reads from the socket after announcing the connection.
     const auto refuse = [this, socket](Client& client, int code, const QString& reason) {
         client.closing = true;
+        publishCounts();
         QMetaObject::invokeMethod(
             this,
             [this, socket, code, reason] {
@@ -149,6 +150,7 @@ void WebSocketHub::accept(std::unique_ptr<QWebSocket> owned) {
         refuse(c, kCloseUnknownStream, QStringLiteral("no such stream"));
         return;
     }
+    publishCounts();
 
     connect(socket, &QWebSocket::textMessageReceived, this, [this, socket](const QString& text) {
         if (Client* client = find(socket)) onTextMessage(*client, text);
@@ -228,6 +230,7 @@ void WebSocketHub::pingClients() {
 
 void WebSocketHub::closeClient(Client& client, int code, const QString& reason) {
     client.closing = true;
+    publishCounts();
     QWebSocket* socket = client.socket;
     socket->close(static_cast<QWebSocketProtocol::CloseCode>(code), reason);
     // A client that does not answer the close handshake is cut off.
@@ -245,6 +248,7 @@ void WebSocketHub::removeClient(QWebSocket* socket) {
         if ((*it)->socket == socket) {
             clients_.erase(it);
             socket->deleteLater();
+            publishCounts();
             return;
         }
     }
@@ -257,8 +261,16 @@ void WebSocketHub::closeAll() {
         delete c->socket;
     }
     clients_.clear();
+    publishCounts();
     for (auto& s : streams_) s->timer.reset();
     pingTimer_.stop();
+}
+
+void WebSocketHub::publishCounts() const {
+    if (!countsListener_) return;
+    QHash<QString, int> counts;
+    for (const auto& s : streams_) counts.insert(s->path, clientCount(s->path));
+    countsListener_(counts);
 }
 
 int WebSocketHub::clientCount(const QString& path) const {

@@ -3,6 +3,7 @@
 #include "api/AccessPolicy.h"
 
 #include <QElapsedTimer>
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
@@ -72,6 +73,10 @@ public:
 
     const WebSocketLimits& limits() const { return limits_; }
     int clientCount(const QString& path) const;
+    // Called on this thread with the client count of every stream whenever one changes, so
+    // that handlers on worker threads can read the counts without touching the hub.
+    using CountsListener = std::function<void(const QHash<QString, int>& clientsPerStream)>;
+    void setCountsListener(CountsListener listener) { countsListener_ = std::move(listener); }
     QList<WebSocketClientStats> clientStats() const;
 
     static constexpr int kCloseUnauthorized = 4001;
@@ -94,12 +99,14 @@ private:
     void closeClient(Client& client, int code, const QString& reason);
     void removeClient(QWebSocket* socket);
     Client* find(QWebSocket* socket);
+    void publishCounts() const;
 
     const AccessPolicy& access_;
     WebSocketLimits limits_;
     std::vector<std::unique_ptr<Stream>> streams_;
     std::vector<std::unique_ptr<Client>> clients_;
     QTimer pingTimer_;
+    CountsListener countsListener_;
 };
 
 }  // namespace soundlab::api
