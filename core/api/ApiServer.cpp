@@ -69,6 +69,17 @@ void ApiServer::setStatusField(const QString& name, std::function<QJsonValue()> 
     report_.setField(name, std::move(provider));
 }
 
+void ApiServer::addReadinessCheck(const QString& name,
+                                  std::function<std::optional<QString>()> notReadyReason) {
+    if (running_) return;
+    readiness_.append({name, std::move(notReadyReason)});
+}
+
+void ApiServer::addMetric(const QString& name, const QString& help, std::function<double()> value) {
+    if (running_) return;
+    gauges_.append({name, help, std::move(value)});
+}
+
 void ApiServer::runOnServerThread(const std::function<void()>& work) const {
     if (QThread::currentThread() == &thread_)
         work();
@@ -89,19 +100,6 @@ QJsonObject ApiServer::statusFrame() {
 QList<Route> ApiServer::serviceRoutes() {
     using namespace schema;
     QList<Route> routes;
-
-    Route health;
-    health.method = "GET";
-    health.path = QStringLiteral("/healthz");
-    health.summary = QStringLiteral("Liveness probe (no authentication)");
-    health.tag = QStringLiteral("server");
-    health.requiresAuth = false;
-    health.responseSchema = object({{QStringLiteral("status"), stringEnum({QStringLiteral("ok")})}},
-                                   {QStringLiteral("status")});
-    health.handler = [](const Request&) {
-        return Response::json(QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}});
-    };
-    routes << health;
 
     Route openApi;
     openApi.method = "GET";
@@ -155,6 +153,21 @@ QList<Route> ApiServer::serviceRoutes() {
 void ApiServer::buildRouteTable() {
     routes_ = RouteTable();
     for (auto& route : serviceRoutes()) routes_.add(std::move(route));
+    // /healthz, /readyz, /version, /metrics. The audio host is ready when its configuration
+    // names devices that exist; the stream need not run.
+    QList<ReadinessCheck> readiness{{QStringLiteral("audio"), [this]() -> std::optional<QString> {
+                                         if (auto e = engine_.validate(engine_.config()))
+                                             return e->message;
+                                         return std::nullopt;
+                                     }}};
+    ProbeSources probes{engine_, answers_,
+                        [this] {
+                            return WebSocketTotals{static_cast<int>(hub_->clientStats().size()),
+                                                   hub_->framesSentTotal(),
+                                                   hub_->framesDroppedTotal()};
+                        },
+                        readiness + readiness_, gauges_};
+    for (auto& route : probeRoutes(std::move(probes))) routes_.add(std::move(route));
     for (auto& route : audioRoutes(engine_, report_)) routes_.add(std::move(route));
     for (auto& route : engineRoutes(engine_)) routes_.add(std::move(route));
     for (const auto& route : extraRoutes_) routes_.add(route);
@@ -188,6 +201,7 @@ std::optional<QString> ApiServer::start() {
         for (const auto& s : streams_) hub_->addStream(s.path, s.rateHz, s.frame);
 
         frontend_ = new HttpFrontend(routes_, *hub_, access_, options_.maxBodyBytes);
+        frontend_->countAnswersIn(&answers_);
         auto* listener = new GuardedTcpServer(
             options_.http,
             [frontend = frontend_](const QByteArray& method, const QByteArray& target) {

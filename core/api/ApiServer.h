@@ -1,6 +1,8 @@
 #pragma once
 
 #include "api/AccessPolicy.h"
+#include "api/HttpRequestCounter.h"
+#include "api/ProbeRoutes.h"
 #include "api/RequestGuard.h"
 #include "api/Route.h"
 #include "api/RouteTable.h"
@@ -69,6 +71,13 @@ public:
     // thread.
     void setStatusField(const QString& name, std::function<QJsonValue()> provider);
 
+    // Something GET /readyz waits for (e.g. the preset store); `notReadyReason` answers why it
+    // is not ready, or nullopt. Called on the server thread; must not block.
+    void addReadinessCheck(const QString& name,
+                           std::function<std::optional<QString>()> notReadyReason);
+    // A gauge of GET /metrics (e.g. "soundlab_presets"); called on the server thread.
+    void addMetric(const QString& name, const QString& help, std::function<double()> value);
+
     // The connected WebSocket clients with their frame counters (asks the server thread).
     QList<WebSocketClientStats> webSocketClients() const;
 
@@ -91,6 +100,9 @@ private:
     StatusReport report_;
     QList<Route> extraRoutes_;
     QList<StreamSpec> streams_;
+    QList<ReadinessCheck> readiness_;
+    QList<MetricGauge> gauges_;
+    HttpRequestCounter answers_;
     RouteTable routes_;
     QByteArray openApiJson_;
     quint64 statusFrameId_ = 0;

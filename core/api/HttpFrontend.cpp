@@ -150,6 +150,7 @@ void HttpFrontend::missingHandler(const QHttpServerRequest& request, QTcpSocket*
 }
 
 void HttpFrontend::write(const QHttpServerRequest& request, QTcpSocket* socket, Response response) {
+    if (answers_) answers_->count(response.status);
     const QByteArray origin = request.value("origin");
     if (!origin.isEmpty() && access_.originAllowed(origin)) {
         response.addHeader("Access-Control-Allow-Origin", origin);

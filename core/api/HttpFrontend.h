@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/AccessPolicy.h"
+#include "api/HttpRequestCounter.h"
 #include "api/Route.h"
 #include "api/RouteTable.h"
 #include "api/WebSocketHub.h"
@@ -24,6 +25,9 @@ public:
     HttpFrontend(const RouteTable& routes, WebSocketHub& hub, const AccessPolicy& access,
                  qint64 defaultBodyLimit, QObject* parent = nullptr);
 
+    // Counts every answer this frontend writes (GET /metrics); the counter outlives it.
+    void countAnswersIn(HttpRequestCounter* counter) { answers_ = counter; }
+
     // The body limit of the route a request line names (the default for unknown routes).
     qint64 bodyLimit(const QByteArray& method, const QByteArray& target) const;
 
@@ -44,6 +48,7 @@ private:
     WebSocketHub& hub_;
     const AccessPolicy& access_;
     qint64 defaultBodyLimit_;
+    HttpRequestCounter* answers_ = nullptr;
 };
 
 }  // namespace soundlab::api

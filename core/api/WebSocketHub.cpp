@@ -180,6 +180,7 @@ void WebSocketHub::broadcast(Stream& stream) {
         if (c->stream != &stream || c->closing) continue;
         if (c->socket->bytesToWrite() > limits_.maxQueuedBytes) {
             ++c->dropped;
+            ++framesDroppedTotal_;
             if (c->droppingSinceMs < 0) c->droppingSinceMs = now;
             if (now - c->droppingSinceMs > limits_.stallTimeout.count())
                 closeClient(*c, kCloseStalled, QStringLiteral("client stalled"));
@@ -188,6 +189,7 @@ void WebSocketHub::broadcast(Stream& stream) {
         c->droppingSinceMs = -1;
         c->socket->sendTextMessage(text);
         ++c->sent;
+        ++framesSentTotal_;
     }
 }
 

@@ -73,6 +73,9 @@ public:
     const WebSocketLimits& limits() const { return limits_; }
     int clientCount(const QString& path) const;
     QList<WebSocketClientStats> clientStats() const;
+    // Since start, clients that have gone included (for /metrics counters that never go back).
+    quint64 framesSentTotal() const { return framesSentTotal_; }
+    quint64 framesDroppedTotal() const { return framesDroppedTotal_; }
 
     static constexpr int kCloseUnauthorized = 4001;
     static constexpr int kCloseForbiddenOrigin = 4003;
@@ -100,6 +103,8 @@ private:
     std::vector<std::unique_ptr<Stream>> streams_;
     std::vector<std::unique_ptr<Client>> clients_;
     QTimer pingTimer_;
+    quint64 framesSentTotal_ = 0;
+    quint64 framesDroppedTotal_ = 0;
 };
 
 }  // namespace soundlab::api

@@ -133,6 +133,9 @@ public:
     PresetResult get(const QString& id) const;
     int size() const;
     PresetStoreStats stats() const;
+    // Why the preset directory cannot be used, or empty. Set once at construction and never
+    // changed, so it is read without the lock (a readiness probe must not wait for an import).
+    QString directoryError() const { return directoryError_; }
 
     // POST /api/presets: stores a new preset from a (possibly partial) schema v1 body. Absent
     // fields take the schema's defaults; an absent id becomes a new UUID, an absent created_at
