@@ -37,6 +37,9 @@ struct WebSocketLimits {
     std::chrono::milliseconds stallTimeout{5'000};
     std::chrono::milliseconds pingInterval{5'000};
     qint64 maxIncomingMessageBytes = 64 * 1024;
+    // The longest ping id echoed back. A longer one closes the client (1009, message too big):
+    // the echo exists for matching answers to pings, not for moving data.
+    qint64 maxPingIdBytes = 256;
     // The kernel send buffer of each client socket; small, so that a stalled client shows up
     // in the hub's own queue soon instead of hiding megabytes in the kernel.
     int socketSendBufferBytes = 64 * 1024;
@@ -93,6 +96,10 @@ private:
 
     void broadcast(Stream& stream);
     void onTextMessage(Client& client, const QString& message);
+    // Sends a reply to something the client sent, unless its send queue is over the limit: a
+    // client that sends faster than it reads must not grow the server's memory (counted as a
+    // dropped frame).
+    void reply(Client& client, const QJsonObject& message);
     void pingClients();
     void closeClient(Client& client, int code, const QString& reason);
     void removeClient(QWebSocket* socket);

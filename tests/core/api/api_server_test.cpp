@@ -522,6 +522,43 @@ TEST_F(ApiServerTest, WebSocketAnswersPingWithPong) {
     }
 }
 
+TEST_F(ApiServerTest, WebSocketPingWithAnIdLongerThan256BytesClosesTheClient) {
+    startServer();
+    WsClient ws;
+    ASSERT_TRUE(ws.open(wsUrl("/ws/status")));
+    const QString fine(256 - 2, 'x');  // with its quotes, 256 bytes of JSON
+    ws.socket().sendTextMessage(QStringLiteral(R"({"type":"ping","id":"%1"})").arg(fine));
+    ASSERT_TRUE(waitFor([&] {
+        for (qsizetype i = 0; i < ws.messages.size(); ++i)
+            if (ws.message(i).value("type") == "pong") return true;
+        return false;
+    }));
+    const QString tooLong(60 * 1024, 'x');
+    ws.socket().sendTextMessage(QStringLiteral(R"({"type":"ping","id":"%1"})").arg(tooLong));
+    ASSERT_TRUE(waitFor([&] { return ws.closed; }, 3000));
+    EXPECT_EQ(ws.closeCode, QWebSocketProtocol::CloseCodeTooMuchData);
+    for (qsizetype i = 0; i < ws.messages.size(); ++i)
+        EXPECT_LT(ws.messages.at(i).size(), 1024) << "a long id was echoed";
+}
+
+// A client whose send queue is over the limit gets no pong (counted as dropped), so a client
+// that sends pings without reading cannot grow the server's memory.
+TEST_F(ApiServerTest, WebSocketPingIsNotAnsweredWhileTheClientsQueueIsFull) {
+    ApiServerOptions options;
+    options.webSockets.maxQueuedBytes = -1;  // every client counts as backlogged
+    options.statusStreamRateHz = 0.5;
+    startServer(options);
+    WsClient ws;
+    ASSERT_TRUE(ws.open(wsUrl("/ws/status")));
+    for (int i = 0; i < 5; ++i) ws.socket().sendTextMessage(R"({"type":"ping","id":1})");
+    waitFor([] { return false; }, 500);
+    for (qsizetype i = 0; i < ws.messages.size(); ++i)
+        EXPECT_NE(ws.message(i).value("type"), "pong");
+    const QList<WebSocketClientStats> clients = server->webSocketClients();
+    ASSERT_EQ(clients.size(), 1);
+    EXPECT_GE(clients.first().framesDropped, 5u);
+}
+
 TEST_F(ApiServerTest, WebSocketWithBadTokenIsClosedWith4001) {
     ApiServerOptions options;
     options.token = "tok3n";
