@@ -188,6 +188,11 @@ std::optional<QString> ApiServer::start() {
     if (auto refusal =
             AccessPolicy::bindRefusal(*address, !options_.token.isEmpty(), options_.insecure))
         return refusal;
+    // Any web page the user visits could drive the audio through the user's browser.
+    if (options_.corsOrigins.contains(QStringLiteral("*")) && options_.token.isEmpty())
+        return QStringLiteral(
+            "--cors-origin '*' without --token would let every web page drive the audio; set "
+            "--token (or SOUNDLAB_TOKEN), or list the allowed origins instead of '*'");
 
     buildRouteTable();
     report_.setClientCounter([this](const QString& path) { return hub_->clientCount(path); });

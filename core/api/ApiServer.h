@@ -52,7 +52,8 @@ public:
     ApiServer& operator=(const ApiServer&) = delete;
 
     // Binds and serves. Returns why it refuses (beyond loopback without a token and without
-    // insecure) or cannot (address in use, unknown host). Starting a running server is a no-op.
+    // insecure; CORS origin "*" without a token) or cannot (address in use, unknown host).
+    // Starting a running server is a no-op.
     std::optional<QString> start();
     void stop();
     bool isRunning() const { return running_; }

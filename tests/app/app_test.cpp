@@ -21,6 +21,7 @@ QProcessEnvironment environment(bool offscreenGui) {
     env.remove(QStringLiteral("DISPLAY"));
     env.remove(QStringLiteral("WAYLAND_DISPLAY"));
     env.remove(QStringLiteral("QT_QPA_PLATFORM"));
+    env.remove(QStringLiteral("SOUNDLAB_TOKEN"));  // each test says whether it wants a token
     if (offscreenGui) {
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         env.insert(QStringLiteral("QT_QUICK_BACKEND"), QStringLiteral("software"));
@@ -117,6 +118,18 @@ TEST(SoundlabApp, BadFlagValuesExitWithCode2AndSayWhatIsValid) {
         EXPECT_TRUE(r.err.contains(c.mustMention))
             << c.args.join(' ').toStdString() << ": " << r.err.toStdString();
     }
+}
+
+// Without a token, "any origin" would let every web page the user opens drive the audio.
+TEST(SoundlabApp, CorsWildcardWithoutATokenExitsWithCode2) {
+    QTemporaryDir data;
+    const ProcessResult r =
+        runToExit({"--no-gui", "--device", "virtual", "--port", "0", "--no-logging", "--data-dir",
+                   data.path(), "--cors-origin", "*"});
+    EXPECT_EQ(r.exitCode, 2) << r.out.toStdString();
+    EXPECT_TRUE(r.err.contains(QStringLiteral("--cors-origin '*'"))) << r.err.toStdString();
+    EXPECT_TRUE(r.err.contains(QStringLiteral("--token"))) << r.err.toStdString();
+    EXPECT_FALSE(r.out.contains(QStringLiteral("listening on")));
 }
 
 TEST(SoundlabApp, ListsDevicesIncludingTheVirtualOne) {

@@ -228,6 +228,26 @@ TEST_F(ApiServerTest, WithATokenHealthzAndReadyzAreOpenAndMetricsAndVersionNeedI
     EXPECT_EQ(http->get("/version", kGoodToken).status, 200);
 }
 
+TEST_F(ApiServerTest, CorsWildcardWithoutATokenIsRefusedAtStart) {
+    ApiServerOptions options;
+    options.port = 0;
+    options.corsOrigins = {"http://app.example", "*"};
+    ApiServer refusing(engine, options);
+    const auto error = refusing.start();
+    ASSERT_TRUE(error);
+    EXPECT_TRUE(error->contains("--cors-origin '*'")) << error->toStdString();
+    EXPECT_TRUE(error->contains("--token")) << error->toStdString();
+    EXPECT_FALSE(refusing.isRunning());
+
+    options.token = "tok3n";
+    ApiServer withToken(engine, options);
+    EXPECT_FALSE(withToken.start());
+    options.token.clear();
+    options.corsOrigins = {"http://app.example"};
+    ApiServer listed(engine, options);
+    EXPECT_FALSE(listed.start());
+}
+
 TEST_F(ApiServerTest, PerformanceHasTheSeedShapePlusXruns) {
     startServer();
     ASSERT_EQ(http->post("/api/audio/start").status, 200);
