@@ -147,6 +147,9 @@ TEST(SoundlabApp, HelpAndVersion) {
           "--buffer-size", "--auto-start-audio", "--no-gui", "--host", "--port", "--log-dir",
           "--data-dir", "--no-logging", "--token", "--version"})
         EXPECT_TRUE(help.out.contains(QLatin1String(flag))) << flag;
+    EXPECT_TRUE(help.out.startsWith(QStringLiteral("Usage: soundlab [options]")))
+        << help.out.left(80).toStdString();
+    EXPECT_FALSE(help.out.contains(QStringLiteral("<executable_name>")));
     const ProcessResult version = runToExit({"--version"});
     EXPECT_EQ(version.exitCode, 0);
     EXPECT_TRUE(version.out.startsWith(QStringLiteral("soundlab ")));
