@@ -153,21 +153,12 @@ QList<Route> ApiServer::serviceRoutes() {
 void ApiServer::buildRouteTable() {
     routes_ = RouteTable();
     for (auto& route : serviceRoutes()) routes_.add(std::move(route));
-    // /healthz, /readyz, /version, /metrics. The audio host is ready when its configuration
-    // names devices that exist; the stream need not run.
-    QList<ReadinessCheck> readiness{{QStringLiteral("audio"), [this]() -> std::optional<QString> {
-                                         if (auto e = engine_.validate(engine_.config()))
-                                             return e->message;
-                                         return std::nullopt;
-                                     }}};
-    ProbeSources probes{engine_, answers_,
-                        [this] {
-                            return WebSocketTotals{static_cast<int>(hub_->clientStats().size()),
-                                                   hub_->framesSentTotal(),
-                                                   hub_->framesDroppedTotal()};
-                        },
-                        readiness + readiness_, gauges_};
-    for (auto& route : probeRoutes(std::move(probes))) routes_.add(std::move(route));
+    const auto webSockets = [this] {
+        return WebSocketTotals{static_cast<int>(hub_->clientStats().size()),
+                               hub_->framesSentTotal(), hub_->framesDroppedTotal()};
+    };
+    for (auto& route : probeRoutes({engine_, answers_, webSockets, readiness_, gauges_}))
+        routes_.add(std::move(route));  // /healthz, /readyz, /version, /metrics
     for (auto& route : audioRoutes(engine_, report_)) routes_.add(std::move(route));
     for (auto& route : engineRoutes(engine_)) routes_.add(std::move(route));
     for (const auto& route : extraRoutes_) routes_.add(route);

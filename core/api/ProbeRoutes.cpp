@@ -154,10 +154,18 @@ QList<Route> probeRoutes(ProbeSources sources) {
                 {QStringLiteral("reasons"), arrayOf(string())}},
                {QStringLiteral("status"), QStringLiteral("checks"), QStringLiteral("reasons")});
     ready.errorStatuses = {503};
-    ready.handler = [shared](const Request&) {
+    // The audio host is ready when its configuration names devices that exist (the virtual
+    // device always does); the stream need not run.
+    const ReadinessCheck audio{QStringLiteral("audio"), [shared]() -> std::optional<QString> {
+                                   const AudioEngine& engine = shared->engine;
+                                   if (auto error = engine.validate(engine.config()))
+                                       return error->message;
+                                   return std::nullopt;
+                               }};
+    ready.handler = [shared, audio](const Request&) {
         QJsonObject checks{{QStringLiteral("api"), QStringLiteral("ok")}};
         QStringList reasons;
-        for (const ReadinessCheck& check : shared->readiness) {
+        for (const ReadinessCheck& check : QList<ReadinessCheck>{audio} + shared->readiness) {
             const std::optional<QString> reason = check.notReadyReason();
             checks.insert(check.name, reason ? *reason : QStringLiteral("ok"));
             if (reason) reasons << check.name + QStringLiteral(": ") + *reason;

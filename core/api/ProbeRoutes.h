@@ -38,7 +38,7 @@ struct ProbeSources {
     AudioEngine& engine;
     const HttpRequestCounter& requests;
     std::function<WebSocketTotals()> webSockets;
-    QList<ReadinessCheck> readiness;
+    QList<ReadinessCheck> readiness;  // beyond the built-in "audio" check
     QList<MetricGauge> gauges;
 };
 
