@@ -204,6 +204,8 @@ std::optional<QString> ApiServer::start() {
                 return frontend->bodyLimit(method, target);
             },
             options_.maxConnections);
+        QObject::connect(listener, &GuardedTcpServer::refused, listener,
+                         [this](int status) { answers_.count(status); });
         if (!listener->listen(*address, options_.port)) {
             error = QStringLiteral("cannot listen on %1:%2: %3")
                         .arg(address->toString())

@@ -92,7 +92,7 @@ QByteArray prometheusText(const ProbeSources& sources, double uptimeSeconds) {
     e.sample("soundlab_websocket_frames_dropped_total", ws.framesDropped);
 
     e.family("soundlab_http_requests_total", "counter",
-             "HTTP answers written by the router, by status class.");
+             "HTTP answers written (router and request guard), by status class.");
     for (int c = 1; c <= HttpRequestCounter::kClasses; ++c)
         e.sample("soundlab_http_requests_total", sources.requests.answered(c),
                  "class=\"" + QByteArray::number(c) + "xx\"");

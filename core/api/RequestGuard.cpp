@@ -198,6 +198,7 @@ void RequestGuard::onHeadComplete() {
 
 void RequestGuard::reject(const ApiError& error) {
     phase_ = Phase::Rejected;
+    emit refused(error.status);
     const QByteArray body = QJsonDocument(error.toJson()).toJson(QJsonDocument::Compact);
     socket_->write(
         "HTTP/1.1 " + QByteArray::number(error.status) + ' ' + reasonPhrase(error.status) +

@@ -52,6 +52,10 @@ public:
     // The connection now carries WebSocket frames: stop parsing and timing it.
     void releaseForUpgrade();
 
+signals:
+    // This guard answered the connection itself with `status` (before the router saw it).
+    void refused(int status);
+
 private:
     enum class Phase { Head, Body, Upgrade, Rejected };
 

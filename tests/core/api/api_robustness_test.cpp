@@ -200,6 +200,24 @@ TEST_F(ApiRobustnessTest, UpgradeHeaderDoesNotBypassTheBodyLimit) {
     EXPECT_TRUE(ws.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws/status").arg(server->port()))));
 }
 
+// Answers the guard gives before routing count in /metrics like the router's.
+TEST_F(ApiRobustnessTest, RefusalsBeforeRoutingAreCountedInMetrics) {
+    const auto fourXx = [&] {
+        for (const QByteArray& line : http->get("/metrics").body.split('\n'))
+            if (line.startsWith("soundlab_http_requests_total{class=\"4xx\"} "))
+                return line.split(' ').last().toInt();
+        return -1;
+    };
+    const int before = fourXx();
+    ASSERT_GE(before, 0);
+    EXPECT_EQ(rawExchange(server->port(),
+                          "POST /api/audio/device HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                          "application/json\r\nContent-Length: 99999999\r\n\r\n")
+                  .status(),
+              413);
+    EXPECT_EQ(fourXx(), before + 1);
+}
+
 TEST_F(ApiRobustnessTest, KeepAliveConnectionServesSeveralRequests) {
     const QByteArray get = "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n";
     QTcpSocket socket;
