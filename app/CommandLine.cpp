@@ -101,7 +101,12 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
     if (!parser.positionalArguments().isEmpty())
         return failure(
             QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
-    if (parser.isSet(help)) return {std::nullopt, 0, parser.helpText()};
+    // The parser runs before QCoreApplication exists, and without one Qt's help text names the
+    // program "<executable_name>".
+    if (parser.isSet(help))
+        return {std::nullopt, 0,
+                parser.helpText().replace(QStringLiteral("<executable_name>"),
+                                          QStringLiteral("soundlab"))};
     if (parser.isSet(version))
         return {std::nullopt, 0,
                 QStringLiteral("soundlab %1").arg(QStringLiteral(SOUNDLAB_VERSION))};

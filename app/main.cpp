@@ -141,6 +141,15 @@ int main(int argc, char* argv[]) {
         return QJsonObject{{QStringLiteral("id"), loaded->id},
                            {QStringLiteral("name"), loaded->name}};
     });
+    // Constructing the store loaded every preset: /readyz waits only for a usable directory.
+    apiServer.addReadinessCheck(QStringLiteral("presets"),
+                                [&presetStore]() -> std::optional<QString> {
+                                    const QString error = presetStore.directoryError();
+                                    if (error.isEmpty()) return std::nullopt;
+                                    return error;
+                                });
+    apiServer.addMetric(QStringLiteral("soundlab_presets"), QStringLiteral("Presets in the store."),
+                        [&presetStore] { return static_cast<double>(presetStore.size()); });
     if (auto error = apiServer.start()) {
         std::fprintf(stderr, "soundlab: %s\n", qPrintable(*error));
         return 2;

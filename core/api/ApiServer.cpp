@@ -71,6 +71,17 @@ void ApiServer::setStatusField(const QString& name, std::function<QJsonValue()> 
     report_.setField(name, std::move(provider));
 }
 
+void ApiServer::addReadinessCheck(const QString& name,
+                                  std::function<std::optional<QString>()> notReadyReason) {
+    if (running_) return;
+    readiness_.append({name, std::move(notReadyReason)});
+}
+
+void ApiServer::addMetric(const QString& name, const QString& help, std::function<double()> value) {
+    if (running_) return;
+    gauges_.append({name, help, std::move(value)});
+}
+
 void ApiServer::runOnServerThread(const std::function<void()>& work) const {
     if (QThread::currentThread() == &thread_)
         work();
@@ -91,20 +102,6 @@ QJsonObject ApiServer::statusFrame() {
 QList<Route> ApiServer::serviceRoutes() {
     using namespace schema;
     QList<Route> routes;
-
-    Route health;
-    health.method = "GET";
-    health.path = QStringLiteral("/healthz");
-    health.summary = QStringLiteral("Liveness probe (no authentication)");
-    health.tag = QStringLiteral("server");
-    health.requiresAuth = false;
-    health.execution = Execution::ServerThread;  // a probe must answer while workers are busy
-    health.responseSchema = object({{QStringLiteral("status"), stringEnum({QStringLiteral("ok")})}},
-                                   {QStringLiteral("status")});
-    health.handler = [](const Request&) {
-        return Response::json(QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")}});
-    };
-    routes << health;
 
     Route openApi;
     openApi.method = "GET";
@@ -160,6 +157,12 @@ QList<Route> ApiServer::serviceRoutes() {
 void ApiServer::buildRouteTable() {
     routes_ = RouteTable();
     for (auto& route : serviceRoutes()) routes_.add(std::move(route));
+    const auto webSockets = [this] {
+        return WebSocketTotals{static_cast<int>(hub_->clientStats().size()),
+                               hub_->framesSentTotal(), hub_->framesDroppedTotal()};
+    };
+    for (auto& route : probeRoutes({engine_, answers_, webSockets, readiness_, gauges_}))
+        routes_.add(std::move(route));  // /healthz, /readyz, /version, /metrics
     for (auto& route : audioRoutes(engine_, report_)) routes_.add(std::move(route));
     for (auto& route : engineRoutes(engine_)) routes_.add(std::move(route));
     for (const auto& route : extraRoutes_) routes_.add(route);
@@ -182,6 +185,11 @@ std::optional<QString> ApiServer::start() {
     if (auto refusal =
             AccessPolicy::bindRefusal(*address, !options_.token.isEmpty(), options_.insecure))
         return refusal;
+    // Any web page the user visits could drive the audio through the user's browser.
+    if (options_.corsOrigins.contains(QStringLiteral("*")) && options_.token.isEmpty())
+        return QStringLiteral(
+            "--cors-origin '*' without --token would let every web page drive the audio; set "
+            "--token (or SOUNDLAB_TOKEN), or list the allowed origins instead of '*'");
 
     buildRouteTable();
     report_.setClientCounter([this](const QString& path) {
@@ -202,12 +210,15 @@ std::optional<QString> ApiServer::start() {
         });
 
         frontend_ = new HttpFrontend(routes_, *hub_, access_, executor_, options_.maxBodyBytes);
+        frontend_->countAnswersIn(&answers_);
         auto* listener = new GuardedTcpServer(
             options_.http,
             [frontend = frontend_](const QByteArray& method, const QByteArray& target) {
                 return frontend->bodyLimit(method, target);
             },
             options_.maxConnections);
+        QObject::connect(listener, &GuardedTcpServer::refused, listener,
+                         [this](int status) { answers_.count(status); });
         if (!listener->listen(*address, options_.port)) {
             error = QStringLiteral("cannot listen on %1:%2: %3")
                         .arg(address->toString())

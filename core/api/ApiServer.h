@@ -1,6 +1,8 @@
 #pragma once
 
 #include "api/AccessPolicy.h"
+#include "api/HttpRequestCounter.h"
+#include "api/ProbeRoutes.h"
 #include "api/RequestGuard.h"
 #include "api/Route.h"
 #include "api/RouteExecutor.h"
@@ -63,7 +65,8 @@ public:
     ApiServer& operator=(const ApiServer&) = delete;
 
     // Binds and serves. Returns why it refuses (beyond loopback without a token and without
-    // insecure) or cannot (address in use, unknown host). Starting a running server is a no-op.
+    // insecure; CORS origin "*" without a token) or cannot (address in use, unknown host).
+    // Starting a running server is a no-op.
     std::optional<QString> start();
     void stop();
     bool isRunning() const { return running_; }
@@ -81,6 +84,13 @@ public:
     // A field of /api/status (and /ws/status), e.g. "latency_calibrated"; called on the server
     // thread.
     void setStatusField(const QString& name, std::function<QJsonValue()> provider);
+
+    // Something GET /readyz waits for (e.g. the preset store); `notReadyReason` answers why it
+    // is not ready, or nullopt. Called on the server thread; must not block.
+    void addReadinessCheck(const QString& name,
+                           std::function<std::optional<QString>()> notReadyReason);
+    // A gauge of GET /metrics (e.g. "soundlab_presets"); called on the server thread.
+    void addMetric(const QString& name, const QString& help, std::function<double()> value);
 
     // The connected WebSocket clients with their frame counters (asks the server thread).
     QList<WebSocketClientStats> webSocketClients() const;
@@ -104,6 +114,9 @@ private:
     StatusReport report_;
     QList<Route> extraRoutes_;
     QList<StreamSpec> streams_;
+    QList<ReadinessCheck> readiness_;
+    QList<MetricGauge> gauges_;
+    HttpRequestCounter answers_;
     RouteTable routes_;
     QByteArray openApiJson_;
     quint64 statusFrameId_ = 0;

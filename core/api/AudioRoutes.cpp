@@ -83,6 +83,36 @@ QJsonObject devicesSchema() {
          {QStringLiteral("buffer_size_max"), integer()}});
 }
 
+// What the seed's UI reads from an action: `ok` and a `message` for people, with the status
+// fields beside them.
+Response actionAnswer(QJsonObject status, const QString& message) {
+    status.insert(QStringLiteral("ok"), true);
+    status.insert(QStringLiteral("message"), message);
+    return Response::json(status);
+}
+
+// Errors keep the API's {"error": {...}} envelope and status; `ok: false` and `message` beside
+// it let the seed's UI show why without knowing the envelope.
+Response actionError(const ApiError& error) {
+    QJsonObject body = error.toJson();
+    body.insert(QStringLiteral("ok"), false);
+    body.insert(QStringLiteral("message"), error.message);
+    return Response::json(body, error.status);
+}
+
+QJsonObject actionSchema() {
+    using namespace schema;
+    QJsonObject status = StatusReport::statusSchema();
+    QJsonObject properties = status.value(QStringLiteral("properties")).toObject();
+    properties.insert(QStringLiteral("ok"), boolean());
+    properties.insert(QStringLiteral("message"), string());
+    status.insert(QStringLiteral("properties"), properties);
+    QJsonArray required = status.value(QStringLiteral("required")).toArray();
+    required << QStringLiteral("ok") << QStringLiteral("message");
+    status.insert(QStringLiteral("required"), required);
+    return status;
+}
+
 }  // namespace
 
 QList<Route> audioRoutes(AudioEngine& engine, const StatusReport& report) {
@@ -105,14 +135,17 @@ QList<Route> audioRoutes(AudioEngine& engine, const StatusReport& report) {
     start.summary = QStringLiteral("Start audio processing (idempotent)");
     start.description = QStringLiteral(
         "Starts the stream with the current configuration. Starting a running stream succeeds "
-        "and changes nothing. Answers the status.");
+        "and changes nothing. Answers `ok: true` and a `message` beside the status fields; an "
+        "error answers its {\"error\"} envelope with `ok: false` and `message` beside it.");
     start.tag = QStringLiteral("audio");
-    start.responseSchema = StatusReport::statusSchema();
+    start.responseSchema = actionSchema();
     start.errorStatuses = {409, 422};
     start.serialQueue = kAudioQueue;  // opens the device: may take seconds
     start.handler = [&engine, &report](const Request&) {
-        if (auto error = engine.start()) return Response::error(toApiError(*error));
-        return Response::json(report.status());
+        const bool wasRunning = engine.isRunning();
+        if (auto error = engine.start()) return actionError(toApiError(*error));
+        return actionAnswer(report.status(), wasRunning ? QStringLiteral("Audio already running")
+                                                        : QStringLiteral("Audio started"));
     };
     routes << start;
 
@@ -120,12 +153,17 @@ QList<Route> audioRoutes(AudioEngine& engine, const StatusReport& report) {
     stop.method = "POST";
     stop.path = QStringLiteral("/api/audio/stop");
     stop.summary = QStringLiteral("Stop audio processing (idempotent)");
+    stop.description = QStringLiteral(
+        "Stopping a stopped stream succeeds. Answers `ok: true` and a `message` beside the "
+        "status fields.");
     stop.tag = QStringLiteral("audio");
-    stop.responseSchema = StatusReport::statusSchema();
+    stop.responseSchema = actionSchema();
     stop.serialQueue = kAudioQueue;
     stop.handler = [&engine, &report](const Request&) {
+        const bool wasRunning = engine.isRunning();
         engine.stop();
-        return Response::json(report.status());
+        return actionAnswer(report.status(), wasRunning ? QStringLiteral("Audio stopped")
+                                                        : QStringLiteral("Audio already stopped"));
     };
     routes << stop;
 

@@ -24,7 +24,8 @@ void GuardedTcpServer::incomingConnection(qintptr socketDescriptor) {
     }
     ++openConnections_;
     connect(socket, &QObject::destroyed, this, [this] { --openConnections_; });
-    new RequestGuard(socket, limits_, bodyLimit_);
+    auto* guard = new RequestGuard(socket, limits_, bodyLimit_);
+    connect(guard, &RequestGuard::refused, this, &GuardedTcpServer::refused);
     addPendingConnection(socket);
 }
 

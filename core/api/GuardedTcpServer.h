@@ -16,6 +16,10 @@ public:
 
     int openConnections() const { return openConnections_; }
 
+signals:
+    // A connection's RequestGuard answered it with `status` (408, 411, 413, 431, 400).
+    void refused(int status);
+
 protected:
     void incomingConnection(qintptr socketDescriptor) override;
 

@@ -238,6 +238,7 @@ void HttpFrontend::flush(QTcpSocket* socket) {
 
 void HttpFrontend::write(QHttpServerResponder& responder, const QByteArray& origin,
                          Response response) {
+    if (answers_) answers_->count(response.status);
     if (!origin.isEmpty() && access_.originAllowed(origin)) {
         response.addHeader("Access-Control-Allow-Origin", origin);
         response.addHeader("Vary", "Origin");

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/AccessPolicy.h"
+#include "api/HttpRequestCounter.h"
 #include "api/Route.h"
 #include "api/RouteExecutor.h"
 #include "api/RouteTable.h"
@@ -33,6 +34,9 @@ class HttpFrontend : public QAbstractHttpServer {
 public:
     HttpFrontend(const RouteTable& routes, WebSocketHub& hub, const AccessPolicy& access,
                  RouteExecutor& executor, qint64 defaultBodyLimit, QObject* parent = nullptr);
+
+    // Counts every answer this frontend writes (GET /metrics); the counter outlives it.
+    void countAnswersIn(HttpRequestCounter* counter) { answers_ = counter; }
 
     // The body limit of the route a request line names (the default for unknown routes).
     qint64 bodyLimit(const QByteArray& method, const QByteArray& target) const;
@@ -87,6 +91,7 @@ private:
     };
     // Connections with answers still owed.
     std::unordered_map<QTcpSocket*, Connection> owed_;
+    HttpRequestCounter* answers_ = nullptr;
 };
 
 }  // namespace soundlab::api

@@ -99,8 +99,15 @@ QJsonObject operation(const Route& route) {
     if (!route.responseSchema.isEmpty())
         success.insert(
             QStringLiteral("content"),
-            QJsonObject{{QStringLiteral("application/json"),
+            QJsonObject{{QString::fromLatin1(route.responseMediaType),
                          QJsonObject{{QStringLiteral("schema"), route.responseSchema}}}});
+    if (!route.responseHeaders.isEmpty()) {
+        QJsonObject headers;
+        for (const auto& [name, description] : route.responseHeaders)
+            headers.insert(name, QJsonObject{{QStringLiteral("description"), description},
+                                             {QStringLiteral("schema"), schema::string()}});
+        success.insert(QStringLiteral("headers"), headers);
+    }
     QJsonObject responses{{QString::number(route.successStatus), success}};
     for (int status : errors) {
         // A second success status (e.g. 200 beside 201) documents the same response body.

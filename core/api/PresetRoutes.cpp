@@ -121,13 +121,16 @@ QJsonObject slotContentSchema() {
     using namespace schema;
     const QJsonObject slot = withTypes(stringEnum({QStringLiteral("A"), QStringLiteral("B")}),
                                        {QStringLiteral("string"), QStringLiteral("null")});
-    return object({{QStringLiteral("slot"), slot},
-                   {QStringLiteral("active"), slot},
-                   {QStringLiteral("preset"), presetDocument()},
-                   {QStringLiteral("source"),
-                    stringEnum({QStringLiteral("live"), QStringLiteral("preset")},
-                               QStringLiteral("captured from the engine, or sent/stored"))},
-                   {QStringLiteral("stored_at"), string()}});
+    return object(
+        {{QStringLiteral("slot"), slot},
+         {QStringLiteral("current_slot"),
+          described(slot, QStringLiteral("the slot the engine plays; null for none"))},
+         {QStringLiteral("active"), described(slot, QStringLiteral("same as current_slot"))},
+         {QStringLiteral("preset"), presetDocument()},
+         {QStringLiteral("source"),
+          stringEnum({QStringLiteral("live"), QStringLiteral("preset")},
+                     QStringLiteral("captured from the engine, or sent/stored"))},
+         {QStringLiteral("stored_at"), string()}});
 }
 
 QJsonObject abStatusSchema() {
@@ -139,11 +142,22 @@ QJsonObject abStatusSchema() {
                                                   {QStringLiteral("source"), string()},
                                                   {QStringLiteral("stored_at"), string()}}),
                                           {QStringLiteral("object"), QStringLiteral("null")});
-    return object({{QStringLiteral("active"),
-                    described(slot, QStringLiteral("the slot the engine plays; null for none"))},
-                   {QStringLiteral("toggles"), integer(0)},
-                   {QStringLiteral("A"), summary},
-                   {QStringLiteral("B"), summary}});
+    const QJsonObject name =
+        withTypes(string(), {QStringLiteral("string"), QStringLiteral("null")});
+    return object(
+        {{QStringLiteral("slot_a_occupied"), boolean()},
+         {QStringLiteral("slot_b_occupied"), boolean()},
+         {QStringLiteral("slot_a_name"), name},
+         {QStringLiteral("slot_b_name"), name},
+         {QStringLiteral("current_slot"),
+          described(slot, QStringLiteral("the slot the engine plays; null for none"))},
+         {QStringLiteral("active"), described(slot, QStringLiteral("same as current_slot"))},
+         {QStringLiteral("toggles"), integer(0)},
+         {QStringLiteral("A"), summary},
+         {QStringLiteral("B"), summary}},
+        {QStringLiteral("slot_a_occupied"), QStringLiteral("slot_b_occupied"),
+         QStringLiteral("slot_a_name"), QStringLiteral("slot_b_name"),
+         QStringLiteral("current_slot")});
 }
 
 QJsonObject diffSchema() {
@@ -192,15 +206,24 @@ QList<Route> managementRoutes(presets::PresetStore& store,
                  QStringLiteral("at most this many (default %1)").arg(presets::kDefaultListLimit)),
          QStringLiteral("1 to 200, default 50")},
     };
-    list.responseSchema = object(
-        {{QStringLiteral("presets"), arrayOf(summarySchema())},
-         {QStringLiteral("count"), integer(0)},
-         {QStringLiteral("total"), integer(0, {}, QStringLiteral("matches before the limit"))}});
+    // The seed's UI and scripts read a bare array (SPEC §9); the number of matches before the
+    // limit travels in a header beside it, as paging APIs commonly do.
+    list.responseSchema = described(arrayOf(summarySchema()),
+                                    QStringLiteral("summaries; the header X-Total-Count has the "
+                                                   "number of matches before the limit"));
+    list.responseHeaders = {{QStringLiteral("X-Total-Count"),
+                             QStringLiteral("the number of matches before the limit")}};
     list.handler = [&store](const Request& request) {
         const presets::ListParameters parameters = presets::parseListParameters(request.rawQuery);
         if (!parameters.errors.isEmpty()) return invalidParameters(parameters.errors);
         const presets::PresetListResult result = store.list(parameters.query);
-        return answer(result.outcome, result.body());
+        if (result.outcome != PresetOutcome::Ok) return answer(result.outcome, result.body());
+        QJsonArray summaries;
+        for (const presets::StoredPreset& stored : result.presets)
+            summaries.append(stored.summaryJson());
+        Response response = Response::json(summaries);
+        response.addHeader("X-Total-Count", QByteArray::number(result.total));
+        return response;
     };
     routes << list;
 
@@ -315,8 +338,11 @@ QList<Route> managementRoutes(presets::PresetStore& store,
     Route remove =
         route("DELETE", QStringLiteral("/api/presets/{id}"), QStringLiteral("Delete a preset"));
     remove.description = QStringLiteral(
-        "204 when deleted. With `If-Match: <ETag>`, only if the preset is unchanged (else 412).");
-    remove.successStatus = 204;
+        "200 `{\"ok\": true, \"id\"}` when deleted (the seed's scripts parse that body). With "
+        "`If-Match: <ETag>`, only if the preset is unchanged (else 412).");
+    remove.responseSchema =
+        object({{QStringLiteral("ok"), boolean()}, {QStringLiteral("id"), string()}},
+               {QStringLiteral("ok"), QStringLiteral("id")});
     remove.errorStatuses = {412, 500};
     remove.serialQueue = kPresetsQueue;
     remove.handler = [&store](const Request& request) {
@@ -329,9 +355,8 @@ QList<Route> managementRoutes(presets::PresetStore& store,
                 addEntityTag(response, result.existing);
             return response;
         }
-        Response response;
-        response.status = 204;
-        return response;
+        return Response::json(QJsonObject{{QStringLiteral("ok"), true},
+                                          {QStringLiteral("id"), result.preset->preset.id}});
     };
     routes << remove;
 
@@ -396,6 +421,10 @@ QList<Route> exchangeRoutes(presets::PresetStore& store) {
     importer.responseSchema = object(
         {{QStringLiteral("dry_run"), boolean()},
          {QStringLiteral("collision"), string()},
+         {QStringLiteral("errors"),
+          described(arrayOf(string()),
+                    QStringLiteral("one line per preset left out (invalid, conflict, write "
+                                   "failed); empty when none"))},
          {QStringLiteral("counts"), object({}, {}, true)},
          {QStringLiteral("presets"),
           arrayOf(object({{QStringLiteral("index"), integer(0)},
@@ -446,7 +475,9 @@ QList<Route> comparisonRoutes(presets::PresetStore& store, presets::AbComparator
                             QStringLiteral("Fill slot A or B"));
     storeSlot.description = QStringLiteral(
         "Without a body: captures the live engine state (and the slot becomes the active one, "
-        "since it is what plays). With a preset body (partial bodies take the defaults), or with "
+        "since it is what plays). With a preset body (partial bodies take the defaults; without "
+        "`name`, as the seed's UI sends the live state, it is named \"Slot A\" or \"Slot B\"), or "
+        "with "
         "`?id=` naming a stored preset: stores that preset, the active slot unchanged. 503 when "
         "no engine is attached for a capture.");
     storeSlot.query = {{QStringLiteral("id"), string(),
@@ -515,13 +546,15 @@ QList<Route> comparisonRoutes(presets::PresetStore& store, presets::AbComparator
 
     Route diff = route("GET", QStringLiteral("/api/presets/ab/diff"),
                        QStringLiteral("How slot B differs from slot A"));
-    diff.responseSchema =
-        object({{QStringLiteral("diff"), diffSchema()},
-                {QStringLiteral("active"),
-                 withTypes(string(), {QStringLiteral("string"), QStringLiteral("null")})}});
+    diff.description = QStringLiteral(
+        "A flat map, as the seed's UI reads it: every key is a dotted field path, every value "
+        "[value in A, value in B]; nothing else at the top level ({} when the slots sound the "
+        "same). 404 while a slot is empty.");
+    diff.responseSchema = diffSchema();
     diff.handler = [&ab](const Request&) {
         const presets::AbResult result = ab.diff();
-        return answer(result.outcome, result.body());
+        if (result.outcome != PresetOutcome::Ok) return answer(result.outcome, result.body());
+        return Response::json(result.diff->toJson());
     };
     routes << diff;
 

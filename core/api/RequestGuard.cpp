@@ -39,6 +39,27 @@ QByteArray headerValue(const QByteArrayList& lines, const QByteArray& name) {
     return {};
 }
 
+// Whether a header's value lists `token` (comma-separated, case-insensitive), as Connection and
+// Upgrade do ("keep-alive, Upgrade").
+bool listsToken(const QByteArray& value, const QByteArray& token) {
+    for (const QByteArray& item : value.split(','))
+        if (item.trimmed().compare(token, Qt::CaseInsensitive) == 0) return true;
+    return false;
+}
+
+// RFC 6455 §4.1: a GET with Upgrade: websocket and Connection: upgrade; a handshake has no body.
+bool isWebSocketHandshake(const QByteArrayList& lines, const QByteArray& method) {
+    if (method != "GET") return false;
+    if (!listsToken(headerValue(lines, "upgrade"), "websocket")) return false;
+    if (!listsToken(headerValue(lines, "connection"), "upgrade")) return false;
+    if (!headerValue(lines, "transfer-encoding").isNull()) return false;
+    const QByteArray length = headerValue(lines, "content-length");
+    return length.isNull() || length.trimmed() == "0";
+}
+
+// The most an announced body may drain after an error answer (within the linger time).
+constexpr qint64 kMaxAnnouncedLinger = 64 << 20;
+
 }  // namespace
 
 RequestGuard::RequestGuard(QTcpSocket* socket, Limits limits, BodyLimit bodyLimit)
@@ -148,8 +169,10 @@ void RequestGuard::onHeadComplete() {
     const QByteArray method = words.at(0);
     const QByteArray target = words.at(1);
 
-    if (!headerValue(lines, "upgrade").isEmpty()) {
-        // Whatever follows is for the WebSocket handshake; the server decides about it.
+    if (isWebSocketHandshake(lines, method)) {
+        // Whatever follows is for the WebSocket handshake; the server decides about it. Only a
+        // real handshake (GET, no body) is exempt from counting: any other request with an
+        // Upgrade header has its body measured below, or Qt would buffer it without limit.
         phase_ = Phase::Upgrade;
         timer_.start(limits_.requestTimeout);
         return;
@@ -172,6 +195,9 @@ void RequestGuard::onHeadComplete() {
     }
     const qint64 limit = bodyLimit_(method, target);
     if (length > limit) {
+        // A client that announced its body may send all of it before it reads the answer;
+        // cutting it off earlier would make its kernel drop the answer with the reset.
+        lingerBudget_ = std::max(limits_.lingerMaxBytes, std::min(length, kMaxAnnouncedLinger));
         reject(ApiError::payloadTooLarge(
             QStringLiteral("the body has %1 bytes; this route accepts at most %2")
                 .arg(length)
@@ -192,6 +218,7 @@ void RequestGuard::onHeadComplete() {
 
 void RequestGuard::reject(const ApiError& error) {
     phase_ = Phase::Rejected;
+    emit refused(error.status);
     // From now on nothing reaches Qt's parser (it would buffer a huge body): this guard
     // drains and discards what the client still sends.
     disconnect(socket_, &QTcpSocket::readyRead, nullptr, nullptr);
@@ -227,7 +254,11 @@ void RequestGuard::writeRejection(const ApiError& error) {
 
 void RequestGuard::drain() {
     if (socket_->isTransactionStarted()) socket_->commitTransaction();
-    socket_->skip(socket_->bytesAvailable());
+    drained_ += socket_->skip(socket_->bytesAvailable());
+    // A client that keeps streaming a refused body (a huge chunked upload, say) is cut off
+    // early rather than read for the whole linger time (once the answer has left).
+    if (drained_ > std::max(limits_.lingerMaxBytes, lingerBudget_) && responseFinished_)
+        socket_->abort();
 }
 
 void RequestGuard::finishResponse() {

@@ -21,7 +21,9 @@ namespace soundlab::api {
 //   - uses chunked transfer encoding, whose size is unknown in advance (411),
 //   - does not arrive completely within requestTimeout (408, slow or truncated requests).
 // An idle keep-alive connection is closed after idleTimeout. Lives on the server thread, as a
-// child of its socket; it stops watching when the connection is upgraded to a WebSocket.
+// child of its socket; it stops watching when the connection is upgraded to a WebSocket. Only a
+// real WebSocket handshake (GET, Upgrade: websocket, Connection: upgrade, no body) is let
+// through uncounted; any other request with an Upgrade header is measured like the rest.
 class RequestGuard : public QObject {
     Q_OBJECT
 public:
@@ -31,6 +33,10 @@ public:
         std::chrono::milliseconds idleTimeout{60'000};
         // After an error answer, how long the client may go on sending before it is cut off.
         std::chrono::milliseconds lingerTimeout{2'000};
+        // ... and how much it may still send then: this much, or up to the Content-Length it
+        // announced (at most 64 MiB), so that a client that writes before it reads still gets
+        // the answer. A body of unknown length (chunked) is cut off after this much.
+        qint64 lingerMaxBytes = 1 << 20;
     };
     // Body limit in bytes for a request line's method and target (path and query).
     using BodyLimit = std::function<qint64(const QByteArray& method, const QByteArray& target)>;
@@ -51,6 +57,10 @@ public:
     // a pipelined request after it waits until the older answers are written, so that answers
     // stay in request order.
     void setAnswerOwed(bool owed);
+
+signals:
+    // This guard answered the connection itself with `status` (before the router saw it).
+    void refused(int status);
 
 private:
     enum class Phase { Head, Body, Upgrade, Rejected };
@@ -76,6 +86,8 @@ private:
     bool responseFinished_ = false;
     bool answerOwed_ = false;
     std::optional<ApiError> heldRejection_;  // waits for answerOwed_ to clear
+    qint64 drained_ = 0;       // bytes discarded after an error answer
+    qint64 lingerBudget_ = 0;  // beyond lingerMaxBytes: the refused body's announced length
     QTimer timer_;
 };
 

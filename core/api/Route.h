@@ -108,7 +108,9 @@ struct Route {
     // handler checks before parsing). Any other type gets 415.
     QList<RawBodyType> rawBodyTypes;
     bool requestBodyRequired = true;
-    QJsonObject responseSchema;  // of the 2xx answer
+    QJsonObject responseSchema;                         // of the 2xx answer
+    QByteArray responseMediaType = "application/json";  // of the 2xx answer, for the document
+    QList<QPair<QString, QString>> responseHeaders;     // of the 2xx answer: name, description
     int successStatus = 200;
     QList<int> errorStatuses;  // route-specific errors (409, 422, ...) for the document
     qint64 maxBodyBytes = 0;   // 0: the server's default (ApiServerOptions::maxBodyBytes)

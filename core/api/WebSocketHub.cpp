@@ -1,5 +1,6 @@
 #include "api/WebSocketHub.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QUrlQuery>
 #include <QWebSocket>
@@ -155,9 +156,10 @@ void WebSocketHub::accept(std::unique_ptr<QWebSocket> owned) {
     connect(socket, &QWebSocket::textMessageReceived, this, [this, socket](const QString& text) {
         if (Client* client = find(socket)) onTextMessage(*client, text);
     });
-    connect(socket, &QWebSocket::binaryMessageReceived, this, [socket] {
-        socket->sendTextMessage(compact(errorMessage(QStringLiteral("unsupported_message"),
-                                                     QStringLiteral("send JSON text messages"))));
+    connect(socket, &QWebSocket::binaryMessageReceived, this, [this, socket] {
+        if (Client* client = find(socket))
+            reply(*client, errorMessage(QStringLiteral("unsupported_message"),
+                                        QStringLiteral("send JSON text messages")));
     });
     connect(socket, &QWebSocket::pong, this, [this, socket] {
         if (Client* client = find(socket)) client->lastPongMs = nowMs();
@@ -182,6 +184,7 @@ void WebSocketHub::broadcast(Stream& stream) {
         if (c->stream != &stream || c->closing) continue;
         if (c->socket->bytesToWrite() > limits_.maxQueuedBytes) {
             ++c->dropped;
+            ++framesDroppedTotal_;
             if (c->droppingSinceMs < 0) c->droppingSinceMs = now;
             if (now - c->droppingSinceMs > limits_.stallTimeout.count())
                 closeClient(*c, kCloseStalled, QStringLiteral("client stalled"));
@@ -190,7 +193,18 @@ void WebSocketHub::broadcast(Stream& stream) {
         c->droppingSinceMs = -1;
         c->socket->sendTextMessage(text);
         ++c->sent;
+        ++framesSentTotal_;
     }
+}
+
+void WebSocketHub::reply(Client& client, const QJsonObject& message) {
+    if (client.closing) return;
+    if (client.socket->bytesToWrite() > limits_.maxQueuedBytes) {
+        ++client.dropped;
+        ++framesDroppedTotal_;
+        return;
+    }
+    client.socket->sendTextMessage(compact(message));  // replies are not stream frames: not counted
 }
 
 void WebSocketHub::onTextMessage(Client& client, const QString& message) {
@@ -198,22 +212,33 @@ void WebSocketHub::onTextMessage(Client& client, const QString& message) {
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(message.toUtf8(), &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject()) {
-        client.socket->sendTextMessage(compact(
-            errorMessage(QStringLiteral("malformed_json"), QStringLiteral("send a JSON object"))));
+        reply(client,
+              errorMessage(QStringLiteral("malformed_json"), QStringLiteral("send a JSON object")));
         return;
     }
     const QJsonObject object = doc.object();
     const QString type = object.value(QStringLiteral("type")).toString();
     if (type == QLatin1String("ping")) {
         QJsonObject pong{{QStringLiteral("type"), QStringLiteral("pong")}};
-        if (object.contains(QStringLiteral("id")))
-            pong.insert(QStringLiteral("id"), object.value(QStringLiteral("id")));
-        client.socket->sendTextMessage(compact(pong));
+        if (object.contains(QStringLiteral("id"))) {
+            const QJsonValue id = object.value(QStringLiteral("id"));
+            // Measured as the client wrote it (compact JSON), so any type of id is bounded.
+            const qint64 idBytes =
+                QJsonDocument(QJsonArray{id}).toJson(QJsonDocument::Compact).size() - 2;
+            if (idBytes > limits_.maxPingIdBytes) {
+                closeClient(
+                    client, QWebSocketProtocol::CloseCodeTooMuchData,
+                    QStringLiteral("ping id longer than %1 bytes").arg(limits_.maxPingIdBytes));
+                return;
+            }
+            pong.insert(QStringLiteral("id"), id);
+        }
+        reply(client, pong);
         return;
     }
-    client.socket->sendTextMessage(
-        compact(errorMessage(QStringLiteral("unknown_message"),
-                             QStringLiteral("unknown message type '%1'; known: ping").arg(type))));
+    reply(client, errorMessage(
+                      QStringLiteral("unknown_message"),
+                      QStringLiteral("unknown message type '%1'; known: ping").arg(type.left(64))));
 }
 
 void WebSocketHub::pingClients() {

@@ -38,6 +38,9 @@ struct WebSocketLimits {
     std::chrono::milliseconds stallTimeout{5'000};
     std::chrono::milliseconds pingInterval{5'000};
     qint64 maxIncomingMessageBytes = 64 * 1024;
+    // The longest ping id echoed back. A longer one closes the client (1009, message too big):
+    // the echo exists for matching answers to pings, not for moving data.
+    qint64 maxPingIdBytes = 256;
     // The kernel send buffer of each client socket; small, so that a stalled client shows up
     // in the hub's own queue soon instead of hiding megabytes in the kernel.
     int socketSendBufferBytes = 64 * 1024;
@@ -78,6 +81,9 @@ public:
     using CountsListener = std::function<void(const QHash<QString, int>& clientsPerStream)>;
     void setCountsListener(CountsListener listener) { countsListener_ = std::move(listener); }
     QList<WebSocketClientStats> clientStats() const;
+    // Since start, clients that have gone included (for /metrics counters that never go back).
+    quint64 framesSentTotal() const { return framesSentTotal_; }
+    quint64 framesDroppedTotal() const { return framesDroppedTotal_; }
 
     static constexpr int kCloseUnauthorized = 4001;
     static constexpr int kCloseForbiddenOrigin = 4003;
@@ -95,6 +101,10 @@ private:
 
     void broadcast(Stream& stream);
     void onTextMessage(Client& client, const QString& message);
+    // Sends a reply to something the client sent, unless its send queue is over the limit: a
+    // client that sends faster than it reads must not grow the server's memory (counted as a
+    // dropped frame).
+    void reply(Client& client, const QJsonObject& message);
     void pingClients();
     void closeClient(Client& client, int code, const QString& reason);
     void removeClient(QWebSocket* socket);
@@ -107,6 +117,8 @@ private:
     std::vector<std::unique_ptr<Client>> clients_;
     QTimer pingTimer_;
     CountsListener countsListener_;
+    quint64 framesSentTotal_ = 0;
+    quint64 framesDroppedTotal_ = 0;
 };
 
 }  // namespace soundlab::api

@@ -65,7 +65,16 @@ QJsonObject AbSlotContent::toJson() const {
 }
 
 QJsonObject AbStatus::toJson() const {
+    const auto name = [](const std::optional<AbSlotContent>& c) {
+        return c ? QJsonValue(c->preset.name) : QJsonValue(QJsonValue::Null);
+    };
+    // The seed UI's flat fields first (SPEC §9), the richer per-slot summaries beside them.
     return QJsonObject{
+        {QStringLiteral("slot_a_occupied"), a.has_value()},
+        {QStringLiteral("slot_b_occupied"), b.has_value()},
+        {QStringLiteral("slot_a_name"), name(a)},
+        {QStringLiteral("slot_b_name"), name(b)},
+        {QStringLiteral("current_slot"), slotJson(active)},
         {QStringLiteral("active"), slotJson(active)},
         {QStringLiteral("toggles"), static_cast<qint64>(toggleCount)},
         {QStringLiteral("A"), slotSummary(a)},
@@ -90,6 +99,7 @@ QJsonObject AbResult::body() const {
     }
     QJsonObject json = content->toJson();
     json.insert(QStringLiteral("slot"), slotJson(slot));
+    json.insert(QStringLiteral("current_slot"), slotJson(active));  // the seed UI's name
     json.insert(QStringLiteral("active"), slotJson(active));
     return json;
 }
@@ -136,7 +146,15 @@ AbResult AbComparator::storeLive(AbSlot slot, const QString& client) {
 }
 
 AbResult AbComparator::store(AbSlot slot, const QJsonValue& body, const QString& client) {
-    const PresetInput input = PresetInput::parse(body);
+    // The seed's UI stores the live state it shows, which has no name: such a slot is named
+    // after itself rather than refused.
+    QJsonValue named = body;
+    if (body.isObject() && !body.toObject().contains(QLatin1String("name"))) {
+        QJsonObject object = body.toObject();
+        object.insert(QStringLiteral("name"), QStringLiteral("Slot ") + toString(slot));
+        named = object;
+    }
+    const PresetInput input = PresetInput::parse(named);
     if (!input.isValid()) {
         AbResult result =
             failure(PresetOutcome::Invalid, QStringLiteral("the preset is invalid; see `errors`"));

@@ -44,8 +44,9 @@ struct AbStatus {
     std::optional<AbSlot> active;  // the slot applied or captured last; none at first
     uint64_t toggleCount = 0;
 
-    // {"active": "A"|"B"|null, "toggles": n, "A": {"id","name","source","stored_at"}|null, "B":
-    // ...}
+    // {"slot_a_occupied", "slot_b_occupied", "slot_a_name", "slot_b_name" (null when empty),
+    // "current_slot" and "active": "A"|"B"|null, "toggles": n,
+    // "A": {"id","name","source","stored_at"}|null, "B": ...}
     QJsonObject toJson() const;
 };
 
@@ -58,9 +59,9 @@ struct AbResult {
     QList<ValidationError> errors;         // store(body): why the preset was refused
     QString message;
 
-    // Success: {"slot", "active", "preset", "source", "stored_at"}; for diff() {"diff",
-    // "active"}; for clear() {"active", "message"}. Failure: {"error": {"code", "message"[,
-    // "errors"]}}.
+    // Success: {"slot", "current_slot", "active", "preset", "source", "stored_at"}; for diff()
+    // {"diff", "active"}; for clear() {"active", "message"}. Failure: {"error": {"code",
+    // "message"[, "errors"]}}.
     QJsonObject body() const;
 };
 
@@ -86,7 +87,8 @@ public:
 
     // POST /api/presets/ab/store/{slot} without a body: captures the live engine state.
     AbResult storeLive(AbSlot slot, const QString& client);
-    // ... with a preset in the body (partial bodies take the schema defaults, as in create).
+    // ... with a preset in the body (partial bodies take the schema defaults, as in create; a
+    // body without `name` is named "Slot A" / "Slot B").
     AbResult store(AbSlot slot, const QJsonValue& body, const QString& client);
     // ... with a preset at hand (e.g. a stored one the client named).
     AbResult store(AbSlot slot, const Preset& preset, const QString& client);

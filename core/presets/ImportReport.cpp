@@ -51,15 +51,35 @@ int ImportReport::storageFailures() const {
     }));
 }
 
+QStringList ImportReport::entryErrors() const {
+    QStringList lines;
+    for (const ImportEntry& entry : entries) {
+        QString why;
+        if (!entry.storageError.isEmpty())
+            why = QStringLiteral("not written: ") + entry.storageError;
+        else if (entry.action == PresetAction::Invalid || entry.action == PresetAction::Conflict)
+            why = entry.reasons.join(QStringLiteral("; "));
+        else
+            continue;
+        lines.append(
+            QStringLiteral("preset %1 (\"%2\"): %3").arg(entry.index).arg(entry.name, why));
+    }
+    return lines;
+}
+
 QJsonObject ImportReport::toJson() const {
     if (outcome != PresetOutcome::Ok) {
-        return QJsonObject{{QStringLiteral("error"),
-                            QJsonObject{
-                                {QStringLiteral("code"), presets::toString(outcome)},
-                                {QStringLiteral("message"),
-                                 QStringLiteral("the bundle was refused; nothing was imported")},
-                                {QStringLiteral("errors"), presets::toJson(errors)},
-                            }}};
+        return QJsonObject{
+            {QStringLiteral("error"),
+             QJsonObject{
+                 {QStringLiteral("code"), presets::toString(outcome)},
+                 {QStringLiteral("message"),
+                  errors.isEmpty() ? QStringLiteral("the bundle was refused; nothing was imported")
+                                   : QStringLiteral("the bundle was refused (%1); nothing was "
+                                                    "imported")
+                                         .arg(errors.first().toString())},
+                 {QStringLiteral("errors"), presets::toJson(errors)},
+             }}};
     }
     QJsonObject counts;
     for (int a = 0; a < kPresetActionCount; ++a) {
@@ -76,6 +96,7 @@ QJsonObject ImportReport::toJson() const {
         {QStringLiteral("collision"), presets::toString(policy)},
         {QStringLiteral("counts"), counts},
         {QStringLiteral("presets"), presetReports},
+        {QStringLiteral("errors"), QJsonArray::fromStringList(entryErrors())},
     };
 }
 

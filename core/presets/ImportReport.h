@@ -49,8 +49,13 @@ struct ImportReport {
     // entries whose write failed (real run only)
     int storageFailures() const;
 
-    // {"dry_run", "collision", "counts": {"create": n, ..., "total": n}, "presets": [...]}
-    // or, for a refused envelope, {"error": {"code", "message", "errors"}}.
+    // One line per entry that was (or would be) left out: invalid, conflict, or its write
+    // failed. The seed's clients show these; the per-entry reports carry the details.
+    QStringList entryErrors() const;
+
+    // {"dry_run", "collision", "counts": {"create": n, ..., "total": n}, "presets": [...],
+    // "errors": ["preset 3 (\"X\"): why", ...]} or, for a refused envelope,
+    // {"error": {"code", "message", "errors"}}.
     QJsonObject toJson() const;
 };
 

@@ -75,6 +75,14 @@ BundleContents readBundle(const QJsonValue& bundle) {
         return contents;
     }
     contents.presets = object.value(QLatin1String("presets")).toArray();
+    if (contents.presets.size() > kMaxBundlePresets) {
+        contents.outcome = PresetOutcome::TooLarge;
+        contents.errors.append({QStringLiteral("presets"),
+                                QStringLiteral("has %1 presets; a bundle may hold at most %2")
+                                    .arg(contents.presets.size())
+                                    .arg(kMaxBundlePresets)});
+        contents.presets = {};
+    }
     return contents;
 }
 

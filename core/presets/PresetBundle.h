@@ -14,6 +14,9 @@ namespace soundlab::presets {
 
 // Bundles above this size are refused before parsing (HTTP 413).
 inline constexpr qsizetype kMaxBundleBytes = 16 * 1024 * 1024;
+// Bundles with more presets than this are refused whole (HTTP 413): an import holds the store's
+// write lock while it plans and writes, and 10 000 files take seconds to write.
+inline constexpr qsizetype kMaxBundlePresets = 10'000;
 
 // The export/import format (SPEC §7): {"schema_version":1,"export_date":…,"presets":[…]}.
 QJsonObject makeBundle(const QJsonArray& presets, const QDateTime& exportDate);

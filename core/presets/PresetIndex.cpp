@@ -53,6 +53,7 @@ void PresetIndex::remove(const QString& id) {
     if (it == entries_.constEnd()) return;
     idsByFoldedName_.remove(it->foldedName, id);
     entries_.erase(it);
+    copySearchStart_.clear();  // a copy name may have become free
 }
 
 void PresetIndex::reserve(const QString& id) {

@@ -27,6 +27,18 @@ public:
     bool isReserved(const QString& id) const { return reservedIds_.contains(id); }
     int size() const { return static_cast<int>(entries_.size()); }
 
+    // Where the search for a free "X (copy N)" name of the case-folded base X may start: every
+    // N below it is taken. Without it, n presets named X imported with new_copy would each try
+    // all the copies before them (quadratic). A cache: any removal forgets it, since that may
+    // free a lower N; const because searching does not change the index's contents (a copy of
+    // the index has its own, and PresetStore holds its write lock while it resolves).
+    int copySearchStart(const QString& foldedBase) const {
+        return copySearchStart_.value(foldedBase, 1);
+    }
+    void rememberCopySearch(const QString& foldedBase, int firstFree) const {
+        copySearchStart_.insert(foldedBase, firstFree);
+    }
+
     void put(const StoredPreset& stored);  // inserts or replaces by id
     void remove(const QString& id);
     void reserve(const QString& id);
@@ -50,6 +62,7 @@ private:
     QHash<QString, Entry> entries_;
     QMultiHash<QString, QString> idsByFoldedName_;
     QSet<QString> reservedIds_;
+    mutable QHash<QString, int> copySearchStart_;
 };
 
 }  // namespace soundlab::presets

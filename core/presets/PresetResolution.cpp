@@ -38,13 +38,17 @@ QString uniqueCopyName(const PresetIndex& index, const QString& name) {
                                                QRegularExpression::DotMatchesEverythingOption);
     const QRegularExpressionMatch match = copySuffix.match(name);
     const QString base = match.hasMatch() ? match.captured(1) : name;
-    for (int n = 1;; ++n) {
+    const QString key = base.toCaseFolded();
+    for (int n = index.copySearchStart(key);; ++n) {
         const QString suffix =
             n == 1 ? QStringLiteral(" (copy)") : QStringLiteral(" (copy %1)").arg(n);
         QString kept = base.left(kMaxNameLength - suffix.size());
         if (!kept.isEmpty() && kept.back().isHighSurrogate()) kept.chop(1);  // never split a pair
         const QString candidate = kept + suffix;
-        if (!index.findByName(candidate)) return candidate;
+        if (!index.findByName(candidate)) {
+            index.rememberCopySearch(key, n);
+            return candidate;
+        }
     }
 }
 

@@ -147,6 +147,7 @@ QJsonObject PresetStoreStats::toJson() const {
 
 PresetStore::PresetStore(Options options) : options_(std::move(options)) {
     load();
+    count_.store(index_.size(), std::memory_order_relaxed);
 }
 
 PresetStore::~PresetStore() = default;
@@ -301,8 +302,7 @@ PresetResult PresetStore::get(const QString& id) const {
 }
 
 int PresetStore::size() const {
-    std::shared_lock lock(mutex_);
-    return index_.size();
+    return count_.load(std::memory_order_relaxed);
 }
 
 PresetStoreStats PresetStore::stats() const {
@@ -355,6 +355,7 @@ PresetResult PresetStore::create(const QJsonValue& body, CollisionPolicy policy,
                 break;
             }
             index_.put(*resolution.result);
+            count_.store(index_.size(), std::memory_order_relaxed);
             result.preset = resolution.result;
             const bool isNew = resolution.action == PresetAction::Create ||
                                resolution.action == PresetAction::Copy;
@@ -464,6 +465,7 @@ PresetResult PresetStore::remove(const QString& id, const QString& ifMatch, cons
         PresetResult ok;
         ok.preset = *current;
         index_.remove(id);
+        count_.store(index_.size(), std::memory_order_relaxed);
         return ok;
     }();
     audit(client, QStringLiteral("delete"), id,
@@ -624,6 +626,7 @@ void PresetStore::writeImported(const QList<std::optional<StoredPreset>>& planne
             index_.put(*planned[i]);
         }
     }
+    count_.store(index_.size(), std::memory_order_relaxed);
 }
 
 }  // namespace soundlab::presets

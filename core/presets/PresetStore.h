@@ -19,6 +19,7 @@
 #include <QMap>
 #include <QString>
 #include <QStringList>
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <shared_mutex>
@@ -131,8 +132,13 @@ public:
 
     PresetListResult list(const PresetListQuery& query) const;
     PresetResult get(const QString& id) const;
+    // The number of stored presets after the last completed change. Lock-free, so a metrics
+    // or status reader never waits for an import that holds the write lock for seconds.
     int size() const;
     PresetStoreStats stats() const;
+    // Why the preset directory cannot be used, or empty. Set once at construction and never
+    // changed, so it is read without the lock (a readiness probe must not wait for an import).
+    QString directoryError() const { return directoryError_; }
 
     // POST /api/presets: stores a new preset from a (possibly partial) schema v1 body. Absent
     // fields take the schema's defaults; an absent id becomes a new UUID, an absent created_at
@@ -178,6 +184,7 @@ private:
     PresetIndex index_;
     QList<DamagedPresetFile> damagedFiles_;
     QString directoryError_;
+    std::atomic<int> count_{0};  // index_.size(), published after each change under mutex_
 };
 
 }  // namespace soundlab::presets

@@ -21,6 +21,7 @@ QProcessEnvironment environment(bool offscreenGui) {
     env.remove(QStringLiteral("DISPLAY"));
     env.remove(QStringLiteral("WAYLAND_DISPLAY"));
     env.remove(QStringLiteral("QT_QPA_PLATFORM"));
+    env.remove(QStringLiteral("SOUNDLAB_TOKEN"));  // each test says whether it wants a token
     if (offscreenGui) {
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         env.insert(QStringLiteral("QT_QUICK_BACKEND"), QStringLiteral("software"));
@@ -119,6 +120,18 @@ TEST(SoundlabApp, BadFlagValuesExitWithCode2AndSayWhatIsValid) {
     }
 }
 
+// Without a token, "any origin" would let every web page the user opens drive the audio.
+TEST(SoundlabApp, CorsWildcardWithoutATokenExitsWithCode2) {
+    QTemporaryDir data;
+    const ProcessResult r =
+        runToExit({"--no-gui", "--device", "virtual", "--port", "0", "--no-logging", "--data-dir",
+                   data.path(), "--cors-origin", "*"});
+    EXPECT_EQ(r.exitCode, 2) << r.out.toStdString();
+    EXPECT_TRUE(r.err.contains(QStringLiteral("--cors-origin '*'"))) << r.err.toStdString();
+    EXPECT_TRUE(r.err.contains(QStringLiteral("--token"))) << r.err.toStdString();
+    EXPECT_FALSE(r.out.contains(QStringLiteral("listening on")));
+}
+
 TEST(SoundlabApp, ListsDevicesIncludingTheVirtualOne) {
     const ProcessResult r = runToExit({"--list-devices"});
     EXPECT_EQ(r.exitCode, 0);
@@ -134,6 +147,9 @@ TEST(SoundlabApp, HelpAndVersion) {
           "--buffer-size", "--auto-start-audio", "--no-gui", "--host", "--port", "--log-dir",
           "--data-dir", "--no-logging", "--token", "--version"})
         EXPECT_TRUE(help.out.contains(QLatin1String(flag))) << flag;
+    EXPECT_TRUE(help.out.startsWith(QStringLiteral("Usage: soundlab [options]")))
+        << help.out.left(80).toStdString();
+    EXPECT_FALSE(help.out.contains(QStringLiteral("<executable_name>")));
     const ProcessResult version = runToExit({"--version"});
     EXPECT_EQ(version.exitCode, 0);
     EXPECT_TRUE(version.out.startsWith(QStringLiteral("soundlab ")));

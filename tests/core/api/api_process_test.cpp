@@ -103,3 +103,18 @@ TEST(ApiProcess, RefusesToListenBeyondLoopbackWithoutATokenUnlessInsecure) {
     EXPECT_EQ(curl({QStringLiteral("http://127.0.0.1:%1/healthz").arg(insecure.port)}).status, 200);
     EXPECT_EQ(insecure.terminate(), 0);
 }
+
+// The program wires the preset store into readiness and metrics.
+TEST(ApiProcess, ReadyzAndMetricsIncludeThePresetStore) {
+    SoundlabProcess soundlab(isolated({"--port", "0"}));
+    const QString base = soundlab.waitForListening();
+    ASSERT_FALSE(base.isEmpty()) << soundlab.standardError().toStdString();
+    CurlResult r = curl({base + "/readyz"});
+    EXPECT_EQ(r.status, 200) << r.body.toStdString();
+    EXPECT_EQ(r.json().value("checks").toObject().value("presets").toString(), "ok");
+    EXPECT_EQ(r.json().value("checks").toObject().value("audio").toString(), "ok");
+    r = curl({base + "/metrics"});
+    EXPECT_EQ(r.status, 200);
+    EXPECT_TRUE(r.body.contains("\nsoundlab_presets 0\n")) << r.body.toStdString();
+    EXPECT_EQ(soundlab.terminate(SIGTERM), 0);
+}

@@ -118,6 +118,106 @@ TEST_F(ApiRobustnessTest, ChunkedBodyIsRefusedWith411) {
     expectRefused(x, "chunked body");
 }
 
+namespace {
+
+// Streams `head` and then up to `totalBytes` of body (chunked when `chunked`) as fast as the
+// server takes it, reading the answer meanwhile. Stops when the server closes the connection.
+struct StreamedUpload {
+    qint64 bodyBytesSent = 0;  // accepted by the kernel before the server closed
+    QByteArray received;
+    bool closedByServer = false;
+    int status() const { return received.startsWith("HTTP/1.1 ") ? received.mid(9, 3).toInt() : 0; }
+};
+
+StreamedUpload streamUpload(quint16 port, const QByteArray& head, qint64 totalBytes, bool chunked) {
+    StreamedUpload result;
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!socket.waitForConnected(3000)) return result;
+    qint64 queued = 0;  // body bytes handed to the socket
+    QObject::connect(&socket, &QTcpSocket::bytesWritten, [&](qint64 n) {
+        result.bodyBytesSent = std::max<qint64>(0, result.bodyBytesSent + n);
+    });
+    socket.write(head);
+    result.bodyBytesSent = -head.size();  // bytesWritten counts the head too
+    const QByteArray piece(64 * 1024, 'x');
+    const QByteArray chunk = QByteArray::number(piece.size(), 16) + "\r\n" + piece + "\r\n";
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < 20000) {
+        if (socket.state() != QAbstractSocket::ConnectedState) {
+            result.closedByServer = true;
+            break;
+        }
+        // Keep Qt's own buffer small, so that what counts is what the server accepted.
+        if (queued < totalBytes && socket.bytesToWrite() < 256 * 1024) {
+            socket.write(chunked ? chunk : piece);
+            queued += piece.size();
+        }
+        socket.waitForBytesWritten(5);
+        if (socket.bytesAvailable() > 0) result.received += socket.readAll();
+        if (queued >= totalBytes && socket.bytesToWrite() == 0) socket.waitForReadyRead(100);
+    }
+    result.received += socket.readAll();
+    return result;
+}
+
+}  // namespace
+
+// Only a real WebSocket handshake escapes the body limit: a 50 MB chunked POST that carries
+// "Upgrade: h2c" is answered and cut off long before 50 MB reach the server.
+TEST_F(ApiRobustnessTest, UpgradeHeaderDoesNotBypassTheBodyLimit) {
+    constexpr qint64 kFiftyMegabytes = 50 << 20;
+    const StreamedUpload chunked =
+        streamUpload(server->port(),
+                     "POST /api/audio/device HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade, "
+                     "HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n"
+                     "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+                     kFiftyMegabytes, /*chunked=*/true);
+    EXPECT_EQ(chunked.status(), 411) << chunked.received.left(200).toStdString();
+    EXPECT_TRUE(chunked.closedByServer);
+    EXPECT_LT(chunked.bodyBytesSent, 16 << 20) << "the server kept reading";
+
+    // Even "Upgrade: websocket" with a body is not a handshake: its length counts.
+    const StreamedUpload announced = streamUpload(
+        server->port(),
+        "POST /ws/status HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: "
+        "websocket\r\nContent-Type: application/json\r\nContent-Length: 52428800\r\n\r\n",
+        kFiftyMegabytes, /*chunked=*/false);
+    EXPECT_EQ(announced.status(), 413) << announced.received.left(200).toStdString();
+    EXPECT_TRUE(announced.closedByServer);
+    EXPECT_LT(announced.bodyBytesSent, 16 << 20);
+
+    // A bodiless request that offers another protocol is simply served over HTTP/1.1.
+    EXPECT_EQ(rawExchange(server->port(),
+                          "GET /healthz HTTP/1.1\r\nHost: localhost\r\n"
+                          "Upgrade: h2c\r\nConnection: Upgrade\r\n\r\n")
+                  .status(),
+              200);
+    EXPECT_EQ(http->get("/healthz").status, 200);
+    // And real WebSocket clients still connect.
+    WsClient ws;
+    EXPECT_TRUE(ws.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/ws/status").arg(server->port()))));
+}
+
+// Answers the guard gives before routing count in /metrics like the router's.
+TEST_F(ApiRobustnessTest, RefusalsBeforeRoutingAreCountedInMetrics) {
+    const auto fourXx = [&] {
+        for (const QByteArray& line : http->get("/metrics").body.split('\n'))
+            if (line.startsWith("soundlab_http_requests_total{class=\"4xx\"} "))
+                return line.split(' ').last().toInt();
+        return -1;
+    };
+    const int before = fourXx();
+    ASSERT_GE(before, 0);
+    EXPECT_EQ(rawExchange(server->port(),
+                          "POST /api/audio/device HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+                          "application/json\r\nContent-Length: 99999999\r\n\r\n")
+                  .status(),
+              413);
+    EXPECT_EQ(fourXx(), before + 1);
+}
+
 TEST_F(ApiRobustnessTest, KeepAliveConnectionServesSeveralRequests) {
     const QByteArray get = "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n";
     QTcpSocket socket;
@@ -126,7 +226,7 @@ TEST_F(ApiRobustnessTest, KeepAliveConnectionServesSeveralRequests) {
     for (int i = 0; i < 3; ++i) {
         socket.write(get);
         QByteArray answer;
-        while (!answer.contains("{\"status\":\"ok\"}") && socket.waitForReadyRead(2000))
+        while (!answer.contains("\"service\":\"soundlab\"") && socket.waitForReadyRead(2000))
             answer += socket.readAll();
         EXPECT_TRUE(answer.startsWith("HTTP/1.1 200")) << i;
     }

@@ -110,6 +110,144 @@ TEST_F(ApiServerTest, StartAndStopAreIdempotent) {
     }
 }
 
+// The seed's UI checks `ok` and shows `message`; the status fields stay beside them.
+TEST_F(ApiServerTest, StartAndStopAnswerOkAndAMessageBesideTheStatus) {
+    startServer();
+    HttpReply r = http->post("/api/audio/start");
+    ASSERT_EQ(r.status, 200);
+    EXPECT_EQ(r.json().value("ok"), QJsonValue(true));
+    EXPECT_EQ(r.json().value("message").toString(), "Audio started");
+    EXPECT_TRUE(r.json().value("audio_running").toBool());
+    r = http->post("/api/audio/start");
+    EXPECT_EQ(r.json().value("ok"), QJsonValue(true));
+    EXPECT_EQ(r.json().value("message").toString(), "Audio already running");
+    r = http->post("/api/audio/stop");
+    EXPECT_EQ(r.json().value("ok"), QJsonValue(true));
+    EXPECT_EQ(r.json().value("message").toString(), "Audio stopped");
+    EXPECT_TRUE(r.json().contains("callback_count"));
+}
+
+TEST_F(ApiServerTest, HealthzHasTheSeedShape) {
+    startServer();
+    const HttpReply r = http->get("/healthz");
+    ASSERT_EQ(r.status, 200);
+    const QJsonObject h = r.json();
+    EXPECT_EQ(h.value("status").toString(), "healthy");
+    EXPECT_EQ(h.value("service").toString(), "soundlab");
+    EXPECT_EQ(h.value("version").toString(), SOUNDLAB_VERSION);
+    EXPECT_TRUE(h.value("uptime").isDouble());
+    EXPECT_GE(h.value("uptime").toDouble(), 0.0);
+}
+
+TEST_F(ApiServerTest, VersionNamesTheProjectAndQtVersionsAndTheBuildType) {
+    startServer();
+    const HttpReply r = http->get("/version");
+    ASSERT_EQ(r.status, 200);
+    EXPECT_EQ(r.json().value("version").toString(), SOUNDLAB_VERSION);
+    EXPECT_EQ(r.json().value("qt_version").toString(), qVersion());
+    EXPECT_FALSE(r.json().value("build_type").toString().isEmpty());
+}
+
+TEST_F(ApiServerTest, ReadyzIsReadyWithAUsableAudioHostAndNamesWhatIsNot) {
+    bool presetsLoaded = false;
+    startServer({}, [&](ApiServer& s) {
+        s.addReadinessCheck("presets", [&]() -> std::optional<QString> {
+            if (presetsLoaded) return std::nullopt;
+            return QStringLiteral("still loading");
+        });
+    });
+    HttpReply r = http->get("/readyz");
+    EXPECT_EQ(r.status, 503);
+    EXPECT_EQ(r.json().value("status").toString(), "not_ready");
+    EXPECT_EQ(r.json().value("reasons").toArray(), (QJsonArray{"presets: still loading"}));
+    EXPECT_EQ(r.json().value("checks").toObject().value("audio").toString(), "ok");
+    presetsLoaded = true;
+    r = http->get("/readyz");
+    EXPECT_EQ(r.status, 200);  // the stream need not run
+    EXPECT_FALSE(engine.isRunning());
+    EXPECT_EQ(r.json().value("status").toString(), "ready");
+    EXPECT_TRUE(r.json().value("reasons").toArray().isEmpty());
+}
+
+TEST_F(ApiServerTest, MetricsArePrometheusTextWithAudioWebSocketAndHttpCounters) {
+    startServer({}, [](ApiServer& s) {
+        s.addMetric("soundlab_presets", "Presets in the store.", [] { return 7.0; });
+    });
+    ASSERT_EQ(http->post("/api/audio/start").status, 200);
+    ASSERT_TRUE(waitFor([&] { return engine.status().callbackCount > 2; }));
+    WsClient ws;
+    ASSERT_TRUE(ws.open(wsUrl("/ws/status")));
+    ASSERT_TRUE(waitFor([&] { return ws.messages.size() >= 2; }, 3000));
+    EXPECT_EQ(http->get("/no/such/path").status, 404);
+
+    const HttpReply r = http->get("/metrics");
+    ASSERT_EQ(r.status, 200);
+    EXPECT_TRUE(r.header("Content-Type").startsWith("text/plain; version=0.0.4"));
+    const QString text = QString::fromUtf8(r.body);
+    const auto value = [&](const QString& series) {
+        for (const QString& line : text.split('\n'))
+            if (line.startsWith(series + ' ')) return line.mid(series.size() + 1).toDouble();
+        ADD_FAILURE() << "no series " << series.toStdString() << " in\n" << text.toStdString();
+        return -1.0;
+    };
+    EXPECT_TRUE(text.contains("# TYPE soundlab_audio_callbacks_total counter"));
+    EXPECT_GT(value("soundlab_audio_callbacks_total"), 2);
+    EXPECT_EQ(value("soundlab_audio_running"), 1);
+    EXPECT_GE(value("soundlab_audio_xruns_total{kind=\"input_overflow\"}"), 0);
+    EXPECT_GE(value("soundlab_audio_xruns_total{kind=\"output_underflow\"}"), 0);
+    EXPECT_GE(value("soundlab_audio_cpu_load"), 0);
+    EXPECT_EQ(value("soundlab_websocket_clients"), 1);
+    EXPECT_GE(value("soundlab_websocket_frames_sent_total"), 2);
+    EXPECT_EQ(value("soundlab_websocket_frames_dropped_total"), 0);
+    EXPECT_GE(value("soundlab_http_requests_total{class=\"2xx\"}"), 1);
+    EXPECT_GE(value("soundlab_http_requests_total{class=\"4xx\"}"), 1);
+    EXPECT_EQ(value("soundlab_http_requests_total{class=\"5xx\"}"), 0);
+    EXPECT_EQ(value("soundlab_presets"), 7);
+    // Every sample line is "name[{labels}] value" and every family has HELP and TYPE.
+    for (const QString& line : text.split('\n', Qt::SkipEmptyParts)) {
+        if (line.startsWith('#')) continue;
+        const QString name = line.section(' ', 0, 0).section('{', 0, 0);
+        EXPECT_TRUE(text.contains("# TYPE " + name + ' ')) << line.toStdString();
+        bool ok = false;
+        line.section(' ', -1).toDouble(&ok);
+        EXPECT_TRUE(ok) << line.toStdString();
+    }
+}
+
+// Orchestrators probe liveness and readiness without credentials; metrics and the version
+// follow the token rule (Prometheus can send a bearer token).
+TEST_F(ApiServerTest, WithATokenHealthzAndReadyzAreOpenAndMetricsAndVersionNeedIt) {
+    ApiServerOptions options;
+    options.token = "tok3n";
+    startServer(options);
+    EXPECT_EQ(http->get("/healthz").status, 200);
+    EXPECT_EQ(http->get("/readyz").status, 200);
+    EXPECT_EQ(http->get("/metrics").status, 401);
+    EXPECT_EQ(http->get("/version").status, 401);
+    EXPECT_EQ(http->get("/metrics", kGoodToken).status, 200);
+    EXPECT_EQ(http->get("/version", kGoodToken).status, 200);
+}
+
+TEST_F(ApiServerTest, CorsWildcardWithoutATokenIsRefusedAtStart) {
+    ApiServerOptions options;
+    options.port = 0;
+    options.corsOrigins = {"http://app.example", "*"};
+    ApiServer refusing(engine, options);
+    const auto error = refusing.start();
+    ASSERT_TRUE(error);
+    EXPECT_TRUE(error->contains("--cors-origin '*'")) << error->toStdString();
+    EXPECT_TRUE(error->contains("--token")) << error->toStdString();
+    EXPECT_FALSE(refusing.isRunning());
+
+    options.token = "tok3n";
+    ApiServer withToken(engine, options);
+    EXPECT_FALSE(withToken.start());
+    options.token.clear();
+    options.corsOrigins = {"http://app.example"};
+    ApiServer listed(engine, options);
+    EXPECT_FALSE(listed.start());
+}
+
 TEST_F(ApiServerTest, PerformanceHasTheSeedShapePlusXruns) {
     startServer();
     ASSERT_EQ(http->post("/api/audio/start").status, 200);
@@ -249,7 +387,8 @@ TEST_F(ApiServerTest, OpenApiDocumentListsEveryRouteTheServerAnswers) {
     const QStringList expected{
         "/api/status",     "/api/audio/start",  "/api/audio/stop", "/api/audio/performance",
         "/api/devices",    "/api/audio/device", "/healthz",        "/api/openapi.json",
-        "/api/websockets", "/ws/status",        "/ws/extra"};
+        "/api/websockets", "/ws/status",        "/ws/extra",       "/readyz",
+        "/version",        "/metrics"};
     for (const auto& path : expected) EXPECT_TRUE(paths.contains(path)) << path.toStdString();
 
     // Every documented operation is answered (never 404/405), and documents a response.
@@ -277,6 +416,29 @@ TEST_F(ApiServerTest, OpenApiDocumentListsEveryRouteTheServerAnswers) {
                     .value("security")
                     .toArray()
                     .isEmpty());
+    // /metrics is documented as the Prometheus text format, the actions with `ok`.
+    const QJsonObject metrics = paths.value("/metrics").toObject().value("get").toObject();
+    EXPECT_TRUE(metrics.value("responses")
+                    .toObject()
+                    .value("200")
+                    .toObject()
+                    .value("content")
+                    .toObject()
+                    .contains("text/plain; version=0.0.4"));
+    const QJsonObject start = paths.value("/api/audio/start").toObject().value("post").toObject();
+    EXPECT_TRUE(start.value("responses")
+                    .toObject()
+                    .value("200")
+                    .toObject()
+                    .value("content")
+                    .toObject()
+                    .value("application/json")
+                    .toObject()
+                    .value("schema")
+                    .toObject()
+                    .value("properties")
+                    .toObject()
+                    .contains("ok"));
 }
 
 TEST_F(ApiServerTest, ExtensionRoutesGetParametersValidatedAndHandlerFailuresContained) {
@@ -378,6 +540,43 @@ TEST_F(ApiServerTest, WebSocketAnswersPingWithPong) {
             EXPECT_EQ(ws.message(i).value("id").toInt(), 7);
         }
     }
+}
+
+TEST_F(ApiServerTest, WebSocketPingWithAnIdLongerThan256BytesClosesTheClient) {
+    startServer();
+    WsClient ws;
+    ASSERT_TRUE(ws.open(wsUrl("/ws/status")));
+    const QString fine(256 - 2, 'x');  // with its quotes, 256 bytes of JSON
+    ws.socket().sendTextMessage(QStringLiteral(R"({"type":"ping","id":"%1"})").arg(fine));
+    ASSERT_TRUE(waitFor([&] {
+        for (qsizetype i = 0; i < ws.messages.size(); ++i)
+            if (ws.message(i).value("type") == "pong") return true;
+        return false;
+    }));
+    const QString tooLong(60 * 1024, 'x');
+    ws.socket().sendTextMessage(QStringLiteral(R"({"type":"ping","id":"%1"})").arg(tooLong));
+    ASSERT_TRUE(waitFor([&] { return ws.closed; }, 3000));
+    EXPECT_EQ(ws.closeCode, QWebSocketProtocol::CloseCodeTooMuchData);
+    for (qsizetype i = 0; i < ws.messages.size(); ++i)
+        EXPECT_LT(ws.messages.at(i).size(), 1024) << "a long id was echoed";
+}
+
+// A client whose send queue is over the limit gets no pong (counted as dropped), so a client
+// that sends pings without reading cannot grow the server's memory.
+TEST_F(ApiServerTest, WebSocketPingIsNotAnsweredWhileTheClientsQueueIsFull) {
+    ApiServerOptions options;
+    options.webSockets.maxQueuedBytes = -1;  // every client counts as backlogged
+    options.statusStreamRateHz = 0.5;
+    startServer(options);
+    WsClient ws;
+    ASSERT_TRUE(ws.open(wsUrl("/ws/status")));
+    for (int i = 0; i < 5; ++i) ws.socket().sendTextMessage(R"({"type":"ping","id":1})");
+    waitFor([] { return false; }, 500);
+    for (qsizetype i = 0; i < ws.messages.size(); ++i)
+        EXPECT_NE(ws.message(i).value("type"), "pong");
+    const QList<WebSocketClientStats> clients = server->webSocketClients();
+    ASSERT_EQ(clients.size(), 1);
+    EXPECT_GE(clients.first().framesDropped, 5u);
 }
 
 TEST_F(ApiServerTest, WebSocketWithBadTokenIsClosedWith4001) {

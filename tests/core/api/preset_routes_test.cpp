@@ -52,6 +52,16 @@ QByteArray multipartBody(const QByteArray& boundary, const QByteArray& field,
            fileBytes + "\r\n--" + boundary + "--\r\n";
 }
 
+// GET /api/presets answers a bare JSON array (the seed's clients read one).
+QJsonArray listed(const HttpReply& reply) {
+    return QJsonDocument::fromJson(reply.body).array();
+}
+
+// The number of stored presets, as the list's X-Total-Count header tells it.
+int storedCount(HttpClient& http) {
+    return http.get("/api/presets").header("X-Total-Count").toInt();
+}
+
 class PresetRoutesTest : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -242,7 +252,7 @@ TEST_F(PresetRoutesTest, PutReplacesAndHonoursIfMatch) {
     EXPECT_EQ(r.errorCode(), "conflict");
 }
 
-TEST_F(PresetRoutesTest, DeleteIs204AndHonoursIfMatch) {
+TEST_F(PresetRoutesTest, DeleteAnswersOkWithTheIdAndHonoursIfMatch) {
     start();
     const QString path =
         "/api/presets/" + create(QJsonObject{{"name", "Gone"}}).value("id").toString();
@@ -251,8 +261,9 @@ TEST_F(PresetRoutesTest, DeleteIs204AndHonoursIfMatch) {
     EXPECT_EQ(r.status, 412);
     EXPECT_EQ(http->get(path).status, 200);
     r = http->send("DELETE", path, {}, {{"If-Match", etag}});
-    EXPECT_EQ(r.status, 204);
-    EXPECT_TRUE(r.body.isEmpty());
+    EXPECT_EQ(r.status, 200);  // the seed's scripts parse {"ok": true}
+    EXPECT_EQ(r.json().value("ok"), QJsonValue(true));
+    EXPECT_EQ("/api/presets/" + r.json().value("id").toString(), path);
     EXPECT_EQ(http->get(path).status, 404);
     EXPECT_EQ(http->send("DELETE", path).status, 404);
     EXPECT_TRUE(directorySnapshot().isEmpty());
@@ -269,23 +280,22 @@ TEST_F(PresetRoutesTest, ListIsNewestFirstAndFiltersByQueryTagAndLimit) {
     HttpReply r = http->get("/api/presets");
     ASSERT_EQ(r.status, 200);
     QStringList names;
-    for (const QJsonValue& p : r.json().value("presets").toArray())
-        names << p.toObject().value("name").toString();
+    for (const QJsonValue& p : listed(r)) names << p.toObject().value("name").toString();
     EXPECT_EQ(names, (QStringList{"Drone", "Glass", "Warm pad"}));
-    EXPECT_EQ(r.json().value("total").toInt(), 3);
-    EXPECT_FALSE(r.json().value("presets").toArray().at(0).toObject().contains("engine"));
+    EXPECT_EQ(r.header("X-Total-Count"), "3");
+    EXPECT_FALSE(listed(r).at(0).toObject().contains("engine"));
 
     r = http->get("/api/presets?query=warm");  // name or notes, any case
-    EXPECT_EQ(r.json().value("count").toInt(), 2);
+    EXPECT_EQ(listed(r).size(), 2);
     r = http->get("/api/presets?query=warm+pad");  // '+' is a space, as forms send it
-    EXPECT_EQ(r.json().value("count").toInt(), 1);
+    EXPECT_EQ(listed(r).size(), 1);
     r = http->get("/api/presets?tag=PAD");
-    EXPECT_EQ(r.json().value("count").toInt(), 2);
+    EXPECT_EQ(listed(r).size(), 2);
     r = http->get("/api/presets?tag=pad&query=drone");
-    EXPECT_EQ(r.json().value("count").toInt(), 1);
+    EXPECT_EQ(listed(r).size(), 1);
     r = http->get("/api/presets?limit=2");
-    EXPECT_EQ(r.json().value("count").toInt(), 2);
-    EXPECT_EQ(r.json().value("total").toInt(), 3);
+    EXPECT_EQ(listed(r).size(), 2);
+    EXPECT_EQ(r.header("X-Total-Count"), "3");
 
     for (const char* bad : {"0", "201", "-5"}) {
         r = http->get(QStringLiteral("/api/presets?limit=%1").arg(bad));
@@ -332,7 +342,7 @@ TEST_F(PresetRoutesTest, CollisionsFollowThePolicy) {
     r = http->post("/api/presets?collision=sometimes", incoming);
     EXPECT_EQ(r.status, 422);
     EXPECT_TRUE(r.body.contains("collision"));
-    EXPECT_EQ(http->get("/api/presets").json().value("total").toInt(), 2);
+    EXPECT_EQ(storedCount(*http), 2);
 }
 
 TEST_F(PresetRoutesTest, StatsReportCountsTagsDamagedFilesAndTheAuditLog) {
@@ -402,7 +412,7 @@ TEST_F(PresetRoutesTest, ImportTakesAMultipartFileOrAJsonBody) {
     for (const QJsonValue& p : QJsonDocument::fromJson(bundle).object().value("presets").toArray())
         ASSERT_EQ(
             http->send("DELETE", "/api/presets/" + p.toObject().value("id").toString()).status,
-            204);
+            200);
 
     const QByteArray boundary = "------------------------soundlab1234";
     HttpReply r = http->post("/api/presets/import", multipartBody(boundary, "file", bundle),
@@ -410,7 +420,7 @@ TEST_F(PresetRoutesTest, ImportTakesAMultipartFileOrAJsonBody) {
     ASSERT_EQ(r.status, 200) << r.body.toStdString();
     EXPECT_EQ(r.json().value("counts").toObject().value("create").toInt(), 2);
     EXPECT_FALSE(r.json().value("dry_run").toBool());
-    EXPECT_EQ(http->get("/api/presets").json().value("total").toInt(), 2);
+    EXPECT_EQ(storedCount(*http), 2);
 
     // The same bundle again, as a JSON body: every preset now collides.
     r = http->post("/api/presets/import", bundle);
@@ -423,7 +433,7 @@ TEST_F(PresetRoutesTest, ImportTakesAMultipartFileOrAJsonBody) {
 
     r = http->post("/api/presets/import?collision=new_copy", bundle);
     EXPECT_EQ(r.json().value("counts").toObject().value("copy").toInt(), 2);
-    EXPECT_EQ(http->get("/api/presets").json().value("total").toInt(), 4);
+    EXPECT_EQ(storedCount(*http), 4);
 }
 
 // Invalid entries are reported one by one while the valid ones go in.
@@ -440,7 +450,38 @@ TEST_F(PresetRoutesTest, ImportReportsInvalidEntriesAndStoresTheValidOnes) {
     const QJsonArray entries = r.json().value("presets").toArray();
     EXPECT_EQ(entries.at(1).toObject().value("errors").toArray().size(), 1);
     EXPECT_EQ(entries.at(2).toObject().value("errors").toArray().size(), 2);
-    EXPECT_EQ(http->get("/api/presets").json().value("total").toInt(), 1);
+    EXPECT_EQ(storedCount(*http), 1);
+    // The seed's clients read one `errors` line per preset left out, beside the report.
+    const QJsonArray errors = r.json().value("errors").toArray();
+    ASSERT_EQ(errors.size(), 2);
+    EXPECT_TRUE(errors.at(0).toString().contains("Bad")) << errors.at(0).toString().toStdString();
+    EXPECT_TRUE(errors.at(1).toString().contains("Worse"));
+}
+
+TEST_F(PresetRoutesTest, ImportWithNothingWrongHasAnEmptyErrorsArray) {
+    start();
+    const HttpReply r = http->post("/api/presets/import", R"({"presets": [{"name": "Fine"}]})");
+    ASSERT_EQ(r.status, 200) << r.body.toStdString();
+    ASSERT_TRUE(r.json().value("errors").isArray());
+    EXPECT_TRUE(r.json().value("errors").toArray().isEmpty());
+}
+
+TEST_F(PresetRoutesTest, ImportOfMoreThanTenThousandPresetsIs413AndWritesNothing) {
+    start();
+    QJsonArray entries;
+    for (int i = 0; i <= 10'000; ++i) entries.append(QJsonObject{{"name", QString::number(i)}});
+    const QByteArray bundle = json(QJsonObject{{"presets", entries}});
+    for (const char* dryRun : {"true", "false"}) {
+        const HttpReply r =
+            http->post(QStringLiteral("/api/presets/import?dry_run=%1").arg(dryRun), bundle);
+        EXPECT_EQ(r.status, 413) << r.body.left(300).toStdString();
+        EXPECT_EQ(r.errorCode(), "payload_too_large");
+        EXPECT_TRUE(
+            r.json().value("error").toObject().value("message").toString().contains("10000"))
+            << r.body.left(300).toStdString();
+    }
+    EXPECT_TRUE(directorySnapshot().isEmpty());
+    EXPECT_EQ(storedCount(*http), 0);
 }
 
 // The dry run leaves the directory byte for byte as it was, and reports exactly what the real run
@@ -454,8 +495,7 @@ TEST_F(PresetRoutesTest, ImportDryRunWritesNothingAndEqualsTheRealRun) {
         {"name": "New one", "notes": "same name as entry 0"}]})";
     for (const char* policy : {"prompt", "overwrite", "new_copy", "merge"}) {
         SCOPED_TRACE(policy);
-        for (const QJsonValue& p :
-             http->get("/api/presets?limit=200").json().value("presets").toArray())
+        for (const QJsonValue& p : listed(http->get("/api/presets?limit=200")))
             http->send("DELETE", "/api/presets/" + p.toObject().value("id").toString());
         create(QJsonObject{{"id", "warm"}, {"name", "Warm pad"}, {"tags", QJsonArray{"a"}}});
 
@@ -555,7 +595,10 @@ TEST_F(PresetRoutesTest, AbStoreGetToggleDiffStatusAndClear) {
 
     r = http->get("/api/presets/ab/diff");
     ASSERT_EQ(r.status, 200);
-    const QJsonObject diff = r.json().value("diff").toObject();
+    const QJsonObject diff = r.json();  // a flat map: dotted path → [a, b], nothing else
+    for (auto it = diff.begin(); it != diff.end(); ++it)
+        EXPECT_TRUE(it.value().isArray() && it.value().toArray().size() == 2)
+            << it.key().toStdString();
     EXPECT_EQ(diff.value("engine.coupling_strength").toArray(), (QJsonArray{1, 1.5}));
     EXPECT_EQ(diff.value("phi.mode").toArray(), (QJsonArray{"manual", "audio"}));
     EXPECT_EQ(diff.value("name").toArray(), (QJsonArray{"Live", "My Preset"}));
@@ -563,6 +606,7 @@ TEST_F(PresetRoutesTest, AbStoreGetToggleDiffStatusAndClear) {
     r = http->post("/api/presets/ab/toggle");
     ASSERT_EQ(r.status, 200);
     EXPECT_EQ(r.json().value("active").toString(), "B");
+    EXPECT_EQ(r.json().value("current_slot").toString(), "B");
     EXPECT_EQ(engine.engineParameters().couplingStrength, 1.5f);  // B reached the engine
     EXPECT_EQ(engine.engineParameters().frequencies[1], 0.81f);
     r = http->post("/api/presets/ab/toggle");
@@ -571,10 +615,17 @@ TEST_F(PresetRoutesTest, AbStoreGetToggleDiffStatusAndClear) {
     r = http->get("/api/presets/ab/status");
     EXPECT_EQ(r.json().value("toggles").toInt(), 2);
     EXPECT_EQ(r.json().value("B").toObject().value("name").toString(), "My Preset");
+    EXPECT_EQ(r.json().value("slot_a_occupied"), QJsonValue(true));
+    EXPECT_EQ(r.json().value("slot_b_occupied"), QJsonValue(true));
+    EXPECT_EQ(r.json().value("slot_a_name").toString(), "Live");
+    EXPECT_EQ(r.json().value("slot_b_name").toString(), "My Preset");
+    EXPECT_EQ(r.json().value("current_slot").toString(), "A");
 
     r = http->send("DELETE", "/api/presets/ab/clear/B");
     ASSERT_EQ(r.status, 200);
     EXPECT_TRUE(r.json().value("B").isNull());
+    EXPECT_EQ(r.json().value("slot_b_occupied"), QJsonValue(false));
+    EXPECT_TRUE(r.json().value("slot_b_name").isNull());
     EXPECT_EQ(r.json().value("active").toString(), "A");
     r = http->post("/api/presets/ab/toggle");
     EXPECT_EQ(r.status, 409);

@@ -3,7 +3,9 @@
 #include "presets/PresetStore.h"
 
 #include <gtest/gtest.h>
+#include <QElapsedTimer>
 #include <QJsonArray>
+#include <QSet>
 #include <QTemporaryDir>
 
 namespace soundlab::presets {
@@ -301,6 +303,65 @@ TEST_F(PresetImportExportTest, ImportsAndExportsAreAudited) {
     EXPECT_EQ(imports[1].value("details").toObject().value("counts").toObject().value("merge"), 3);
     ASSERT_EQ(exports.size(), 1);
     EXPECT_EQ(exports[0].value("target"), "pad-1");
+}
+
+// new_copy gives each of many same-named presets its own "(copy N)" name, in bundle order.
+TEST_F(PresetImportExportTest, NewCopyOfTwoThousandSameNamedPresetsNamesEachUniquely) {
+    auto store = openStore();
+    ASSERT_EQ(store->create(jsonObject(R"({"name": "Pad"})"), CollisionPolicy::Prompt, "t").outcome,
+              PresetOutcome::Created);
+    QJsonArray entries;
+    for (int i = 0; i < 2000; ++i) entries.append(QJsonObject{{"name", "Pad"}});
+    const ImportReport report = store->importBundle(QJsonValue(QJsonObject{{"presets", entries}}),
+                                                    {false, CollisionPolicy::NewCopy}, "t");
+    ASSERT_EQ(report.outcome, PresetOutcome::Ok);
+    ASSERT_EQ(report.entries.size(), 2000);
+    QSet<QString> names;
+    for (int i = 0; i < 2000; ++i) {
+        const QString expected =
+            i == 0 ? QStringLiteral("Pad (copy)") : QStringLiteral("Pad (copy %1)").arg(i + 1);
+        EXPECT_EQ(report.entries[i].name, expected) << i;
+        names.insert(report.entries[i].name.toCaseFolded());
+    }
+    EXPECT_EQ(names.size(), 2000);
+    EXPECT_EQ(store->size(), 2001);
+    // A freed copy name is found again.
+    const QString freed = report.entries[4].id;  // "Pad (copy 5)"
+    ASSERT_EQ(store->remove(freed, {}, "t").outcome, PresetOutcome::Ok);
+    const PresetResult again =
+        store->create(jsonObject(R"({"name": "Pad"})"), CollisionPolicy::NewCopy, "t");
+    EXPECT_EQ(again.preset->preset.name, "Pad (copy 5)");
+}
+
+// The search for a free "(copy N)" name is linear in the bundle: 10 000 same-named presets
+// (the most a bundle may hold) plan in seconds. Trying every earlier copy for each entry took
+// 50 million lookups, minutes on the development VM.
+TEST_F(PresetImportExportTest, NewCopyImportOfTheLargestBundleIsLinear) {
+    auto store = openStore();
+    QJsonArray entries;
+    for (int i = 0; i < 10'000; ++i) entries.append(QJsonObject{{"name", "Same"}});
+    QElapsedTimer timer;
+    timer.start();
+    const ImportReport report = store->importBundle(QJsonValue(QJsonObject{{"presets", entries}}),
+                                                    {true, CollisionPolicy::NewCopy}, "t");
+    const qint64 elapsedMs = timer.elapsed();
+    ASSERT_EQ(report.outcome, PresetOutcome::Ok);
+    EXPECT_EQ(report.entries.last().name, "Same (copy 9999)");
+    EXPECT_LT(elapsedMs, 15'000);
+}
+
+TEST_F(PresetImportExportTest, BundleOfMoreThanTenThousandPresetsIsTooLargeAndWritesNothing) {
+    auto store = openStore();
+    QJsonArray entries;
+    for (int i = 0; i <= kMaxBundlePresets; ++i)
+        entries.append(QJsonObject{{"name", QString::number(i)}});
+    const ImportReport report = store->importBundle(QJsonValue(QJsonObject{{"presets", entries}}),
+                                                    {false, CollisionPolicy::NewCopy}, "t");
+    EXPECT_EQ(report.outcome, PresetOutcome::TooLarge);
+    EXPECT_TRUE(report.toJson().value("error").toObject().value("message").toString().contains(
+        "at most 10000"));
+    EXPECT_EQ(store->size(), 0);
+    EXPECT_TRUE(directorySnapshot(presetDir()).isEmpty());
 }
 
 }  // namespace
