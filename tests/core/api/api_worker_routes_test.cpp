@@ -212,7 +212,10 @@ TEST_F(ApiWorkerRoutesTest, PipelinedRequestsAreAnsweredInOrder) {
     socket.write(rawGet("/healthz") + rawGet("/test/slow") + rawGet("/api/status"));
     AnswerReader reader{socket, {}};
     int status = 0;
-    EXPECT_EQ(reader.next(&status), "{\"status\":\"ok\"}");
+    const auto isHealth = [](const QByteArray& body) {
+        return QJsonDocument::fromJson(body).object().value("status") == "healthy";
+    };
+    EXPECT_TRUE(isHealth(reader.next(&status)));
     EXPECT_EQ(status, 200);
     ASSERT_TRUE(waitForEntered(1));
     // The status is computed, but must wait behind the slow answer.
@@ -225,7 +228,7 @@ TEST_F(ApiWorkerRoutesTest, PipelinedRequestsAreAnsweredInOrder) {
     EXPECT_TRUE(third.contains("audio_running"));
     // The connection stays usable.
     socket.write(rawGet("/healthz"));
-    EXPECT_EQ(reader.next(&status), "{\"status\":\"ok\"}");
+    EXPECT_TRUE(isHealth(reader.next(&status)));
 }
 
 TEST_F(ApiWorkerRoutesTest, SerialQueueRunsOneHandlerAtATimeInArrivalOrder) {
