@@ -57,6 +57,10 @@ void printStatus(const AudioEngine& engine) {
                     s.stream.sampleRate, s.stream.blockSize,
                     s.stream.hostPeriod ? " (host period)" : "");
     if (!s.lastError.isEmpty()) std::fprintf(stderr, "soundlab: %s\n", qPrintable(s.lastError));
+    if (s.running && s.stream.realtimePriority == false)
+        std::fprintf(stderr,
+                     "soundlab: real-time priority was refused (no rtprio limit); the virtual "
+                     "device may miss deadlines on a busy machine\n");
     std::fflush(stdout);
 }
 
