@@ -134,20 +134,45 @@ bool callbacksAdvance(const AudioEngine& engine) {
     return test::waitFor([&] { return engine.status().callbackCount > before + 5; }, 3000);
 }
 
+// An engine on a dummy JACK server of the test's own, which the test may kill or freeze.
+class JackRecovery : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (!JackServerProcess::installed()) GTEST_SKIP() << "jackd is not installed";
+    }
+
+    // Starts the server (and, when `startAudio`, the engine's stream on it).
+    void startOnOwnServer(const char* what, bool startAudio = true) {
+        server_ = std::make_unique<JackServerProcess>(uniqueServerName(what));
+        ASSERT_TRUE(server_->start()) << server_->log().toStdString();
+        useIt_ = std::make_unique<DefaultJackServer>(server_->name());
+        engine_ = std::make_unique<AudioEngine>();
+        ASSERT_FALSE(engine_->configure(jackConfig()));
+        if (!startAudio) return;
+        ASSERT_FALSE(engine_->start());
+        ASSERT_TRUE(callbacksAdvance(*engine_));
+    }
+
+    void TearDown() override {
+        engine_.reset();  // before its server goes
+        useIt_.reset();
+        server_.reset();
+    }
+
+    std::unique_ptr<JackServerProcess> server_;
+    std::unique_ptr<DefaultJackServer> useIt_;
+    std::unique_ptr<AudioEngine> engine_;
+};
+
 }  // namespace
 
 // What a user does when the JACK server crashes under a running stream: the loss is reported
 // (state "lost", last_error) within a second, the server is restarted, Start is pressed, and
 // the audio runs again, in the same process, every time.
-TEST(JackRecovery, AKilledServerIsReportedAndStartRecoversOnceItIsBack) {
-    if (!JackServerProcess::installed()) GTEST_SKIP() << "jackd is not installed";
-    JackServerProcess server(uniqueServerName("kill"));
-    ASSERT_TRUE(server.start()) << server.log().toStdString();
-    DefaultJackServer useIt(server.name());
-    AudioEngine engine;
-    ASSERT_FALSE(engine.configure(jackConfig()));
-    ASSERT_FALSE(engine.start());
-    ASSERT_TRUE(callbacksAdvance(engine));
+TEST_F(JackRecovery, AKilledServerIsReportedAndStartRecoversOnceItIsBack) {
+    ASSERT_NO_FATAL_FAILURE(startOnOwnServer("kill"));
+    JackServerProcess& server = *server_;
+    AudioEngine& engine = *engine_;
 
     for (int round = 0; round < 2; ++round) {
         server.stop(SIGKILL);
@@ -174,15 +199,10 @@ TEST(JackRecovery, AKilledServerIsReportedAndStartRecoversOnceItIsBack) {
 
 // A server that is alive but frozen: the stream still claims to be active, the callback never
 // comes. The watchdog reports it within a second, and it clears when the callbacks resume.
-TEST(JackRecovery, AStalledCallbackIsNoticedWithinASecond) {
-    if (!JackServerProcess::installed()) GTEST_SKIP() << "jackd is not installed";
-    JackServerProcess server(uniqueServerName("stall"));
-    ASSERT_TRUE(server.start()) << server.log().toStdString();
-    DefaultJackServer useIt(server.name());
-    AudioEngine engine;
-    ASSERT_FALSE(engine.configure(jackConfig()));
-    ASSERT_FALSE(engine.start());
-    ASSERT_TRUE(callbacksAdvance(engine));
+TEST_F(JackRecovery, AStalledCallbackIsNoticedWithinASecond) {
+    ASSERT_NO_FATAL_FAILURE(startOnOwnServer("stall"));
+    JackServerProcess& server = *server_;
+    AudioEngine& engine = *engine_;
 
     server.freeze();
     const auto frozenAt = std::chrono::steady_clock::now();
@@ -196,13 +216,10 @@ TEST(JackRecovery, AStalledCallbackIsNoticedWithinASecond) {
 
 // Readers never wait for device I/O: while a start hangs on a frozen server (jack_client_open
 // waits up to its timeout), status, config, devices and parameters answer at once.
-TEST(JackRecovery, StatusAnswersWhileADeviceOpenHangs) {
-    if (!JackServerProcess::installed()) GTEST_SKIP() << "jackd is not installed";
-    JackServerProcess server(uniqueServerName("busy"));
-    ASSERT_TRUE(server.start()) << server.log().toStdString();
-    DefaultJackServer useIt(server.name());
-    AudioEngine engine;
-    ASSERT_FALSE(engine.configure(jackConfig()));
+TEST_F(JackRecovery, StatusAnswersWhileADeviceOpenHangs) {
+    ASSERT_NO_FATAL_FAILURE(startOnOwnServer("busy", /*startAudio=*/false));
+    JackServerProcess& server = *server_;
+    AudioEngine& engine = *engine_;
     server.freeze();
     std::promise<void> startReturned;
     std::future<void> done = startReturned.get_future();
