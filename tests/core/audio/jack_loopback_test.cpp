@@ -243,3 +243,32 @@ TEST_F(JackRecovery, StatusAnswersWhileADeviceOpenHangs) {
     server.thaw();
     starter.join();
 }
+
+// A JACK server started after Soundlab: not in the device list until a rescan (or a start that
+// names it) looks again.
+TEST_F(JackRecovery, AServerStartedLaterAppearsAfterARescan) {
+    server_ = std::make_unique<JackServerProcess>(uniqueServerName("late"));
+    useIt_ = std::make_unique<DefaultJackServer>(server_->name());
+    engine_ = std::make_unique<AudioEngine>();
+    const auto hasJack = [](const QList<AudioDeviceInfo>& devices) {
+        for (const AudioDeviceInfo& d : devices)
+            if (d.hostApi == QStringLiteral("JACK")) return true;
+        return false;
+    };
+    EXPECT_FALSE(hasJack(engine_->devices()));
+    ASSERT_TRUE(server_->start()) << server_->log().toStdString();
+    EXPECT_FALSE(hasJack(engine_->devices())) << "the list is the latest scan's";
+    EXPECT_TRUE(hasJack(engine_->rescanDevices()));
+    EXPECT_TRUE(hasJack(engine_->devices()));
+    ASSERT_FALSE(engine_->configure(jackConfig()));
+
+    // Gone again after it stops, at the next rescan.
+    server_->stop(SIGTERM);
+    EXPECT_FALSE(hasJack(engine_->rescanDevices()));
+    // And a start that names it finds it by itself once it is back.
+    ASSERT_TRUE(server_->start()) << server_->log().toStdString();
+    EXPECT_FALSE(hasJack(engine_->devices()));
+    const auto error = engine_->start();
+    ASSERT_FALSE(error) << error->message.toStdString();
+    EXPECT_TRUE(callbacksAdvance(*engine_));
+}
