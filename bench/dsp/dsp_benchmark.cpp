@@ -28,7 +28,7 @@ public:
         valid_ =
             engine_.setImplementation(implementation) && downmix_.setImplementation(implementation);
         engine_.prepare(kSampleRate, frames);
-        downmix_.prepare(frames);
+        downmix_.prepare(kSampleRate, frames);
         std::mt19937 generator(1);
         std::uniform_real_distribution<float> noise(-0.5f, 0.5f);
         input_.resize(static_cast<size_t>(frames));

@@ -3,16 +3,28 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <stdexcept>
 
 namespace soundlab::dsp {
+
+namespace {
+constexpr float kEnergyGainMin = 0.125f;  // 1/8: eight identical channels, the least g can be
+// g is unbounded when channels cancel (Σy → 0 with every channel busy); 1 caps that at "one
+// channel at unity", and the limiter does the rest.
+constexpr float kEnergyGainMax = 1.0f;
+constexpr double kSilentPower = 1e-20;  // −200 dB: below it the ratio means nothing; hold g
+}  // namespace
 
 StereoDownmix::StereoDownmix() {
     for (DownmixStrategy strategy : {DownmixStrategy::Spatial, DownmixStrategy::Energy,
                                      DownmixStrategy::Linear, DownmixStrategy::Phi}) {
         strategyTable_[static_cast<size_t>(strategy)] = strategyWeights(strategy);
     }
-    target_ = strategyTable_[static_cast<size_t>(parameters_.strategy)];
-    current_ = target_;
+    targetNominal_ = strategyTable_[static_cast<size_t>(parameters_.strategy)];
+    to_ = targetNominal_;
+    toEnergy_ = parameters_.strategy == DownmixStrategy::Energy;
+    if (toEnergy_) to_ = StereoWeights{};
+    reset();
     if (!setImplementation(defaultSimdImplementation())) {
         setImplementation(SimdImplementation::Scalar);
     }
@@ -31,31 +43,96 @@ bool StereoDownmix::setImplementation(SimdImplementation implementation) {
     return true;
 }
 
-void StereoDownmix::prepare(int maxBlock) {
+void StereoDownmix::prepare(double sampleRate, int maxBlock) {
+    if (!(std::isfinite(sampleRate) && sampleRate > 0.0)) {
+        throw std::invalid_argument("StereoDownmix: sample rate must be finite and positive");
+    }
+    sampleRate_ = sampleRate;
+    // floor(), as the engine's 10 ms parameter ramps: 441 / 480 / 960 samples.
+    fadeLength_ = std::max(1, static_cast<int>(std::floor(kCrossfadeSeconds * sampleRate)));
     maxBlock_ = std::max(0, maxBlock);
     reset();
 }
 
 void StereoDownmix::reset() {
-    current_ = target_;
-    fading_ = false;
+    from_ = to_;
+    fadeDone_ = fadeLength_;
+    channelPower_ = 0.0;
+    sumPower_ = 0.0;
+    energyTracking_ = false;
+    energyGain_ = 0.35355339f;
 }
 
 void StereoDownmix::setParameters(const DownmixParameters& parameters) noexcept {
     if (parameters == parameters_) return;
     parameters_ = parameters;
     // Table lookup rather than effectiveWeights(): no libm work on the audio thread.
-    StereoWeights next;
+    StereoWeights nominal;
     if (parameters.customWeights) {
-        next = effectiveWeights(parameters);
+        nominal = effectiveWeights(parameters);
     } else {
         const auto index = static_cast<size_t>(parameters.strategy);
-        next = strategyTable_[index < strategyTable_.size() ? index : 0];
+        nominal = strategyTable_[index < strategyTable_.size() ? index : 0];
     }
-    if (next == target_) return;
-    // A change during a crossfade that has not run yet starts from where the output is now.
-    target_ = next;
-    fading_ = !(current_ == target_);
+    targetNominal_ = nominal;
+    const bool energy = !parameters.customWeights && parameters.strategy == DownmixStrategy::Energy;
+    StereoWeights next = nominal;
+    if (energy) {
+        next.left.fill(1.0f);
+        next.right.fill(1.0f);
+    }
+    if (next == to_ && energy == toEnergy_) return;
+    // Freeze the weights the output runs on at this instant (the last sample of the last block:
+    // the kernel's t and energy gain there) as the start of the new crossfade.
+    const float t = fadeDone_ >= fadeLength_
+                        ? 1.0f
+                        : static_cast<float>(fadeDone_) / static_cast<float>(fadeLength_);
+    const float toGain = toEnergy_ ? energyGain_ : 1.0f;
+    for (int k = 0; k < kFieldChannels; ++k) {
+        from_.left[k] = (1.0f - t) * from_.left[k] + t * toGain * to_.left[k];
+        from_.right[k] = (1.0f - t) * from_.right[k] + t * toGain * to_.right[k];
+    }
+    if (energy && !toEnergy_) energyTracking_ = false;  // start from the next block's powers
+    to_ = next;
+    toEnergy_ = energy;
+    fadeDone_ = (!energy && from_ == to_) ? fadeLength_ : 0;
+}
+
+float StereoDownmix::updateEnergyGain(const float* const* channels, int frames) noexcept {
+    // Block means of Σ_k y_k² / 8 (the channels' mean power) and of (Σ_k y_k)².
+    double channelSum = 0.0;
+    double sumSum = 0.0;
+    for (int n = 0; n < frames; ++n) {
+        float sum = 0.0f;
+        float squares = 0.0f;
+        for (int k = 0; k < kFieldChannels; ++k) {
+            if (channels[k] == nullptr) continue;
+            const float y = channels[k][n];
+            sum += y;
+            squares += y * y;
+        }
+        channelSum += squares;
+        sumSum += static_cast<double>(sum) * sum;
+    }
+    const double channelPower = channelSum / (kFieldChannels * static_cast<double>(frames));
+    const double sumPower = sumSum / static_cast<double>(frames);
+    if (!(std::isfinite(channelPower) && std::isfinite(sumPower))) return energyGain_;  // hold
+    if (!energyTracking_) {
+        channelPower_ = channelPower;
+        sumPower_ = sumPower;
+        energyTracking_ = true;
+    } else {
+        // One pole per block with the per-sample time constant: e^{−frames/(τ·fs)}.
+        const double keep =
+            std::exp(-static_cast<double>(frames) / (kEnergyTimeConstantSeconds * sampleRate_));
+        channelPower_ = keep * channelPower_ + (1.0 - keep) * channelPower;
+        sumPower_ = keep * sumPower_ + (1.0 - keep) * sumPower;
+    }
+    if (sumPower_ > kSilentPower) {
+        const double g = std::sqrt(channelPower_ / sumPower_);
+        energyGain_ = std::clamp(static_cast<float>(g), kEnergyGainMin, kEnergyGainMax);
+    }
+    return energyGain_;
 }
 
 void StereoDownmix::process(const float* const* channels, int frames, float* left,
@@ -66,9 +143,18 @@ void StereoDownmix::process(const float* const* channels, int frames, float* lef
         std::fill_n(right, frames, 0.0f);
         return;
     }
-    kernel_(channels, frames, current_, target_, fading_, left, right);
-    current_ = target_;
-    fading_ = false;
+    detail::MixRamp ramp;
+    ramp.from = from_;
+    ramp.to = to_;
+    ramp.fadeDone = fadeDone_;
+    ramp.fadeLength = fadeLength_;
+    if (toEnergy_) {
+        // g ramps linearly over the block from where it ended to this block's estimate.
+        ramp.toGain0 = energyGain_;
+        ramp.toGain1 = updateEnergyGain(channels, frames);
+    }
+    kernel_(channels, frames, ramp, left, right);
+    if (fadeDone_ < fadeLength_) fadeDone_ += std::min(frames, fadeLength_ - fadeDone_);
 }
 
 float StereoDownmix::softLimit(float x) noexcept {

@@ -93,7 +93,7 @@ TEST_P(ProcessAllocationTest, AudioThreadCallsNeverAllocate) {
     constexpr int kBlock = 256;
     engine.prepare(kSampleRate, kBlock);
     StereoDownmix downmix;
-    downmix.prepare(kBlock);
+    downmix.prepare(kSampleRate, kBlock);
     const std::vector<float> input = whiteNoise(100 * kBlock, 0.7f, 1);
     Channels channels;
     std::array<float*, N> pointers;
