@@ -81,8 +81,9 @@ public:
     void prepare(double sampleRate);
     void reset() noexcept;
 
-    // bands[n·8 + k] = band k of input[n], n < frames. Allocation-free. Filter states below 1e-15
-    // are flushed to 0 every sample, so a decay never produces denormals, with or without FTZ.
+    // bands[n·8 + k] = band k of input[n], n < frames. Allocation-free. Filter states below 1e-30
+    // are flushed to 0 every sample (no denormals, with or without FTZ), and all of them together
+    // once every one is below 1e-20 at the end of a block (a decay ends in exact silence).
     void process(const float* input, int frames, float* bands) noexcept;
 
 private:

@@ -47,6 +47,10 @@ struct EngineParameters {
     float couplingStrength = 1.0f;
     // Linear output gain applied to every channel, [0, 1].
     float gain = 1.0f;
+    // Each cell gets its own frequency band of the input (the crossover tree of BandSplitter:
+    // band k feeds cell k) rather than the full-band input. A change crossfades over 10 ms.
+    // JSON name "band_split".
+    bool bandSplit = true;
 
     bool operator==(const EngineParameters&) const = default;
 
