@@ -52,6 +52,12 @@ void EngineViewModel::setGain(double value) {
     apply(p, downmix_);
 }
 
+void EngineViewModel::setBandSplit(bool on) {
+    dsp::EngineParameters p = parameters_;
+    p.bandSplit = on;
+    apply(p, downmix_);
+}
+
 void EngineViewModel::setStrategy(int index) {
     if (index < 0 || index >= int(std::size(kStrategies))) return;
     dsp::DownmixParameters d = downmix_;
