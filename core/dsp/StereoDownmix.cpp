@@ -9,18 +9,24 @@ namespace soundlab::dsp {
 
 namespace {
 constexpr float kEnergyGainMin = 0.125f;  // 1/8: eight identical channels, the least g can be
-// g is unbounded when channels cancel (Σy → 0 with every channel busy); 1 caps that at "one
-// channel at unity", and the limiter does the rest.
-constexpr float kEnergyGainMax = 1.0f;
+// g is unbounded when channels cancel (Σy → 0 with every channel busy); 2 caps that (+6 dB),
+// and the limiter does the rest. With band split g sits near 1.2 (see kBandSplitPowerDeficit).
+constexpr float kEnergyGainMax = 2.0f;
 constexpr double kSilentPower = 1e-20;  // −200 dB: below it the ratio means nothing; hold g
+// LR4 bands are in phase at their crossovers and −6 dB each there, so the sum of the bands'
+// powers falls 3 dB short of the input's power at each crossover; over broadband noise the
+// shortfall is 1.50 dB (white) to 1.67 dB (pink), measured through the engine at depth 0
+// (EngineLevels tests). Without this, energy with band split would sit 1.6 dB low.
+constexpr double kBandSplitPowerDeficit = 1.4454;  // +1.6 dB
 }  // namespace
 
 StereoDownmix::StereoDownmix() {
     for (DownmixStrategy strategy : {DownmixStrategy::Spatial, DownmixStrategy::Energy,
                                      DownmixStrategy::Linear, DownmixStrategy::Phi}) {
-        strategyTable_[static_cast<size_t>(strategy)] = strategyWeights(strategy);
+        for (bool bands : {false, true})
+            strategyTable_[bands][static_cast<size_t>(strategy)] = strategyWeights(strategy, bands);
     }
-    targetNominal_ = strategyTable_[static_cast<size_t>(parameters_.strategy)];
+    targetNominal_ = strategyTable_[bandSplit_][static_cast<size_t>(parameters_.strategy)];
     to_ = targetNominal_;
     toEnergy_ = parameters_.strategy == DownmixStrategy::Energy;
     if (toEnergy_) to_ = StereoWeights{};
@@ -60,33 +66,52 @@ void StereoDownmix::reset() {
     channelPower_ = 0.0;
     sumPower_ = 0.0;
     energyTracking_ = false;
-    energyGain_ = 0.35355339f;
+    energyGain_ = 0.35355339f / energyWeight();  // g = 1/√8
 }
 
 void StereoDownmix::setParameters(const DownmixParameters& parameters) noexcept {
     if (parameters == parameters_) return;
     parameters_ = parameters;
+    retarget();
+}
+
+void StereoDownmix::setBandSplit(bool bandSplit) noexcept {
+    if (bandSplit == bandSplit_) return;
+    bandSplit_ = bandSplit;
+    // The energy estimates carry on: both are normalised for the mode (the channels' power to
+    // keep; the power of u·Σy), so they estimate the input's power either way and g does not jump.
+    // The weights' crossfade is shaped to match the engine's (retarget(), MixRamp::shape).
+    retarget();
+}
+
+void StereoDownmix::retarget() noexcept {
+    const detail::FadeShape shape = bandSplit_ == fadeFromBandSplit_ ? detail::FadeShape::Linear
+                                    : bandSplit_                     ? detail::FadeShape::ToBands
+                                                 : detail::FadeShape::ToFullBand;
+    fadeFromBandSplit_ = bandSplit_;
     // Table lookup rather than effectiveWeights(): no libm work on the audio thread.
     StereoWeights nominal;
-    if (parameters.customWeights) {
-        nominal = effectiveWeights(parameters);
+    if (parameters_.customWeights) {
+        nominal = effectiveWeights(parameters_);
     } else {
-        const auto index = static_cast<size_t>(parameters.strategy);
-        nominal = strategyTable_[index < strategyTable_.size() ? index : 0];
+        const auto index = static_cast<size_t>(parameters_.strategy);
+        nominal = strategyTable_[bandSplit_][index < 4 ? index : 0];
     }
     targetNominal_ = nominal;
-    const bool energy = !parameters.customWeights && parameters.strategy == DownmixStrategy::Energy;
+    const bool energy =
+        !parameters_.customWeights && parameters_.strategy == DownmixStrategy::Energy;
     StereoWeights next = nominal;
     if (energy) {
-        next.left.fill(1.0f);
-        next.right.fill(1.0f);
+        next.left.fill(energyWeight());
+        next.right.fill(energyWeight());
     }
     if (next == to_ && energy == toEnergy_) return;
     // Freeze the weights the output runs on at this instant (the last sample of the last block:
     // the kernel's t and energy gain there) as the start of the new crossfade.
     const float t = fadeDone_ >= fadeLength_
                         ? 1.0f
-                        : static_cast<float>(fadeDone_) / static_cast<float>(fadeLength_);
+                        : detail::shapeFade(fadeShape_, static_cast<float>(fadeDone_) /
+                                                            static_cast<float>(fadeLength_));
     const float toGain = toEnergy_ ? energyGain_ : 1.0f;
     for (int k = 0; k < kFieldChannels; ++k) {
         from_.left[k] = (1.0f - t) * from_.left[k] + t * toGain * to_.left[k];
@@ -96,6 +121,7 @@ void StereoDownmix::setParameters(const DownmixParameters& parameters) noexcept 
     to_ = next;
     toEnergy_ = energy;
     fadeDone_ = (!energy && from_ == to_) ? fadeLength_ : 0;
+    fadeShape_ = shape;
 }
 
 float StereoDownmix::updateEnergyGain(const float* const* channels, int frames) noexcept {
@@ -114,8 +140,16 @@ float StereoDownmix::updateEnergyGain(const float* const* channels, int frames) 
         channelSum += squares;
         sumSum += static_cast<double>(sum) * sum;
     }
-    const double channelPower = channelSum / (kFieldChannels * static_cast<double>(frames));
-    const double sumPower = sumSum / static_cast<double>(frames);
+    // The power to keep: the channels' mean (full band: eight versions of one signal) or, with
+    // band split, their total (the bands partition the input's power), raised by what the
+    // crossover's overlaps take from it (kBandSplitPowerDeficit).
+    const double shares =
+        bandSplit_ ? 1.0 / kBandSplitPowerDeficit : static_cast<double>(kFieldChannels);
+    const double channelPower = channelSum / (shares * static_cast<double>(frames));
+    // The power of u·Σy, the sum with the nominal weights (1/8 full band, 1 band split): the
+    // input's power at depth 0 either way, so the estimate runs on across a band split toggle.
+    const double weight = energyWeight();
+    const double sumPower = weight * weight * sumSum / static_cast<double>(frames);
     if (!(std::isfinite(channelPower) && std::isfinite(sumPower))) return energyGain_;  // hold
     if (!energyTracking_) {
         channelPower_ = channelPower;
@@ -129,8 +163,10 @@ float StereoDownmix::updateEnergyGain(const float* const* channels, int frames) 
         sumPower_ = keep * sumPower_ + (1.0 - keep) * sumPower;
     }
     if (sumPower_ > kSilentPower) {
+        // energyGain_ is relative to u: the channels' weight is u·energyGain_ ∈ [1/8, 2].
         const double g = std::sqrt(channelPower_ / sumPower_);
-        energyGain_ = std::clamp(static_cast<float>(g), kEnergyGainMin, kEnergyGainMax);
+        energyGain_ =
+            static_cast<float>(std::clamp(g, kEnergyGainMin / weight, kEnergyGainMax / weight));
     }
     return energyGain_;
 }
@@ -148,6 +184,7 @@ void StereoDownmix::process(const float* const* channels, int frames, float* lef
     ramp.to = to_;
     ramp.fadeDone = fadeDone_;
     ramp.fadeLength = fadeLength_;
+    ramp.shape = fadeShape_;
     if (toEnergy_) {
         // g ramps linearly over the block from where it ended to this block's estimate.
         ramp.toGain0 = energyGain_;

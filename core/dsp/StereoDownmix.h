@@ -48,6 +48,12 @@ public:
     // the new one from the weights the output has reached (no jump). Unchanged parameters do
     // nothing.
     void setParameters(const DownmixParameters& parameters) noexcept;
+    // Audio thread, between blocks: whether the channels are the engine's crossover bands (they
+    // sum to the input) or full-band copies; the strategies' weights and the energy target are
+    // normalised for each (SPEC §3), so the level stays put across a toggle. A change crossfades
+    // like a strategy change. Custom weights are used as given either way.
+    void setBandSplit(bool bandSplit) noexcept;
+    bool bandSplit() const noexcept { return bandSplit_; }
     const DownmixParameters& parameters() const noexcept { return parameters_; }
     // The weights in effect once the current crossfade (if any) has finished; for `energy` the
     // nominal 1/√8 (the live gain is energyGain()).
@@ -56,9 +62,9 @@ public:
     // Samples until the current crossfade ends (0 when none runs).
     int crossfadeRemaining() const noexcept { return std::max(0, fadeLength_ - fadeDone_); }
     // The energy strategy's g at the end of the last block: 1/8 for identical channels, 1/√8 for
-    // uncorrelated ones of equal power; held through silence. Tracked while `energy` is the
-    // target.
-    float energyGain() const noexcept { return energyGain_; }
+    // uncorrelated ones of equal power (full band); with band split ≈ 1 (the bands' total power
+    // over the power of their sum). Held through silence. Tracked while `energy` is the target.
+    float energyGain() const noexcept { return energyWeight() * energyGain_; }
 
     // channels: 8 buffers of >= frames samples (a null channel counts as silence); left/right:
     // >= frames samples each, not aliasing the channels. Any frames > 0 is fine.
@@ -73,10 +79,17 @@ public:
 private:
     // Updates the smoothed powers with one block and returns g at its end.
     float updateEnergyGain(const float* const* channels, int frames) noexcept;
+    // Starts the crossfade to what parameters_ and bandSplit_ now call for.
+    void retarget() noexcept;
+    // energy's nominal weight u: 1/8 for full-band channels (their mean is the input), 1 for
+    // band-split ones (their sum is).
+    float energyWeight() const noexcept { return bandSplit_ ? 1.0f : 0.125f; }
 
     SimdImplementation implementation_ = SimdImplementation::Scalar;
     detail::StereoMixKernel kernel_ = nullptr;
-    std::array<StereoWeights, 4> strategyTable_;  // indexed by DownmixStrategy
+    // [bandSplit][DownmixStrategy]
+    std::array<std::array<StereoWeights, 4>, 2> strategyTable_;
+    bool bandSplit_ = false;
     DownmixParameters parameters_;
     StereoWeights targetNominal_;
     // The crossfade: from `from_` (fixed weights: a change freezes whatever the output was
@@ -90,8 +103,12 @@ private:
     // pole at 96 kHz is 1 − 2e-4 per sample, and the ratio of two small numbers must stay exact).
     double channelPower_ = 0.0;
     double sumPower_ = 0.0;
-    bool energyTracking_ = false;     // false: the next estimate starts from the block's own powers
-    float energyGain_ = 0.35355339f;  // 1/√8
+    bool energyTracking_ = false;  // false: the next estimate starts from the block's own powers
+    // g relative to the nominal weight u (energyWeight()); the channels' weight is u·energyGain_.
+    float energyGain_ = 8.0f * 0.35355339f;
+    // The band split state the last crossfade started from, and how that crossfade is shaped.
+    bool fadeFromBandSplit_ = false;
+    detail::FadeShape fadeShape_ = detail::FadeShape::Linear;
     double sampleRate_ = 48000.0;
     int maxBlock_ = 0;
 };

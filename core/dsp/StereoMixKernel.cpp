@@ -41,7 +41,8 @@ void mixStereoScalar(const float* const* channels, int frames, const MixRamp& ra
         float sumLeft = toGain * toLeft;
         float sumRight = toGain * toRight;
         if (fading) {
-            const float t = std::min(static_cast<float>(ramp.fadeDone + n + 1) / fadeLength, 1.0f);
+            const float t = shapeFade(
+                ramp.shape, std::min(static_cast<float>(ramp.fadeDone + n + 1) / fadeLength, 1.0f));
             const float a = 1.0f - t;
             const float b = t * toGain;
             sumLeft = a * fromLeft + b * toLeft;
@@ -57,6 +58,22 @@ void mixStereoScalar(const float* const* channels, int frames, const MixRamp& ra
 #define SOUNDLAB_TARGET_AVX2 __attribute__((target("avx2,fma")))
 
 namespace {
+
+// shapeFade() on eight positions, operation for operation.
+SOUNDLAB_TARGET_AVX2 inline __m256 shapeFade8(FadeShape shape, __m256 t) {
+    switch (shape) {
+        case FadeShape::Linear:
+            return t;
+        case FadeShape::ToFullBand:
+            return _mm256_div_ps(
+                _mm256_mul_ps(_mm256_set1_ps(8.0f), t),
+                _mm256_add_ps(_mm256_set1_ps(1.0f), _mm256_mul_ps(_mm256_set1_ps(7.0f), t)));
+        case FadeShape::ToBands:
+            return _mm256_div_ps(
+                t, _mm256_sub_ps(_mm256_set1_ps(8.0f), _mm256_mul_ps(_mm256_set1_ps(7.0f), t)));
+    }
+    return t;
+}
 
 // StereoDownmix::softLimit() on eight samples, operation for operation.
 SOUNDLAB_TARGET_AVX2 inline __m256 softLimit8(__m256 x) {
@@ -125,11 +142,12 @@ SOUNDLAB_TARGET_AVX2 void mixStereoAvx2(const float* const* channels, int frames
         __m256 sumLeft = _mm256_mul_ps(toGain, sumToLeft);
         __m256 sumRight = _mm256_mul_ps(toGain, sumToRight);
         if (fading) {
-            const __m256 t = _mm256_min_ps(
-                _mm256_div_ps(
-                    _mm256_cvtepi32_ps(_mm256_add_epi32(_mm256_set1_epi32(ramp.fadeDone), index)),
-                    fadeLength),
-                one);
+            const __m256 t = shapeFade8(
+                ramp.shape,
+                _mm256_min_ps(_mm256_div_ps(_mm256_cvtepi32_ps(_mm256_add_epi32(
+                                                _mm256_set1_epi32(ramp.fadeDone), index)),
+                                            fadeLength),
+                              one));
             const __m256 a = _mm256_sub_ps(one, t);
             const __m256 b = _mm256_mul_ps(t, toGain);
             sumLeft = _mm256_add_ps(_mm256_mul_ps(a, sumFromLeft), _mm256_mul_ps(b, sumToLeft));
@@ -157,9 +175,10 @@ SOUNDLAB_TARGET_AVX2 void mixStereoAvx2(const float* const* channels, int frames
             float sumLeft = toGain * sumToLeft;
             float sumRight = toGain * sumToRight;
             if (fading) {
-                const float t = std::min(
-                    static_cast<float>(ramp.fadeDone + n + 1) / static_cast<float>(ramp.fadeLength),
-                    1.0f);
+                const float t =
+                    shapeFade(ramp.shape, std::min(static_cast<float>(ramp.fadeDone + n + 1) /
+                                                       static_cast<float>(ramp.fadeLength),
+                                                   1.0f));
                 const float a = 1.0f - t;
                 const float b = t * toGain;
                 sumLeft = a * sumFromLeft + b * sumToLeft;

@@ -16,6 +16,28 @@ namespace soundlab::dsp::detail {
 // always fixed weights: StereoDownmix freezes the energy gain into them when a fade starts).
 // Divisions rather than multiplications by a reciprocal, so t and the ramps land exactly on 1 and
 // on their end values (IEEE division is exact for x/x), in both builds alike.
+// How the fade position t becomes the weights' share τ of the new weights. A band split toggle
+// changes the channels themselves, over the same 10 ms, linearly (ChromaticFieldEngine): eight
+// full-band copies add up 8× louder than eight bands, so a linear crossfade of the weights (1/8
+// ↔ 1 for linear) would multiply with the engine's and swell by +7 dB half-way. With c the
+// engine's share of bands, the weights must go as 1/(8 − 7c); in terms of the new weights' share:
+//   ToFullBand (c = 1 − t): τ = 8t/(1 + 7t);   ToBands (c = t): τ = t/(8 − 7t).
+// Exact for the uniform strategies at depth 0, close for spatial (its ratio is 7.5, not 8).
+enum class FadeShape { Linear, ToFullBand, ToBands };
+
+// τ(t) for a shape; the AVX2 build does the same operations.
+inline float shapeFade(FadeShape shape, float t) {
+    switch (shape) {
+        case FadeShape::Linear:
+            return t;
+        case FadeShape::ToFullBand:
+            return (8.0f * t) / (1.0f + 7.0f * t);
+        case FadeShape::ToBands:
+            return t / (8.0f - 7.0f * t);
+    }
+    return t;
+}
+
 struct MixRamp {
     StereoWeights from;
     StereoWeights to;
@@ -23,6 +45,7 @@ struct MixRamp {
     float toGain1 = 1.0f;
     int fadeDone = 0;    // samples of the fade played before this block
     int fadeLength = 0;  // samples in the whole fade
+    FadeShape shape = FadeShape::Linear;
     bool fading() const { return fadeDone < fadeLength; }
 };
 

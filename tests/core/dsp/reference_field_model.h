@@ -19,9 +19,9 @@ public:
     static constexpr double kPi = std::numbers::pi;
     static constexpr double kGolden = 1.6180339887498949;  // Φ
     // docs/engine.md, "Constants".
-    static constexpr double kTau = 12e-6;               // cell time constant, s
-    static constexpr double kA0 = 0.25;                 // self-feedback
-    static constexpr double kB = 0.75;                  // input gain
+    static constexpr double kTau = 3e-6;                // cell time constant, s
+    static constexpr double kA0 = 0.02;                 // self-feedback
+    static constexpr double kB = 0.98;                  // input gain
     static constexpr double kA1PerK = 1.0 / 16.0;       // neighbour coupling per unit K
     static constexpr double kKappa = 2.0 * kPi * 10.0;  // Kuramoto coupling per unit K, rad/s
 

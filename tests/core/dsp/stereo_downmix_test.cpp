@@ -57,24 +57,44 @@ TEST(DownmixStrategy, NamesRoundTrip) {
     EXPECT_FALSE(downmixStrategyFromString("").has_value());
 }
 
+// SPEC §3: the two lowest bands in the centre, the higher ones alternately left and right in
+// pairs, each pair wider.
+constexpr double kPan[N] = {0.5, 0.5, 0.35, 0.65, 0.25, 0.75, 0.15, 0.85};
+
 TEST(DownmixWeights, SpatialIsAnEqualPowerPanNormalisedToZeroDbfs) {
     const StereoWeights w = strategyWeights(DownmixStrategy::Spatial);
     double sumCos = 0.0;
-    for (int k = 0; k < N; ++k) sumCos += std::cos(k / 7.0 * kHalfPi);
+    for (int k = 0; k < N; ++k) sumCos += std::cos(kPan[k] * kHalfPi);
     double sumLeft = 0.0;
     double sumRight = 0.0;
     for (int k = 0; k < N; ++k) {
-        EXPECT_NEAR(w.left[k], std::cos(k / 7.0 * kHalfPi) / sumCos, 1e-7) << k;
-        EXPECT_NEAR(w.right[k], std::sin(k / 7.0 * kHalfPi) / sumCos, 1e-7) << k;
+        EXPECT_NEAR(w.left[k], std::cos(kPan[k] * kHalfPi) / sumCos, 1e-7) << k;
+        EXPECT_NEAR(w.right[k], std::sin(kPan[k] * kHalfPi) / sumCos, 1e-7) << k;
         // Equal power: the same total at every pan position.
         EXPECT_NEAR(w.left[k] * w.left[k] + w.right[k] * w.right[k], 1.0 / (sumCos * sumCos), 1e-7);
         sumLeft += w.left[k];
         sumRight += w.right[k];
     }
-    EXPECT_EQ(w.left[7], 0.0f);
-    EXPECT_NEAR(w.right[0], 0.0f, 1e-9);
+    EXPECT_EQ(w.left[0], w.right[0]);  // bass in the centre
+    EXPECT_EQ(w.left[1], w.right[1]);
+    for (int k = 2; k < N; ++k) EXPECT_EQ(w.right[k] > w.left[k], k % 2 == 1) << k;
     EXPECT_NEAR(sumLeft, 1.0, 1e-6);  // all channels at full scale, in phase: 0 dBFS
     EXPECT_NEAR(sumRight, 1.0, 1e-6);
+}
+
+TEST(DownmixWeights, BandSplitWeightsKeepEachBandsPower) {
+    const StereoWeights spatial = strategyWeights(DownmixStrategy::Spatial, true);
+    for (int k = 0; k < N; ++k) {
+        // √2·(cos, sin): a centred band is unity on each side; every band keeps its power as
+        // the mean of both sides'.
+        EXPECT_NEAR(std::sqrt(2.0) * std::cos(kPan[k] * kHalfPi), spatial.left[k], 1e-6) << k;
+        EXPECT_NEAR(0.5 * (spatial.left[k] * spatial.left[k] + spatial.right[k] * spatial.right[k]),
+                    1.0, 1e-6);
+    }
+    EXPECT_NEAR(spatial.left[0], 1.0f, 1e-6f);
+    const StereoWeights linear = strategyWeights(DownmixStrategy::Linear, true);
+    for (int k = 0; k < N; ++k) EXPECT_EQ(linear.left[k], 1.0f);  // the bands sum to the input
+    EXPECT_EQ(strategyWeights(DownmixStrategy::Phi, true), strategyWeights(DownmixStrategy::Phi));
 }
 
 TEST(DownmixWeights, EnergyAndLinearAreUniform) {
@@ -252,10 +272,12 @@ TEST(StereoDownmix, StrategySwitchCrossfadesOverTenMillisecondsAtEveryBlockSize)
                     tail[k].assign(channels[k].begin() + changeAt, channels[k].end());
                 }
                 const Stereo before = mix(downmix, head, block);
-                downmix.setParameters(withStrategy(DownmixStrategy::Linear));
+                downmix.setParameters(withStrategy(DownmixStrategy::Phi));
                 const Stereo after = mix(downmix, tail, block);
                 const float from = before.left.back();
-                const float to = 0.05f * 4.5f;  // mean of 0.05·(k + 1)
+                float to = 0.0f;  // phi's left weights on the constant channels
+                const StereoWeights phi = strategyWeights(DownmixStrategy::Phi);
+                for (int k = 0; k < N; ++k) to += phi.left[k] * 0.05f * float(k + 1);
                 ASSERT_GT(std::fabs(to - from), 0.05f);
                 for (int n = 0; n < fade; ++n) {
                     ASSERT_NEAR(after.left[n], from + (to - from) * float(n + 1) / float(fade),
@@ -265,7 +287,7 @@ TEST(StereoDownmix, StrategySwitchCrossfadesOverTenMillisecondsAtEveryBlockSize)
                 // Complete at the fade's last sample: 10 ms after the block boundary.
                 EXPECT_NE(after.left[size_t(fade) - 2], to);
                 for (size_t n = size_t(fade) - 1; n < after.left.size(); ++n) {
-                    ASSERT_NEAR(after.left[n], to, 1e-7f) << n;
+                    ASSERT_NEAR(after.left[n], to, 1e-6f) << n;
                 }
                 EXPECT_EQ(downmix.crossfadeRemaining(), 0);
             }

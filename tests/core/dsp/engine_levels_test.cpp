@@ -1,0 +1,166 @@
+// Issue 9 / SPEC §2–3: with band split the engine must be transparent at Φ depth 0 and K = 0, and
+// the downmix strategies must keep the input's level, with and without band split.
+
+#include "dsp/BandSplitter.h"
+#include "dsp/ChromaticFieldEngine.h"
+#include "dsp/StereoDownmix.h"
+#include "dsp_test_support.h"
+
+#include <gtest/gtest.h>
+
+#include <complex>
+
+namespace soundlab::dsp::test {
+namespace {
+
+const PhiInput kNoModulation{0.0f, 0.0f};
+
+struct Stereo {
+    std::vector<float> left;
+    std::vector<float> right;
+};
+
+// Engine + downmix over `input` in 512-frame blocks; `toggleAt` (a multiple of 512) flips
+// band_split there.
+Stereo play(const std::vector<float>& input, double rate, EngineParameters engineParameters,
+            DownmixStrategy strategy, size_t toggleAt = SIZE_MAX) {
+    constexpr int kBlock = 512;
+    ChromaticFieldEngine engine;
+    engine.setParameters(engineParameters);
+    engine.prepare(rate, kBlock);
+    StereoDownmix downmix;
+    DownmixParameters downmixParameters;
+    downmixParameters.strategy = strategy;
+    downmix.setParameters(downmixParameters);
+    downmix.setBandSplit(engineParameters.bandSplit);
+    downmix.prepare(rate, kBlock);
+    Stereo out{std::vector<float>(input.size()), std::vector<float>(input.size())};
+    Channels channels;
+    for (auto& channel : channels) channel.resize(kBlock);
+    std::array<float*, N> pointers;
+    std::array<const float*, N> constPointers;
+    for (int k = 0; k < N; ++k) {
+        pointers[k] = channels[k].data();
+        constPointers[k] = channels[k].data();
+    }
+    for (size_t start = 0; start < input.size(); start += kBlock) {
+        if (start == toggleAt) {
+            engineParameters.bandSplit = !engineParameters.bandSplit;
+            engine.setParameters(engineParameters);
+            downmix.setBandSplit(engineParameters.bandSplit);
+        }
+        const int frames = int(std::min<size_t>(kBlock, input.size() - start));
+        engine.process(input.data() + start, frames, kNoModulation, pointers.data());
+        downmix.process(constPointers.data(), frames, out.left.data() + start,
+                        out.right.data() + start);
+    }
+    return out;
+}
+
+double powerOf(const std::vector<float>& x, size_t begin, size_t end) {
+    double sum = 0.0;
+    for (size_t n = begin; n < end; ++n) sum += double(x[n]) * x[n];
+    return sum / double(end - begin);
+}
+
+// The mean of both sides' power, as loudness meters count it, over the input's, in dB.
+double levelDb(const Stereo& out, const std::vector<float>& input, size_t begin, size_t end) {
+    const double stereo = 0.5 * (powerOf(out.left, begin, end) + powerOf(out.right, begin, end));
+    return 10.0 * std::log10(stereo / powerOf(input, begin, end));
+}
+
+// Paul Kellet's economy pink filter (−3 dB/octave within ±0.5 dB above 20 Hz at 44.1–96 kHz).
+std::vector<float> pinkNoise(size_t frames, float amplitude, std::uint32_t seed) {
+    const std::vector<float> white = whiteNoise(frames, amplitude, seed);
+    std::vector<float> pink(frames);
+    double b0 = 0.0, b1 = 0.0, b2 = 0.0;
+    for (size_t n = 0; n < frames; ++n) {
+        b0 = 0.99765 * b0 + white[n] * 0.0990460;
+        b1 = 0.96300 * b1 + white[n] * 0.2965164;
+        b2 = 0.57000 * b2 + white[n] * 1.0526913;
+        pink[n] = float(0.25 * (b0 + b1 + b2 + white[n] * 0.1848));
+    }
+    return pink;
+}
+
+double magnitudeAt(const std::vector<float>& x, double frequency, double rate) {
+    std::complex<double> sum = 0.0;
+    for (size_t n = 0; n < x.size(); ++n)
+        sum +=
+            double(x[n]) * std::polar(1.0, -2.0 * std::numbers::pi * frequency * double(n) / rate);
+    return std::abs(sum);
+}
+
+TEST(EngineLevels, TransparentAtDepthZeroAndNoCoupling) {
+    for (double rate : {44100.0, 48000.0, 96000.0})
+        for (bool bandSplit : {true, false}) {
+            EngineParameters parameters;
+            parameters.couplingStrength = 0.0f;
+            parameters.bandSplit = bandSplit;
+            // Small-signal impulse response of engine + linear downmix: the cells stay far
+            // from their clamp, so the chain is linear and this is its transfer function.
+            std::vector<float> impulse(size_t(rate / 20), 0.0f);
+            impulse[0] = 0.5f;
+            const Stereo out = play(impulse, rate, parameters, DownmixStrategy::Linear);
+            double worst = 0.0;
+            for (double f = 20.0; f <= 16000.0; f *= 1.05) {
+                const double db = 20.0 * std::log10(magnitudeAt(out.left, f, rate) / 0.5);
+                worst = std::max(worst, std::fabs(db));
+                EXPECT_LE(std::fabs(db), 1.0)
+                    << rate << " Hz, band split " << bandSplit << ", " << f;
+            }
+            RecordProperty(
+                "worst_db_" + std::to_string(int(rate)) + (bandSplit ? "_bands" : "_full"),
+                std::to_string(worst));
+        }
+}
+
+TEST(EngineLevels, StrategiesKeepTheInputLevelWithAndWithoutBandSplit) {
+    const double rate = 48000.0;
+    const size_t frames = size_t(rate * 3);
+    const size_t settled = size_t(rate * 0.5);
+    for (float coupling : {0.0f, 1.0f})
+        for (const bool pink : {false, true}) {
+            const std::vector<float> input =
+                pink ? pinkNoise(frames, 0.5f, 21) : whiteNoise(frames, 0.25f, 21);
+            for (DownmixStrategy strategy :
+                 {DownmixStrategy::Spatial, DownmixStrategy::Energy, DownmixStrategy::Linear}) {
+                double levels[2];
+                for (bool bandSplit : {false, true}) {
+                    EngineParameters parameters;
+                    parameters.couplingStrength = coupling;
+                    parameters.bandSplit = bandSplit;
+                    const Stereo out = play(input, rate, parameters, strategy);
+                    levels[bandSplit] = levelDb(out, input, settled, frames);
+                    EXPECT_LE(std::fabs(levels[bandSplit]), 1.0)
+                        << toString(strategy) << (pink ? " pink" : " white") << " K " << coupling
+                        << (bandSplit ? " band split" : " full band");
+                }
+                EXPECT_LE(std::fabs(levels[1] - levels[0]), 1.0) << toString(strategy);
+                RecordProperty(std::string(toString(strategy)) + (pink ? "_pink" : "_white") +
+                                   "_K" + std::to_string(int(coupling)),
+                               std::to_string(levels[0]) + " / " + std::to_string(levels[1]));
+            }
+        }
+}
+
+TEST(EngineLevels, TogglingBandSplitKeepsTheLevelAndDoesNotClick) {
+    const double rate = 48000.0;
+    const std::vector<float> input = pinkNoise(size_t(rate * 4), 0.5f, 5);
+    const size_t toggleAt = 512 * 188;  // ≈ 2 s
+    for (DownmixStrategy strategy :
+         {DownmixStrategy::Spatial, DownmixStrategy::Energy, DownmixStrategy::Linear}) {
+        const Stereo out = play(input, rate, EngineParameters{}, strategy, toggleAt);
+        // Power in 50 ms windows around the toggle against the second before it.
+        const double before = levelDb(out, input, toggleAt - size_t(rate), toggleAt);
+        for (size_t start = toggleAt - 2400; start < toggleAt + size_t(rate); start += 2400) {
+            const double window = levelDb(out, input, start, start + 2400);
+            EXPECT_LE(std::fabs(window - before), 1.5) << toString(strategy) << " at " << start;
+        }
+        const double after = levelDb(out, input, toggleAt + size_t(rate / 2), out.left.size());
+        EXPECT_LE(std::fabs(after - before), 1.0) << toString(strategy);
+    }
+}
+
+}  // namespace
+}  // namespace soundlab::dsp::test
