@@ -31,19 +31,24 @@ inline float flush(float z) {
 void splitBandsScalar(const BandSplitCoefficients& c, BandSplitState& state, const float* input,
                       int frames, float* bands) {
     constexpr int K = kFieldChannels;
+    // Local copies: the compiler then knows the band stores cannot alias the states or the
+    // coefficients, and can keep the eight-lane inner loops in SSE registers.
+    BandSplitState local = state;
+    const BandSplitCoefficients q = c;
     for (int n = 0; n < frames; ++n) {
         float x[K];
         for (int k = 0; k < K; ++k) x[k] = input[n];
         for (int s = 0; s < kBandSplitSections; ++s) {
             for (int k = 0; k < K; ++k) {
-                const float y = c.b0[s][k] * x[k] + state.z1[s][k];
-                state.z1[s][k] = flush((c.b1[s][k] * x[k] - c.a1[s][k] * y) + state.z2[s][k]);
-                state.z2[s][k] = flush(c.b2[s][k] * x[k] - c.a2[s][k] * y);
+                const float y = q.b0[s][k] * x[k] + local.z1[s][k];
+                local.z1[s][k] = flush((q.b1[s][k] * x[k] - q.a1[s][k] * y) + local.z2[s][k]);
+                local.z2[s][k] = flush(q.b2[s][k] * x[k] - q.a2[s][k] * y);
                 x[k] = y;
             }
         }
         for (int k = 0; k < K; ++k) bands[n * K + k] = x[k];
     }
+    state = local;
 }
 
 #if defined(SOUNDLAB_DSP_HAS_AVX2_SPLIT)
