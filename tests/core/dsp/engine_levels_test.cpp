@@ -223,5 +223,36 @@ TEST(EngineLevels, SpatialIsWideOnWhiteNoise) {
     }
 }
 
+// Issue 9: defaults that can be heard. At the default parameters and Φ input, a sine at each
+// band's centre comes out of that band's channel amplitude-modulated by at least 20 %
+// ((max − min)/(max + min) of its envelope; d·a_k = 0.38 … 0.25 by design).
+TEST(EngineLevels, EveryBandIsModulatedByAtLeastTwentyPercentAtTheDefaults) {
+    const double rate = 48000.0;
+    for (int k = 0; k < N; ++k) {
+        const double f = BandSplitter::bandCentre(k);
+        std::vector<float> sine(static_cast<size_t>(rate * 6));
+        for (size_t n = 0; n < sine.size(); ++n)
+            sine[n] = 0.3f * float(std::sin(2.0 * std::numbers::pi * f * double(n) / rate));
+        ChromaticFieldEngine engine;
+        engine.prepare(rate, 512);
+        const Channels out = render(engine, sine, 512, PhiInput{});
+        // Envelope: RMS over whole carrier periods (at least 2 ms), far shorter than the
+        // fastest field oscillator's period (69 ms).
+        const size_t period = size_t(std::round(rate / f));
+        const size_t window =
+            period * std::max<size_t>(3, (size_t(rate / 500) + period - 1) / period);
+        double largest = 0.0;
+        double smallest = 1e9;
+        for (size_t start = size_t(rate); start + window <= sine.size(); start += window) {
+            const double rms = std::sqrt(powerOf(out[k], start, start + window));
+            largest = std::max(largest, rms);
+            smallest = std::min(smallest, rms);
+        }
+        const double depth = (largest - smallest) / (largest + smallest);
+        EXPECT_GE(depth, 0.2) << "band " << k;
+        RecordProperty("modulation_band_" + std::to_string(k), std::to_string(depth));
+    }
+}
+
 }  // namespace
 }  // namespace soundlab::dsp::test
