@@ -115,6 +115,31 @@ TEST(EngineLevels, TransparentAtDepthZeroAndNoCoupling) {
         }
 }
 
+// Issue 9 asks for the response at K = 1 and 2 to be documented (not bounded): the neighbour
+// coupling feeds each cell its neighbours' outputs one sample late. Recorded, min/max in dB.
+TEST(EngineLevels, ResponseWithCouplingIsRecorded) {
+    const double rate = 48000.0;
+    for (float coupling : {1.0f, 2.0f})
+        for (bool bandSplit : {true, false}) {
+            EngineParameters parameters;
+            parameters.couplingStrength = coupling;
+            parameters.bandSplit = bandSplit;
+            std::vector<float> impulse(size_t(rate / 20), 0.0f);
+            impulse[0] = 0.5f;
+            const Stereo out = play(impulse, rate, parameters, DownmixStrategy::Linear);
+            double lowest = 1e9;
+            double highest = -1e9;
+            for (double f = 20.0; f <= 16000.0; f *= 1.05) {
+                const double db = 20.0 * std::log10(magnitudeAt(out.left, f, rate) / 0.5);
+                lowest = std::min(lowest, db);
+                highest = std::max(highest, db);
+            }
+            EXPECT_TRUE(std::isfinite(lowest) && std::isfinite(highest));
+            RecordProperty("K" + std::to_string(int(coupling)) + (bandSplit ? "_bands" : "_full"),
+                           std::to_string(lowest) + " .. " + std::to_string(highest));
+        }
+}
+
 TEST(EngineLevels, StrategiesKeepTheInputLevelWithAndWithoutBandSplit) {
     const double rate = 48000.0;
     const size_t frames = size_t(rate * 3);
