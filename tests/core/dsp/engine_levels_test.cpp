@@ -279,5 +279,64 @@ TEST(EngineLevels, EveryBandIsModulatedByAtLeastTwentyPercentAtTheDefaults) {
     }
 }
 
+// Issue 9: coupling is audible. Input: a sine at each band's centre. At K = 0 each band's envelope
+// pulses at its own field oscillator's rate (0.5·Φ^k Hz); at K = 2 the oscillators lock, and the
+// dominant modulation frequencies of all band envelopes converge to one common rate.
+std::array<double, N> dominantModulationRates(float coupling) {
+    const double rate = 48000.0;
+    const size_t frames = size_t(rate * 24);
+    std::vector<float> input(frames, 0.0f);
+    for (int k = 0; k < N; ++k) {
+        const double f = BandSplitter::bandCentre(k);
+        for (size_t n = 0; n < frames; ++n)
+            input[n] += 0.1f * float(std::sin(2.0 * std::numbers::pi * f * double(n) / rate));
+    }
+    EngineParameters parameters;
+    parameters.couplingStrength = coupling;
+    ChromaticFieldEngine engine;
+    engine.setParameters(parameters);
+    engine.prepare(rate, 512);
+    const Channels out = render(engine, input, 512, PhiInput{});
+    // Envelope: RMS over 800-sample windows (one period of 60 Hz; 60 envelope samples per
+    // second, so up to 30 Hz of modulation), from 4 s on (after locking at K = 2).
+    constexpr size_t kWindow = 800;
+    const double envelopeRate = rate / kWindow;
+    std::array<double, N> dominant{};
+    for (int k = 0; k < N; ++k) {
+        std::vector<double> envelope;
+        for (size_t start = size_t(rate * 4); start + kWindow <= frames; start += kWindow)
+            envelope.push_back(std::sqrt(powerOf(out[k], start, start + kWindow)));
+        double mean = 0.0;
+        for (double e : envelope) mean += e;
+        mean /= double(envelope.size());
+        double best = 0.0;
+        for (double f = 0.25; f <= 25.0; f += 0.01) {
+            std::complex<double> sum = 0.0;
+            for (size_t i = 0; i < envelope.size(); ++i)
+                sum += (envelope[i] - mean) *
+                       std::polar(1.0, -2.0 * std::numbers::pi * f * double(i) / envelopeRate);
+            if (std::abs(sum) > best) {
+                best = std::abs(sum);
+                dominant[k] = f;
+            }
+        }
+    }
+    return dominant;
+}
+
+TEST(EngineLevels, CouplingIsAudibleInTheBandEnvelopes) {
+    const std::array<double, N> free = dominantModulationRates(0.0f);
+    const std::array<float, N> natural = defaultFieldFrequencies();
+    for (int k = 0; k < N; ++k) {
+        EXPECT_NEAR(free[k], natural[k], 0.05 * natural[k] + 0.02) << "K = 0, band " << k;
+        RecordProperty("K0_band_" + std::to_string(k) + "_hz", std::to_string(free[k]));
+    }
+    const std::array<double, N> locked = dominantModulationRates(2.0f);
+    const auto [low, high] = std::minmax_element(locked.begin(), locked.end());
+    EXPECT_LE(*high - *low, 0.05 * *high) << "K = 2: " << *low << " … " << *high << " Hz";
+    for (int k = 0; k < N; ++k)
+        RecordProperty("K2_band_" + std::to_string(k) + "_hz", std::to_string(locked[k]));
+}
+
 }  // namespace
 }  // namespace soundlab::dsp::test
