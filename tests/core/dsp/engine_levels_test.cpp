@@ -184,6 +184,14 @@ TEST(EngineLevels, TogglingBandSplitKeepsTheLevelAndDoesNotClick) {
         }
         const double after = levelDb(out, input, toggleAt + size_t(rate / 2), out.left.size());
         EXPECT_LE(std::fabs(after - before), 1.0) << toString(strategy);
+        // No click: the largest sample step across the toggle and its 10 ms crossfades is no
+        // larger than in the steady state on either side (as the A/B test measures).
+        for (const std::vector<float>* side : {&out.left, &out.right}) {
+            const float steady = std::max(maxStep(*side, toggleAt - size_t(rate), toggleAt),
+                                          maxStep(*side, toggleAt + 960, toggleAt + size_t(rate)));
+            EXPECT_LE(maxStep(*side, toggleAt - 1, toggleAt + 960), 1.05f * steady)
+                << toString(strategy);
+        }
     }
 }
 
