@@ -38,6 +38,15 @@ Pane {
             }
             Label { text: (20 * Math.log10(Math.max(panel.engine.gain, 1e-6))).toFixed(1) + " dB" }
 
+            Label { text: qsTr("Band split") }
+            Switch {
+                // Each cell hears its own band of the input; off: every cell hears all of it.
+                // The change crossfades over 10 ms on the audio thread.
+                checked: panel.engine.bandSplit
+                onToggled: panel.engine.bandSplit = checked
+            }
+            Label { text: panel.engine.bandSplit ? qsTr("8 bands") : qsTr("full band") }
+
             Label { text: qsTr("Downmix") }
             ComboBox {
                 Layout.preferredWidth: 320

@@ -50,6 +50,12 @@ void EngineViewModel::setGain(double value) {
     edit([value](DspSettings& s) { s.engine.gain = float(std::clamp(value, 0.0, dsp::kMaxGain)); });
 }
 
+void EngineViewModel::setBandSplit(bool on) {
+    dsp::EngineParameters p = parameters_;
+    p.bandSplit = on;
+    apply(p, downmix_);
+}
+
 void EngineViewModel::setStrategy(int index) {
     if (index < 0 || index >= int(std::size(kStrategies))) return;
     edit([index](DspSettings& s) { s.downmix.strategy = kStrategies[index]; });

@@ -21,6 +21,8 @@ class EngineViewModel : public QObject {
     Q_PROPERTY(
         double couplingStrength READ couplingStrength WRITE setCouplingStrength NOTIFY changed)
     Q_PROPERTY(double gain READ gain WRITE setGain NOTIFY changed)
+    // One crossover band per cell (issue 9); off feeds the full band to every cell.
+    Q_PROPERTY(bool bandSplit READ bandSplit WRITE setBandSplit NOTIFY changed)
     Q_PROPERTY(QStringList strategies READ strategies CONSTANT)
     Q_PROPERTY(int strategy READ strategy WRITE setStrategy NOTIFY changed)
     Q_PROPERTY(QList<double> frequencies READ frequencies NOTIFY changed)
@@ -34,6 +36,7 @@ public:
 
     double couplingStrength() const { return parameters_.couplingStrength; }
     double gain() const { return parameters_.gain; }
+    bool bandSplit() const { return parameters_.bandSplit; }
     QStringList strategies() const;
     int strategy() const { return int(downmix_.strategy); }
     QList<double> frequencies() const;
@@ -44,6 +47,7 @@ public:
 
     void setCouplingStrength(double value);
     void setGain(double value);
+    void setBandSplit(bool on);
     void setStrategy(int index);
     Q_INVOKABLE void setAmplitude(int channel, double value);
 

@@ -33,6 +33,9 @@ QJsonObject parametersSchema(bool forResponse) {
          number(0, dsp::kMaxCouplingStrength,
                 QStringLiteral("K; 2 locks the default frequencies"))},
         {QStringLiteral("gain"), number(0, dsp::kMaxGain, QStringLiteral("linear output gain"))},
+        {QStringLiteral("band_split"),
+         described(boolean(), QStringLiteral("one crossover band per cell (default true); false "
+                                             "feeds the full band to every cell"))},
     });
     QJsonObject weights =
         withTypes(eight(number(0, 1), {}), {QStringLiteral("array"), QStringLiteral("null")});

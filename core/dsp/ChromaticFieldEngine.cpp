@@ -56,6 +56,8 @@ void ChromaticFieldEngine::prepare(double sampleRate, int maxBlock) {
     sampleRate_ = sampleRate;
     maxBlock_ = maxBlock;
     sanitisedInput_.assign(static_cast<size_t>(maxBlock), 0.0f);
+    cellInput_.assign(static_cast<size_t>(maxBlock) * kFieldChannels, 0.0f);
+    splitter_.prepare(sampleRate);
     constexpr size_t kAlignmentFloats = 32 / sizeof(float);
     scratchStorage_.assign(static_cast<size_t>(maxBlock) * kFieldChannels + kAlignmentFloats, 0.0f);
     void* aligned = scratchStorage_.data();
@@ -79,6 +81,10 @@ void ChromaticFieldEngine::reset() {
         state_.cell[k] = 0.0f;
     }
     finishParameterRamp();
+    splitter_.reset();
+    bandMix_ = parameters_.bandSplit ? 1.0f : 0.0f;
+    bandMixStep_ = 0.0f;
+    bandMixRemaining_ = 0;
     phiPrimed_ = false;
     phiRampRemaining_ = 0;
     state_.depthStep = 0.0f;
@@ -94,7 +100,7 @@ bool ChromaticFieldEngine::setImplementation(SimdImplementation implementation) 
     const decltype(&detail::advanceFieldScalar) avx2 = nullptr;
 #endif
     const auto kernel = chooseKernel(implementation, &detail::advanceFieldScalar, avx2);
-    if (kernel == nullptr) return false;
+    if (kernel == nullptr || !splitter_.setImplementation(implementation)) return false;
     kernel_ = kernel;
     implementation_ = implementation;
     return true;
@@ -112,9 +118,18 @@ void ChromaticFieldEngine::setParameters(const EngineParameters& requested) noex
     next.couplingStrength = clampOrKeep(requested.couplingStrength, 0.0, kMaxCouplingStrength,
                                         parameters_.couplingStrength);
     next.gain = clampOrKeep(requested.gain, 0.0, kMaxGain, parameters_.gain);
+    next.bandSplit = requested.bandSplit;
     if (next == parameters_) return;
+    const bool bandSplitChanged = next.bandSplit != parameters_.bandSplit;
     parameters_ = next;
     if (!isPrepared()) return;  // prepare() computes the targets and starts there
+    if (bandSplitChanged) {
+        // Crossfade between the full-band and the band-split cell input, from where it is.
+        const float target = parameters_.bandSplit ? 1.0f : 0.0f;
+        if (bandMix_ == 0.0f) splitter_.reset();  // it was idle: start from rest, not stale state
+        bandMixStep_ = (target - bandMix_) / static_cast<float>(rampSamples_);
+        bandMixRemaining_ = rampSamples_;
+    }
     computeParameterTargets();
     startParameterRamp();
 }
@@ -227,12 +242,16 @@ void ChromaticFieldEngine::processChunk(const float* input, int frames, float* c
         }
     }
 
+    buildCellInputs(clean, frames);
+    const float* cellInput = cellInput_.data();
+
     // Split the chunk where a ramp ends, so the kernels only ever add constant steps.
     for (int done = 0; done < frames;) {
         int segment = frames - done;
         if (parameterRampRemaining_ > 0) segment = std::min(segment, parameterRampRemaining_);
         if (phiRampRemaining_ > 0) segment = std::min(segment, phiRampRemaining_);
-        kernel_(state_, constants_, clean + done, segment, channels, offset + done, scratch_);
+        kernel_(state_, constants_, cellInput + kFieldChannels * done, segment, channels,
+                offset + done, scratch_);
         if (parameterRampRemaining_ > 0) {
             parameterRampRemaining_ -= segment;
             if (parameterRampRemaining_ == 0) finishParameterRamp();
@@ -242,6 +261,32 @@ void ChromaticFieldEngine::processChunk(const float* input, int frames, float* c
             if (phiRampRemaining_ == 0) finishPhiRamp();
         }
         done += segment;
+    }
+}
+
+void ChromaticFieldEngine::buildCellInputs(const float* clean, int frames) {
+    constexpr int K = kFieldChannels;
+    float* lanes = cellInput_.data();
+    if (bandMixRemaining_ == 0 && bandMix_ == 0.0f) {  // full band: the splitter rests
+        for (int n = 0; n < frames; ++n) std::fill_n(lanes + K * n, K, clean[n]);
+        return;
+    }
+    splitter_.process(clean, frames, lanes);
+    for (int n = 0; n < frames; ++n) {
+        if (bandMixRemaining_ > 0) {
+            // A linear crossfade band·c + input·(1 − c); c lands exactly on its target.
+            if (--bandMixRemaining_ == 0) {
+                bandMix_ = parameters_.bandSplit ? 1.0f : 0.0f;
+                bandMixStep_ = 0.0f;
+            } else {
+                bandMix_ += bandMixStep_;
+            }
+        } else if (bandMix_ == 1.0f) {
+            break;  // the rest of the block is the bands as they are
+        }
+        for (int k = 0; k < K; ++k) {
+            lanes[K * n + k] = bandMix_ * lanes[K * n + k] + (1.0f - bandMix_) * clean[n];
+        }
     }
 }
 

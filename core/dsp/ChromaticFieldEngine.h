@@ -1,5 +1,6 @@
 #pragma once
 
+#include "dsp/BandSplitter.h"
 #include "dsp/EngineParameters.h"
 #include "dsp/FieldKernel.h"
 #include "dsp/SimdImplementation.h"
@@ -10,9 +11,10 @@
 
 namespace soundlab::dsp {
 
-// The D-ASE chromatic field engine (SPEC §2, docs/engine.md): a mono input drives eight
-// Chua–Yang cells in a ring; each cell's input is amplitude-modulated by its Kuramoto field
-// oscillator and the Φ controller; the eight cell outputs are the eight channels.
+// The D-ASE chromatic field engine (SPEC §2, docs/engine.md): a crossover tree splits the mono
+// input into eight bands (band_split, the default; otherwise every cell gets the full band) that
+// drive eight Chua–Yang cells in a ring; each cell's input is amplitude-modulated by its Kuramoto
+// field oscillator and the Φ controller; the eight cell outputs are the eight channels.
 //
 // Threading:
 // - Control thread (stream stopped): construction, prepare(), reset(), setImplementation().
@@ -92,6 +94,7 @@ private:
     void retargetPhi(const PhiInput& phi);
     void finishPhiRamp();
     void processChunk(const float* input, int frames, float* const* channels, int offset);
+    void buildCellInputs(const float* clean, int frames);
     void sanitiseState();
     void publishFieldState();
 
@@ -103,6 +106,13 @@ private:
     int maxBlock_ = 0;
     int rampSamples_ = 1;
     std::vector<float> sanitisedInput_;
+    std::vector<float> cellInput_;  // 8·maxBlock: cell k's input at [8·n + k] (see FieldKernel)
+    BandSplitter splitter_;
+    // Share of the band-split input in the cells' input, 0 (full band) … 1 (bands); ramps over
+    // 10 ms per sample when band_split changes.
+    float bandMix_ = 1.0f;
+    float bandMixStep_ = 0.0f;
+    int bandMixRemaining_ = 0;
     std::vector<float> scratchStorage_;  // 8·maxBlock floats for the kernels, plus alignment slack
     float* scratch_ = nullptr;           // 32-byte aligned, inside scratchStorage_
 

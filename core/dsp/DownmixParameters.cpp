@@ -12,6 +12,10 @@ namespace {
 constexpr int N = kFieldChannels;
 constexpr double kHalfPi = std::numbers::pi / 2.0;
 
+// Spatial pan positions (0 = left, 1 = right; SPEC §3): the two lowest bands (bass) in the
+// centre, the higher ones in pairs alternately left and right, each pair wider than the last.
+constexpr double kSpatialPan[N] = {0.5, 0.5, 0.35, 0.65, 0.25, 0.75, 0.15, 0.85};
+
 // Equal-power pan law: position 0 = left, 1 = right; cos² + sin² = 1 at every position.
 void panEqualPower(double weight, double position, StereoWeights& weights, int k) {
     // cos(π/2) is 6e-17 in floating point; a channel panned hard right gets exactly 0 on the left.
@@ -22,13 +26,20 @@ void panEqualPower(double weight, double position, StereoWeights& weights, int k
     weights.right[k] = gain(std::sin(position * kHalfPi));
 }
 
-StereoWeights spatialWeights() {
-    // Normalised so that all channels at full scale and in phase sum to exactly 1 (0 dBFS) on
-    // each side; by symmetry Σ cos(k/7·π/2) = Σ sin(k/7·π/2).
-    double sum = 0.0;
-    for (int k = 0; k < N; ++k) sum += std::cos(k / 7.0 * kHalfPi);
+StereoWeights spatialWeights(bool bandSplit) {
     StereoWeights weights;
-    for (int k = 0; k < N; ++k) panEqualPower(1.0 / sum, k / 7.0, weights, k);
+    if (bandSplit) {
+        // Each band is its own signal: the equal-power law scaled by √2, so a centred band is
+        // unity on each side and every band keeps its power (the mean of both sides').
+        for (int k = 0; k < N; ++k) panEqualPower(std::numbers::sqrt2, kSpatialPan[k], weights, k);
+        return weights;
+    }
+    // Full band: eight copies of one signal. Normalised so that all channels at full scale and
+    // in phase sum to exactly 1 (0 dBFS) on each side; the positions are symmetric about the
+    // centre, so Σ cos(p·π/2) = Σ sin(p·π/2).
+    double sum = 0.0;
+    for (int k = 0; k < N; ++k) sum += std::cos(kSpatialPan[k] * kHalfPi);
+    for (int k = 0; k < N; ++k) panEqualPower(1.0 / sum, kSpatialPan[k], weights, k);
     return weights;
 }
 
@@ -99,18 +110,22 @@ std::vector<ParameterError> DownmixParameters::validate(const DownmixParameters&
     return errors;
 }
 
-StereoWeights strategyWeights(DownmixStrategy strategy) {
+StereoWeights strategyWeights(DownmixStrategy strategy, bool bandSplit) {
     switch (strategy) {
         case DownmixStrategy::Spatial:
-            return spatialWeights();
+            return spatialWeights(bandSplit);
         case DownmixStrategy::Energy:
-            return uniformWeights(1.0 / std::sqrt(8.0));
+            // Nominal: the live gain follows power (StereoDownmix).
+            return uniformWeights(bandSplit ? 1.0 : 1.0 / std::sqrt(8.0));
         case DownmixStrategy::Linear:
-            return uniformWeights(1.0 / 8.0);
+            // Full band: the mean of eight copies; band split: the bands sum back to the input.
+            return uniformWeights(bandSplit ? 1.0 : 1.0 / 8.0);
         case DownmixStrategy::Phi:
+            // The same with bands: a deliberate spectral tilt (Φ^−k per band), exempt from the
+            // band-split level rule (SPEC §3).
             return phiWeights();
     }
-    return spatialWeights();
+    return spatialWeights(bandSplit);
 }
 
 StereoWeights effectiveWeights(const DownmixParameters& parameters) {

@@ -13,8 +13,8 @@ namespace soundlab::dsp {
 
 // How the eight channels become stereo (SPEC §3; docs/engine.md lists the weights).
 enum class DownmixStrategy {
-    Spatial,  // equal-power pan, channel k at k/7 from left to right
-    Energy,   // L = R = Σy/√8
+    Spatial,  // equal-power pan: bass channels centred, higher ones alternately left and right
+    Energy,   // L = R = g·Σy, g following power (mean channel power; total with band split)
     Linear,   // L = R = mean(y)
     Phi,      // golden-ratio weights Φ^−k, panned alternately by the golden angle
 };
@@ -47,8 +47,9 @@ struct DownmixParameters {
 };
 static_assert(std::is_trivially_copyable_v<DownmixParameters>);
 
-// The weights a strategy defines (SPEC §3).
-StereoWeights strategyWeights(DownmixStrategy strategy);
+// The weights a strategy defines (SPEC §3), for full-band channels (eight copies of one signal
+// in different shapes) or, with bandSplit, for band-split channels (which sum to the input).
+StereoWeights strategyWeights(DownmixStrategy strategy, bool bandSplit = false);
 // The weights in effect for `parameters`: the custom ones (clamped to [0, 1], non-finite → 0)
 // or the strategy's.
 StereoWeights effectiveWeights(const DownmixParameters& parameters);

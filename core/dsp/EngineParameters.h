@@ -35,10 +35,13 @@ constexpr std::array<float, kFieldChannels> defaultFieldFrequencies() {
 struct EngineParameters {
     // Natural frequency of each field oscillator, Hz, [0.01, 20].
     std::array<float, kFieldChannels> frequencies = defaultFieldFrequencies();
-    // Φ modulation amount a_k per channel, [0, 1]. Falling with k: the fast oscillators modulate
-    // less (the values of the seed's example preset).
-    std::array<float, kFieldChannels> amplitudes = {0.6f, 0.55f, 0.5f, 0.45f,
-                                                    0.4f, 0.35f, 0.3f, 0.25f};
+    // Φ modulation amount a_k per channel, [0, 1]. Falling with k, as in the seed's example preset
+    // (a fast tremolo is the more obtrusive), but every band audibly modulated (issue 9): with the
+    // default Φ depth 0.618 (d = 0.382) the per-band modulation index d·a_k is 0.38 … 0.25, at
+    // least 20 %. The seed's 0.6 … 0.25 gave 23 % … 9.5 %, a tremolo of 2.3 % on a 440 Hz sine
+    // when every cell heard the full band.
+    std::array<float, kFieldChannels> amplitudes = {1.0f, 0.95f, 0.9f, 0.85f,
+                                                    0.8f, 0.75f, 0.7f, 0.65f};
     // A disabled channel is muted (through the 10 ms ramp); its oscillator and cell keep running,
     // so the field and the neighbours do not notice.
     std::array<bool, kFieldChannels> enabled = {true, true, true, true, true, true, true, true};
@@ -47,6 +50,10 @@ struct EngineParameters {
     float couplingStrength = 1.0f;
     // Linear output gain applied to every channel, [0, 1].
     float gain = 1.0f;
+    // Each cell gets its own frequency band of the input (the crossover tree of BandSplitter:
+    // band k feeds cell k) rather than the full-band input. A change crossfades over 10 ms.
+    // JSON name "band_split".
+    bool bandSplit = true;
 
     bool operator==(const EngineParameters&) const = default;
 

@@ -34,8 +34,10 @@ struct alignas(32) FieldState {
     float phiPhaseStep = 0.0f;
 };
 
-// Advances the field by `frames` samples of `input` (already sanitised: finite, within ±1000) and
-// writes channels[k][offset + n]. `scratch` is 32-byte aligned room for 8·frames floats: the
+// Advances the field by `frames` samples of `input` and writes channels[k][offset + n]. `input`
+// holds eight floats per sample, input[8·n + k] = band_k[n], the signal cell k is driven by (its
+// crossover band, or the full-band input when band split is off), already sanitised (finite,
+// within ±1000). `scratch` is 32-byte aligned room for 8·frames floats: the
 // AVX2 kernel stages each sample's eight outputs there with one store and transposes them into
 // the channels afterwards (eight scattered stores per sample cost it a quarter of its time).
 // Allocation-free; the audio thread calls it.

@@ -189,7 +189,7 @@ SOUNDLAB_TARGET_AVX2 void advanceFieldAvx2(FieldState& state, const FieldConstan
                                       .sin;
         const __m256 modDepth = _mm256_mul_ps(_mm256_set1_ps(depth), amplitude);
         const __m256 m = _mm256_fmadd_ps(modDepth, modulation, one);
-        const __m256 drive = _mm256_mul_ps(_mm256_set1_ps(input[n]), m);
+        const __m256 drive = _mm256_mul_ps(_mm256_loadu_ps(input + kFieldChannels * n), m);
 
         const __m256 y = clampUnit(cell);
         const __m256 neighbours = _mm256_add_ps(_mm256_permutevar8x32_ps(y, previousLane),

@@ -80,15 +80,15 @@ void advanceFieldScalar(FieldState& sharedState, const FieldConstants& constants
         const float sumCos = sum8(cosTheta);
         const float sumSin = sum8(sinTheta);
 
-        // Φ modulation m_k = 1 + d·a_k·sin(θ_k + φ + k·2π/Φ²), cell input u_k = input·m_k.
+        // Φ modulation m_k = 1 + d·a_k·sin(θ_k + φ + k·2π/Φ²), cell input u_k = band_k·m_k.
         const double phi = static_cast<double>(state.phiPhase);
-        const float sample = input[n];
+        const float* band = input + N * n;
         float drive[N];
         for (int k = 0; k < N; ++k) {
             const float modulation =
                 sinCos((state.theta[k] + phi) + constants.modulationOffset[k]).sin;
             const float m = 1.0f + (state.depth * state.amplitude[k]) * modulation;
-            drive[k] = sample * m;
+            drive[k] = band[k] * m;
         }
 
         // Cells: the exact one-pole step towards A0·y_k + A1·(y_{k−1} + y_{k+1}) + B·u_k.

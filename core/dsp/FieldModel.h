@@ -13,13 +13,16 @@ namespace soundlab::dsp {
 inline constexpr double kKuramotoCouplingRadPerSecond = 2.0 * std::numbers::pi * 10.0;
 
 // Chua–Yang cell: x ← x + α·(A0·y + A1·(y_{k−1} + y_{k+1}) + B·u − x), α = 1 − e^{−1/(τ·fs)}.
-// τ = 12 µs (a 13.3 kHz one-pole); with the self-feedback A0 the isolated cell's small-signal
-// −3 dB corner is ≈ 8 kHz at 48 kHz (7.8 kHz at 44.1 kHz, 9.0 kHz at 96 kHz).
-inline constexpr double kCellTimeConstantSeconds = 12e-6;
-inline constexpr float kCellSelfFeedback = 0.25f;  // A0 < 1: a cell never latches
-inline constexpr float kCellInputGain = 0.75f;     // B = 1 − A0: unity small-signal gain
-// A1 = K/16: at K = 2, A0 + 2·A1 = 0.5 < 1, so the ring stays a contraction (errors and
-// excitations die out) and common-mode signals gain at most B/(1 − A0 − 2·A1) = 1.5 (+3.5 dB).
+// Chosen so that at Φ depth 0 and K = 0 the engine is transparent (SPEC §2: ±1 dB, 20 Hz–16 kHz):
+// the isolated cell is the one-pole x ← p·x + α·B·u with p = 1 − α·(1 − A0), unity at DC. τ = 3 µs
+// gives α = 0.9995 / 0.9991 / 0.969 at 44.1 / 48 / 96 kHz, so p = 0.020 / 0.021 / 0.050 and the
+// cell is −0.30 / −0.28 / −0.24 dB at 16 kHz (it was −6 dB with the former τ = 12 µs, A0 = 0.25).
+// The cell's character is then its clamp to [−1, 1] and its neighbour coupling, not a low-pass.
+inline constexpr double kCellTimeConstantSeconds = 3e-6;
+inline constexpr float kCellSelfFeedback = 0.02f;  // A0 < 1: a cell never latches
+inline constexpr float kCellInputGain = 0.98f;     // B = 1 − A0: unity small-signal gain
+// A1 = K/16: at K = 2, A0 + 2·A1 = 0.27 < 1, so the ring stays a contraction (errors and
+// excitations die out) and common-mode signals gain at most B/(1 − A0 − 2·A1) = 1.34 (+2.5 dB).
 inline constexpr float kCellNeighbourCouplingPerK = 1.0f / 16.0f;
 // Cell states below this magnitude (−300 dBFS) are set to 0 every sample: a decay ends in exact
 // silence and never produces denormals, whatever the FPU's flush-to-zero mode.

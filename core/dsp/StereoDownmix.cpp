@@ -3,16 +3,34 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <stdexcept>
 
 namespace soundlab::dsp {
+
+namespace {
+constexpr float kEnergyGainMin = 0.125f;  // 1/8: eight identical channels, the least g can be
+// g is unbounded when channels cancel (Σy → 0 with every channel busy); 2 caps that (+6 dB),
+// and the limiter does the rest. With band split g sits near 1.2 (see kBandSplitPowerDeficit).
+constexpr float kEnergyGainMax = 2.0f;
+constexpr double kSilentPower = 1e-20;  // −200 dB: below it the ratio means nothing; hold g
+// LR4 bands are in phase at their crossovers and −6 dB each there, so the sum of the bands'
+// powers falls 3 dB short of the input's power at each crossover; over broadband noise the
+// shortfall is 1.50 dB (white) to 1.67 dB (pink), measured through the engine at depth 0
+// (EngineLevels tests). Without this, energy with band split would sit 1.6 dB low.
+constexpr double kBandSplitPowerDeficit = 1.4454;  // +1.6 dB
+}  // namespace
 
 StereoDownmix::StereoDownmix() {
     for (DownmixStrategy strategy : {DownmixStrategy::Spatial, DownmixStrategy::Energy,
                                      DownmixStrategy::Linear, DownmixStrategy::Phi}) {
-        strategyTable_[static_cast<size_t>(strategy)] = strategyWeights(strategy);
+        for (bool bands : {false, true})
+            strategyTable_[bands][static_cast<size_t>(strategy)] = strategyWeights(strategy, bands);
     }
-    target_ = strategyTable_[static_cast<size_t>(parameters_.strategy)];
-    current_ = target_;
+    targetNominal_ = strategyTable_[bandSplit_][static_cast<size_t>(parameters_.strategy)];
+    to_ = targetNominal_;
+    toEnergy_ = parameters_.strategy == DownmixStrategy::Energy;
+    if (toEnergy_) to_ = StereoWeights{};
+    reset();
     if (!setImplementation(defaultSimdImplementation())) {
         setImplementation(SimdImplementation::Scalar);
     }
@@ -31,31 +49,126 @@ bool StereoDownmix::setImplementation(SimdImplementation implementation) {
     return true;
 }
 
-void StereoDownmix::prepare(int maxBlock) {
+void StereoDownmix::prepare(double sampleRate, int maxBlock) {
+    if (!(std::isfinite(sampleRate) && sampleRate > 0.0)) {
+        throw std::invalid_argument("StereoDownmix: sample rate must be finite and positive");
+    }
+    sampleRate_ = sampleRate;
+    // floor(), as the engine's 10 ms parameter ramps: 441 / 480 / 960 samples.
+    fadeLength_ = std::max(1, static_cast<int>(std::floor(kCrossfadeSeconds * sampleRate)));
     maxBlock_ = std::max(0, maxBlock);
     reset();
 }
 
 void StereoDownmix::reset() {
-    current_ = target_;
-    fading_ = false;
+    from_ = to_;
+    fadeDone_ = fadeLength_;
+    channelPower_ = 0.0;
+    sumPower_ = 0.0;
+    energyTracking_ = false;
+    energyGain_ = 0.35355339f / energyWeight();  // g = 1/√8
 }
 
 void StereoDownmix::setParameters(const DownmixParameters& parameters) noexcept {
     if (parameters == parameters_) return;
     parameters_ = parameters;
+    retarget();
+}
+
+void StereoDownmix::setBandSplit(bool bandSplit) noexcept {
+    if (bandSplit == bandSplit_) return;
+    bandSplit_ = bandSplit;
+    // The energy estimates carry on: both are normalised for the mode (the channels' power to
+    // keep; the power of u·Σy), so they estimate the input's power either way and g does not jump.
+    // The weights' crossfade is shaped to match the engine's (retarget(), MixRamp::shape).
+    retarget();
+}
+
+void StereoDownmix::retarget() noexcept {
+    const detail::FadeShape shape = bandSplit_ == fadeFromBandSplit_ ? detail::FadeShape::Linear
+                                    : bandSplit_                     ? detail::FadeShape::ToBands
+                                                 : detail::FadeShape::ToFullBand;
+    fadeFromBandSplit_ = bandSplit_;
     // Table lookup rather than effectiveWeights(): no libm work on the audio thread.
-    StereoWeights next;
-    if (parameters.customWeights) {
-        next = effectiveWeights(parameters);
+    StereoWeights nominal;
+    if (parameters_.customWeights) {
+        nominal = effectiveWeights(parameters_);
     } else {
-        const auto index = static_cast<size_t>(parameters.strategy);
-        next = strategyTable_[index < strategyTable_.size() ? index : 0];
+        const auto index = static_cast<size_t>(parameters_.strategy);
+        nominal = strategyTable_[bandSplit_][index < 4 ? index : 0];
     }
-    if (next == target_) return;
-    // A change during a crossfade that has not run yet starts from where the output is now.
-    target_ = next;
-    fading_ = !(current_ == target_);
+    targetNominal_ = nominal;
+    const bool energy =
+        !parameters_.customWeights && parameters_.strategy == DownmixStrategy::Energy;
+    StereoWeights next = nominal;
+    if (energy) {
+        next.left.fill(energyWeight());
+        next.right.fill(energyWeight());
+    }
+    if (next == to_ && energy == toEnergy_) return;
+    // Freeze the weights the output runs on at this instant (the last sample of the last block:
+    // the kernel's t and energy gain there) as the start of the new crossfade.
+    const float t = fadeDone_ >= fadeLength_
+                        ? 1.0f
+                        : detail::shapeFade(fadeShape_, static_cast<float>(fadeDone_) /
+                                                            static_cast<float>(fadeLength_));
+    const float toGain = toEnergy_ ? energyGain_ : 1.0f;
+    for (int k = 0; k < kFieldChannels; ++k) {
+        from_.left[k] = (1.0f - t) * from_.left[k] + t * toGain * to_.left[k];
+        from_.right[k] = (1.0f - t) * from_.right[k] + t * toGain * to_.right[k];
+    }
+    if (energy && !toEnergy_) energyTracking_ = false;  // start from the next block's powers
+    to_ = next;
+    toEnergy_ = energy;
+    fadeDone_ = (!energy && from_ == to_) ? fadeLength_ : 0;
+    fadeShape_ = shape;
+}
+
+float StereoDownmix::updateEnergyGain(const float* const* channels, int frames) noexcept {
+    // Block means of Σ_k y_k² / 8 (the channels' mean power) and of (Σ_k y_k)².
+    double channelSum = 0.0;
+    double sumSum = 0.0;
+    for (int n = 0; n < frames; ++n) {
+        float sum = 0.0f;
+        float squares = 0.0f;
+        for (int k = 0; k < kFieldChannels; ++k) {
+            if (channels[k] == nullptr) continue;
+            const float y = channels[k][n];
+            sum += y;
+            squares += y * y;
+        }
+        channelSum += squares;
+        sumSum += static_cast<double>(sum) * sum;
+    }
+    // The power to keep: the channels' mean (full band: eight versions of one signal) or, with
+    // band split, their total (the bands partition the input's power), raised by what the
+    // crossover's overlaps take from it (kBandSplitPowerDeficit).
+    const double shares =
+        bandSplit_ ? 1.0 / kBandSplitPowerDeficit : static_cast<double>(kFieldChannels);
+    const double channelPower = channelSum / (shares * static_cast<double>(frames));
+    // The power of u·Σy, the sum with the nominal weights (1/8 full band, 1 band split): the
+    // input's power at depth 0 either way, so the estimate runs on across a band split toggle.
+    const double weight = energyWeight();
+    const double sumPower = weight * weight * sumSum / static_cast<double>(frames);
+    if (!(std::isfinite(channelPower) && std::isfinite(sumPower))) return energyGain_;  // hold
+    if (!energyTracking_) {
+        channelPower_ = channelPower;
+        sumPower_ = sumPower;
+        energyTracking_ = true;
+    } else {
+        // One pole per block with the per-sample time constant: e^{−frames/(τ·fs)}.
+        const double keep =
+            std::exp(-static_cast<double>(frames) / (kEnergyTimeConstantSeconds * sampleRate_));
+        channelPower_ = keep * channelPower_ + (1.0 - keep) * channelPower;
+        sumPower_ = keep * sumPower_ + (1.0 - keep) * sumPower;
+    }
+    if (sumPower_ > kSilentPower) {
+        // energyGain_ is relative to u: the channels' weight is u·energyGain_ ∈ [1/8, 2].
+        const double g = std::sqrt(channelPower_ / sumPower_);
+        energyGain_ =
+            static_cast<float>(std::clamp(g, kEnergyGainMin / weight, kEnergyGainMax / weight));
+    }
+    return energyGain_;
 }
 
 void StereoDownmix::process(const float* const* channels, int frames, float* left,
@@ -66,9 +179,19 @@ void StereoDownmix::process(const float* const* channels, int frames, float* lef
         std::fill_n(right, frames, 0.0f);
         return;
     }
-    kernel_(channels, frames, current_, target_, fading_, left, right);
-    current_ = target_;
-    fading_ = false;
+    detail::MixRamp ramp;
+    ramp.from = from_;
+    ramp.to = to_;
+    ramp.fadeDone = fadeDone_;
+    ramp.fadeLength = fadeLength_;
+    ramp.shape = fadeShape_;
+    if (toEnergy_) {
+        // g ramps linearly over the block from where it ended to this block's estimate.
+        ramp.toGain0 = energyGain_;
+        ramp.toGain1 = updateEnergyGain(channels, frames);
+    }
+    kernel_(channels, frames, ramp, left, right);
+    if (fadeDone_ < fadeLength_) fadeDone_ += std::min(frames, fadeLength_ - fadeDone_);
 }
 
 float StereoDownmix::softLimit(float x) noexcept {

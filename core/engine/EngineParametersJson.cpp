@@ -104,7 +104,8 @@ QJsonObject engineToJson(const dsp::EngineParameters& engine) {
             {QStringLiteral("amplitudes"), toArray(engine.amplitudes)},
             {QStringLiteral("enabled"), toArray(engine.enabled)},
             {QStringLiteral("coupling_strength"), shortest(engine.couplingStrength)},
-            {QStringLiteral("gain"), shortest(engine.gain)}};
+            {QStringLiteral("gain"), shortest(engine.gain)},
+            {QStringLiteral("band_split"), engine.bandSplit}};
 }
 
 QJsonObject downmixToJson(const dsp::DownmixParameters& downmix) {
@@ -133,7 +134,7 @@ std::vector<ParameterError> applyParametersJson(const QJsonObject& body, int sam
             const QJsonObject o = body[QStringLiteral("engine")].toObject();
             rejectUnknownKeys(o, QStringLiteral("engine."),
                               {"sample_rate", "num_channels", "frequencies", "amplitudes",
-                               "enabled", "coupling_strength", "gain"},
+                               "enabled", "coupling_strength", "gain", "band_split"},
                               &errors);
             if (o.contains(QStringLiteral("sample_rate")) &&
                 o[QStringLiteral("sample_rate")].toDouble(-1) != sampleRate)
@@ -154,6 +155,13 @@ std::vector<ParameterError> applyParametersJson(const QJsonObject& body, int sam
             if (o.contains(QStringLiteral("enabled")))
                 readArray(o[QStringLiteral("enabled")], QStringLiteral("engine.enabled"),
                           &e.enabled, &errors);
+            if (o.contains(QStringLiteral("band_split"))) {
+                if (!o[QStringLiteral("band_split")].isBool())
+                    errors.push_back(typeError(QStringLiteral("engine.band_split"),
+                                               QStringLiteral("true or false")));
+                else
+                    e.bandSplit = o[QStringLiteral("band_split")].toBool();
+            }
             for (const auto& [key, field] : {std::pair{"coupling_strength", &e.couplingStrength},
                                              std::pair{"gain", &e.gain}}) {
                 if (!o.contains(QLatin1String(key))) continue;

@@ -27,7 +27,8 @@ void ProcessingChain::prepare(double sampleRate, int maxFrames) {
     engine_.setParameters(current_.engine);
     engine_.prepare(sampleRate, maxFrames);
     downmix_.setParameters(current_.downmix);
-    downmix_.prepare(maxFrames);
+    downmix_.setBandSplit(current_.engine.bandSplit);
+    downmix_.prepare(sampleRate, maxFrames);
     for (size_t k = 0; k < channelBuffers_.size(); ++k) {
         channelBuffers_[k].assign(size_t(maxFrames), 0.0f);
         channels_[k] = channelBuffers_[k].data();
@@ -76,6 +77,7 @@ void ProcessingChain::takeParameters() noexcept {
     if (parameters_.read(&current_)) {
         engine_.setParameters(current_.engine);
         downmix_.setParameters(current_.downmix);
+        downmix_.setBandSplit(current_.engine.bandSplit);  // its levels follow the engine's bands
     }
 }
 

@@ -12,7 +12,7 @@ namespace {
 // Equal in everything a preset sets; the enables and the gain are not a preset's.
 bool samePresetSettings(const dsp::EngineParameters& a, const dsp::EngineParameters& b) {
     return a.frequencies == b.frequencies && a.amplitudes == b.amplitudes &&
-           a.couplingStrength == b.couplingStrength;
+           a.couplingStrength == b.couplingStrength && a.bandSplit == b.bandSplit;
 }
 
 }  // namespace

@@ -97,14 +97,16 @@ QJsonObject Preset::toJson() const {
     json.insert(QStringLiteral("author"), author);
     json.insert(QStringLiteral("notes"), notes);
 
-    json.insert(QStringLiteral("engine"),
-                QJsonObject{
-                    {QStringLiteral("sample_rate"), engine.sampleRate},
-                    {QStringLiteral("num_channels"), engine.numChannels},
-                    {QStringLiteral("frequencies"), toJsonArray(engine.frequencies)},
-                    {QStringLiteral("amplitudes"), toJsonArray(engine.amplitudes)},
-                    {QStringLiteral("coupling_strength"), engine.couplingStrength},
-                });
+    QJsonObject engineJson{
+        {QStringLiteral("sample_rate"), engine.sampleRate},
+        {QStringLiteral("num_channels"), engine.numChannels},
+        {QStringLiteral("frequencies"), toJsonArray(engine.frequencies)},
+        {QStringLiteral("amplitudes"), toJsonArray(engine.amplitudes)},
+        {QStringLiteral("coupling_strength"), engine.couplingStrength},
+    };
+    // Absent means true: presets from before band split keep their exact documents.
+    if (!engine.bandSplit) engineJson.insert(QStringLiteral("band_split"), false);
+    json.insert(QStringLiteral("engine"), engineJson);
     json.insert(QStringLiteral("phi"),
                 QJsonObject{
                     {QStringLiteral("mode"), presets::toString(phi.mode)},
@@ -146,6 +148,7 @@ Preset Preset::fromJson(const QJsonObject& json) {
     e.amplitudes = channelValues(engine.value(QLatin1String("amplitudes")), e.amplitudes);
     e.couplingStrength =
         engine.value(QLatin1String("coupling_strength")).toDouble(e.couplingStrength);
+    e.bandSplit = engine.value(QLatin1String("band_split")).toBool(true);
 
     const QJsonObject phi = json.value(QLatin1String("phi")).toObject();
     PhiSettings& p = preset.phi;

@@ -38,8 +38,11 @@ struct EngineSettings {
                               8.972135954999581,
                               14.51722092687432};
     // [0, 1]; default falling with k, as the engine's (the seed's example preset)
-    ChannelValues amplitudes{0.6, 0.55, 0.5, 0.45, 0.4, 0.35, 0.3, 0.25};
+    ChannelValues amplitudes{1.0, 0.95, 0.9, 0.85, 0.8, 0.75, 0.7, 0.65};
     double couplingStrength = 1.0;  // [0, 2]
+    // One crossover band per cell (issue 9). Optional in the schema; a preset without it (every
+    // preset written before it existed) reads as true. Written only when false.
+    bool bandSplit = true;
 
     bool operator==(const EngineSettings&) const = default;
 };

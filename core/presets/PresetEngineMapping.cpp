@@ -67,6 +67,7 @@ dsp::EngineParameters engineParametersFor(const EngineSettings& settings,
     parameters.frequencies = toFloats(settings.frequencies);
     parameters.amplitudes = toFloats(settings.amplitudes);
     parameters.couplingStrength = static_cast<float>(settings.couplingStrength);
+    parameters.bandSplit = settings.bandSplit;
     return parameters;
 }
 
@@ -90,6 +91,7 @@ EngineSettings engineSettingsFrom(const dsp::EngineParameters& engine, int sampl
     settings.frequencies = toDoubles(engine.frequencies);
     settings.amplitudes = toDoubles(engine.amplitudes);
     settings.couplingStrength = shortestDecimal(engine.couplingStrength);
+    settings.bandSplit = engine.bandSplit;
     return settings;
 }
 

@@ -157,11 +157,15 @@ TEST_P(ChromaticFieldEngineTest, UncoupledPhasesAdvanceAtTheirFrequencies) {
 }
 
 TEST_P(ChromaticFieldEngineTest, ParameterChangeRampsOverTenMilliseconds) {
+    // Full band, so every cell sees the DC input.
+    EngineParameters fullBand;
+    fullBand.bandSplit = false;
+    engine.setParameters(fullBand);
     engine.prepare(kSampleRate, 512);
     const PhiInput noModulation{0.0f, 0.0f};
     const Channels settled =
         render(engine, std::vector<float>(seconds(0.2), 0.5f), 512, noModulation);
-    EngineParameters silent;
+    EngineParameters silent = fullBand;
     silent.gain = 0.0f;
     engine.setParameters(silent);
     const Channels out = render(engine, std::vector<float>(960, 0.5f), 960, noModulation);
@@ -223,6 +227,9 @@ TEST_P(ChromaticFieldEngineTest, ParameterJumpsDoNotClick) {
          [](EngineParameters&, PhiInput& phi) { phi.phase = std::numbers::pi_v<float>; }},
         {"phi phase 6.2 -> 0.1", [](EngineParameters&, PhiInput& phi) { phi.phase = 6.2f; },
          [](EngineParameters&, PhiInput& phi) { phi.phase = 0.1f; }},
+        {"band split on -> off", none, [](EngineParameters& p, PhiInput&) { p.bandSplit = false; }},
+        {"band split off -> on", [](EngineParameters& p, PhiInput&) { p.bandSplit = false; },
+         [](EngineParameters& p, PhiInput&) { p.bandSplit = true; }},
     };
     constexpr int kBlock = 512;
     constexpr size_t kJumpBlock = 300;       // 3.2 s of steady state before the jump

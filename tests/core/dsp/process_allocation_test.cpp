@@ -93,7 +93,7 @@ TEST_P(ProcessAllocationTest, AudioThreadCallsNeverAllocate) {
     constexpr int kBlock = 256;
     engine.prepare(kSampleRate, kBlock);
     StereoDownmix downmix;
-    downmix.prepare(kBlock);
+    downmix.prepare(kSampleRate, kBlock);
     const std::vector<float> input = whiteNoise(100 * kBlock, 0.7f, 1);
     Channels channels;
     std::array<float*, N> pointers;
@@ -117,7 +117,9 @@ TEST_P(ProcessAllocationTest, AudioThreadCallsNeverAllocate) {
         EngineParameters parameters;
         parameters.couplingStrength = 0.02f * static_cast<float>(block);
         parameters.enabled[block % N] = false;
+        parameters.bandSplit = (block / 7) % 2 == 0;  // toggles every 7 blocks
         engine.setParameters(parameters);
+        downmix.setBandSplit(parameters.bandSplit);
         DownmixParameters mixing;
         mixing.strategy = strategies[block % 4];
         downmix.setParameters(block % 10 == 9 ? custom : mixing);

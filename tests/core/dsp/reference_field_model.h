@@ -19,9 +19,9 @@ public:
     static constexpr double kPi = std::numbers::pi;
     static constexpr double kGolden = 1.6180339887498949;  // Φ
     // docs/engine.md, "Constants".
-    static constexpr double kTau = 12e-6;               // cell time constant, s
-    static constexpr double kA0 = 0.25;                 // self-feedback
-    static constexpr double kB = 0.75;                  // input gain
+    static constexpr double kTau = 3e-6;                // cell time constant, s
+    static constexpr double kA0 = 0.02;                 // self-feedback
+    static constexpr double kB = 0.98;                  // input gain
     static constexpr double kA1PerK = 1.0 / 16.0;       // neighbour coupling per unit K
     static constexpr double kKappa = 2.0 * kPi * 10.0;  // Kuramoto coupling per unit K, rad/s
 
@@ -38,6 +38,13 @@ public:
 
     // One sample: returns the eight channel outputs.
     std::array<double, N> step(double input) {
+        std::array<double, N> inputs;
+        inputs.fill(input);
+        return step(inputs);
+    }
+
+    // One sample with cell k driven by inputs[k] (its crossover band, with band split).
+    std::array<double, N> step(const std::array<double, N>& inputs) {
         const double K = parameters_.couplingStrength;
         std::array<double, N> y;
         for (int k = 0; k < N; ++k) y[k] = cellOutput(x_[k]);
@@ -46,7 +53,7 @@ public:
             const double m =
                 1.0 + depth_ * parameters_.amplitudes[k] *
                           std::sin(theta_[k] + phiPhase_ + k * 2.0 * kPi / (kGolden * kGolden));
-            const double u = input * m;
+            const double u = inputs[k] * m;
             const double drive =
                 kA0 * y[k] + kA1PerK * K * (y[(k + N - 1) % N] + y[(k + 1) % N]) + kB * u;
             x_[k] += alpha_ * (drive - x_[k]);

@@ -23,6 +23,7 @@ TEST(EngineParametersJson, RoundTripsEveryField) {
     engine.frequencies[2] = 3.5f;
     engine.enabled[7] = false;
     engine.gain = 0.5f;
+    engine.bandSplit = false;
     dsp::DownmixParameters downmix;
     downmix.strategy = dsp::DownmixStrategy::Phi;
     downmix.customWeights = true;
@@ -46,6 +47,21 @@ TEST(EngineParametersJson, PartialUpdateKeepsTheRest) {
     EXPECT_TRUE(errors.empty());
     EXPECT_EQ(engine.couplingStrength, 1.5f);
     EXPECT_EQ(engine.gain, 0.7f);
+}
+
+TEST(EngineParametersJson, BandSplitIsABooleanThatDefaultsToTrue) {
+    dsp::EngineParameters engine;
+    EXPECT_TRUE(engine.bandSplit);
+    EXPECT_TRUE(engineToJson(engine).value("band_split").toBool(false));
+    dsp::DownmixParameters downmix;
+    EXPECT_TRUE(
+        applyParametersJson(parse(R"({"engine":{"band_split":false}})"), 48000, &engine, &downmix)
+            .empty());
+    EXPECT_FALSE(engine.bandSplit);
+    const auto errors =
+        applyParametersJson(parse(R"({"engine":{"band_split":1}})"), 48000, &engine, &downmix);
+    ASSERT_EQ(fields(errors), std::vector<std::string>{"engine.band_split"});
+    EXPECT_FALSE(engine.bandSplit);
 }
 
 TEST(EngineParametersJson, ReportsEveryProblemByPathAndChangesNothing) {

@@ -152,6 +152,29 @@ TEST(PresetEngineMappingTest, PresetSettingsBecomeEngineParametersKeepingEnables
     EXPECT_TRUE(dsp::EngineParameters::validate(p).empty());
 }
 
+TEST(PresetEngineMappingTest, BandSplitGoesBothWaysAndOldPresetsReadAsOn) {
+    // A schema v1 document from before band split: no engine.band_split.
+    const QJsonObject old = jsonObject(R"({"name": "Old", "engine": {"coupling_strength": 0.5}})");
+    ASSERT_TRUE(PresetInput::parse(old).isValid());
+    EXPECT_TRUE(Preset::fromJson(old).engine.bandSplit);
+    dsp::EngineParameters current;
+    current.bandSplit = false;
+    EXPECT_TRUE(engineParametersFor(Preset::fromJson(old).engine, current).bandSplit);
+
+    const QJsonObject off = jsonObject(R"({"name": "Off", "engine": {"band_split": false}})");
+    ASSERT_TRUE(PresetInput::parse(off).isValid());
+    const Preset preset = Preset::fromJson(off);
+    EXPECT_FALSE(preset.engine.bandSplit);
+    EXPECT_FALSE(engineParametersFor(preset.engine, dsp::EngineParameters{}).bandSplit);
+    EXPECT_FALSE(preset.toJson().value("engine").toObject().value("band_split").toBool(true));
+    EXPECT_FALSE(engineSettingsFrom(engineParametersFor(preset.engine, {}), 48000).bandSplit);
+    // true is the default and is not written: older readers see the document they know.
+    EXPECT_FALSE(Preset::fromJson(old).toJson().value("engine").toObject().contains("band_split"));
+
+    const QJsonObject wrong = jsonObject(R"({"name": "Bad", "engine": {"band_split": "yes"}})");
+    EXPECT_FALSE(PresetInput::parse(wrong).isValid());
+}
+
 TEST(PresetEngineMappingTest, AMissingWeightSideTakesTheStrategysWeights) {
     DownmixSettings settings;
     settings.strategy = DownmixStrategy::Phi;

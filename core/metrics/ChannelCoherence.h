@@ -1,0 +1,44 @@
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <vector>
+
+namespace soundlab::metrics {
+
+// `ici`, integrated chromatic information (SPEC §5): how much the eight colour channels share.
+// For each pair (i, j), with X the Hann-windowed DFT of a channel over the window (positive
+// frequencies, DC excluded),
+//   ICI_ij = |Σ_f X_i(f)·X_j*(f)| / √(Σ_f |X_i(f)|² · Σ_f |X_j(f)|²),
+// and ici is the mean over the 28 pairs. Identical channels give 1; disjoint bands or independent
+// noise give near 0. A pair with a silent channel counts as 0, so silence gives 0; the metrics'
+// input-level gate (SPEC §5: 0 when the gate is closed) is the caller's.
+//
+// Not magnitude-squared coherence: that is blind to linear filtering, so band-split channels of
+// one input would read ≈ 1.
+//
+// Threading: one instance per thread; compute() allocates nothing once constructed.
+class ChannelCoherence {
+public:
+    static constexpr int kChannels = 8;
+
+    // window: samples per channel, a power of two (SPEC §5: 2048).
+    explicit ChannelCoherence(std::size_t window = 2048);
+
+    std::size_t window() const { return window_; }
+
+    // channels: 8 pointers to `window()` samples each (the latest window).
+    double compute(const std::array<const float*, kChannels>& channels);
+
+private:
+    void transform(std::vector<float>& re, std::vector<float>& im) const;
+
+    std::size_t window_;
+    std::vector<float> hann_;
+    std::vector<float> cosTable_;
+    std::vector<float> sinTable_;
+    std::array<std::vector<float>, kChannels> re_;
+    std::array<std::vector<float>, kChannels> im_;
+};
+
+}  // namespace soundlab::metrics
