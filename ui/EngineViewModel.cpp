@@ -51,9 +51,7 @@ void EngineViewModel::setGain(double value) {
 }
 
 void EngineViewModel::setBandSplit(bool on) {
-    dsp::EngineParameters p = parameters_;
-    p.bandSplit = on;
-    apply(p, downmix_);
+    edit([on](DspSettings& s) { s.engine.bandSplit = on; });
 }
 
 void EngineViewModel::setStrategy(int index) {
