@@ -18,8 +18,8 @@ packages=(
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   # audio: PortAudio (built with ALSA and JACK), a JACK server for tests
   portaudio19-dev jackd2 libjack-jackd2-dev
-  # lock-free SPSC queue, JSON-schema validation
-  libreaderwriterqueue-dev libvalijson-dev
+  # lock-free SPSC queue, JSON-schema validation, FFTs for the metrics
+  libreaderwriterqueue-dev libvalijson-dev libfftw3-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl wrk xvfb xauth
 )

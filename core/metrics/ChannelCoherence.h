@@ -1,7 +1,9 @@
 #pragma once
 
 #include <array>
+#include <complex>
 #include <cstddef>
+#include <memory>
 #include <vector>
 
 namespace soundlab::metrics {
@@ -17,6 +19,8 @@ namespace soundlab::metrics {
 // Not magnitude-squared coherence: that is blind to linear filtering, so band-split channels of
 // one input would read ≈ 1.
 //
+// Spectra by FFTW3 (single precision, real-to-complex, one plan made at construction: FFTW's
+// planner is not thread-safe, its execute functions are).
 // Threading: one instance per thread; compute() allocates nothing once constructed.
 class ChannelCoherence {
 public:
@@ -24,6 +28,9 @@ public:
 
     // window: samples per channel, a power of two (SPEC §5: 2048).
     explicit ChannelCoherence(std::size_t window = 2048);
+    ~ChannelCoherence();
+    ChannelCoherence(const ChannelCoherence&) = delete;
+    ChannelCoherence& operator=(const ChannelCoherence&) = delete;
 
     std::size_t window() const { return window_; }
 
@@ -31,14 +38,18 @@ public:
     double compute(const std::array<const float*, kChannels>& channels);
 
 private:
-    void transform(std::vector<float>& re, std::vector<float>& im) const;
+    // FFTW's own aligned buffers, freed with fftwf_free.
+    struct FftwDeleter {
+        void operator()(void* p) const;
+    };
+    using Samples = std::unique_ptr<float[], FftwDeleter>;
+    using Spectrum = std::unique_ptr<std::complex<float>[], FftwDeleter>;
 
     std::size_t window_;
     std::vector<float> hann_;
-    std::vector<float> cosTable_;
-    std::vector<float> sinTable_;
-    std::array<std::vector<float>, kChannels> re_;
-    std::array<std::vector<float>, kChannels> im_;
+    Samples input_;                                // the windowed channel being transformed
+    std::array<Spectrum, kChannels> spectra_;      // window/2 + 1 bins each
+    void* plan_ = nullptr;                         // fftwf_plan: input_ → a spectrum buffer
 };
 
 }  // namespace soundlab::metrics
