@@ -85,7 +85,10 @@ std::optional<int> findDevice(const QString& selector, bool wantInput,
 AudioEngine::AudioEngine()
     : portAudio_(std::make_unique<PortAudioSession>()),
       chain_(std::make_unique<ProcessingChain>()),
-      monitor_(std::make_unique<PerformanceMonitor>(*chain_)) {
+      monitor_(std::make_unique<PerformanceMonitor>(*chain_)),
+      // The inbox serialises its pushes, so the sensor triple buffer has one writer at a time.
+      sensorInbox_(std::make_unique<phi::SensorInbox>(
+          [this](const phi::SensorValues& values) { chain_->phi().setSensor(values); })) {
     {
         std::lock_guard lock(controlMutex_);
         devices_.publish(scanLocked());
@@ -444,6 +447,26 @@ std::vector<dsp::ParameterError> AudioEngine::updateSettings(const SettingsEdit&
     chain_->setParameters(next);
     return {};
 }
+
+phi::Settings AudioEngine::phiSettings() const {
+    std::lock_guard lock(phiMutex_);
+    return phiSettings_;
+}
+
+std::vector<dsp::ParameterError> AudioEngine::updatePhiSettings(const PhiEdit& edit) {
+    std::lock_guard lock(phiMutex_);
+    phi::Settings next = phiSettings_;
+    std::vector<dsp::ParameterError> errors = edit(next);
+    if (!errors.empty()) return errors;
+    errors = phi::validate(next);
+    if (!errors.empty()) return errors;
+    next.manualPhase = phi::wrapPhase(next.manualPhase);
+    phiSettings_ = next;
+    chain_->phi().setSettings(next);  // under the lock: one triple-buffer writer at a time
+    return {};
+}
+
+phi::State AudioEngine::phiState() const { return chain_->phi().state(); }
 
 std::vector<dsp::ParameterError> AudioEngine::setEngineParameters(
     const dsp::EngineParameters& parameters) {

@@ -8,6 +8,7 @@
 #include "dsp/SimdImplementation.h"
 #include "engine/PerformanceStats.h"
 #include "engine/ProcessingChain.h"
+#include "phi/SensorInbox.h"
 #include "rt/Published.h"
 
 #include <QList>
@@ -133,6 +134,18 @@ public:
     uint64_t nonFiniteInputSamples() const;
     dsp::SimdImplementation implementation() const;
 
+    // The Φ controller (docs/phi.md). Settings are edited like updateSettings(): read–modify–
+    // write under their own short lock, validated (errors name the API's fields; nothing changes
+    // then), handed to the audio thread through a triple buffer, where a mode change crossfades
+    // over 100 ms. phiState() is what the controller published after the latest block.
+    phi::Settings phiSettings() const;
+    using PhiEdit = std::function<std::vector<dsp::ParameterError>(phi::Settings&)>;
+    std::vector<dsp::ParameterError> updatePhiSettings(const PhiEdit& edit);
+    phi::State phiState() const;
+    // The `sensor` source's control side: pushes, counts, age and staleness.
+    phi::SensorInbox& phiSensor() { return *sensorInbox_; }
+    const phi::SensorInbox& phiSensor() const { return *sensorInbox_; }
+
     // Plays `signal` on both outputs from the next block on while recording the input over
     // `captureFrames` samples in step with it; blocks the caller until done (or `timeoutMs`).
     // The stream keeps running. One measurement at a time. Used for loopback latency measurement.
@@ -178,6 +191,10 @@ private:
 
     mutable std::mutex settingsMutex_;  // short: a copy, a validation, a triple-buffer write
     DspSettings settings_;
+
+    mutable std::mutex phiMutex_;  // short: a copy, a validation, a triple-buffer write
+    phi::Settings phiSettings_;
+    std::unique_ptr<phi::SensorInbox> sensorInbox_;
 
     std::mutex measurementMutex_;  // one loopback measurement at a time
 

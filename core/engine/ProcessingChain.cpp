@@ -29,6 +29,7 @@ void ProcessingChain::prepare(double sampleRate, int maxFrames) {
     downmix_.setParameters(current_.downmix);
     downmix_.setBandSplit(current_.engine.bandSplit);
     downmix_.prepare(sampleRate, maxFrames);
+    phi_.prepare(sampleRate);
     for (size_t k = 0; k < channelBuffers_.size(); ++k) {
         channelBuffers_[k].assign(size_t(maxFrames), 0.0f);
         channels_[k] = channelBuffers_[k].data();
@@ -83,7 +84,9 @@ void ProcessingChain::takeParameters() noexcept {
 
 void ProcessingChain::processChunk(const float* input, float* left, float* right,
                                    int frames) noexcept {
-    engine_.process(input, frames, phi_, channels_.data());
+    // Per chunk: the controller's (phase, depth) for these frames; the engine ramps to it.
+    const dsp::PhiInput phi = phi_.process(input, frames);
+    engine_.process(input, frames, phi, channels_.data());
     downmix_.process(channels_.data(), frames, left, right);
     probe_.audio().run(input, left, right, frames);
 }

@@ -6,6 +6,7 @@
 #include "dsp/StereoDownmix.h"
 #include "engine/BlockTiming.h"
 #include "engine/LoopbackProbe.h"
+#include "phi/PhiController.h"
 #include "rt/TripleBuffer.h"
 
 #include <readerwriterqueue.h>
@@ -43,6 +44,10 @@ public:
     void setParameters(const ChainParameters& parameters) { parameters_.write(parameters); }
     // Control side (one caller at a time: AudioEngine serialises measurements).
     LoopbackProbeSlot::Control probe() { return probe_.control(); }
+    // The Φ controller the audio thread runs before the engine; its settings, sensor input and
+    // published state are lock-free towards the audio thread (PhiController).
+    phi::PhiController& phi() { return phi_; }
+    const phi::PhiController& phi() const { return phi_; }
     // Monitor side (one consumer).
     bool popTiming(BlockTiming* timing) { return timings_.try_dequeue(*timing); }
 
@@ -77,7 +82,7 @@ private:
     // Audio thread only (and prepare(), with the stream stopped).
     dsp::ChromaticFieldEngine engine_;
     dsp::StereoDownmix downmix_;
-    dsp::PhiInput phi_;
+    phi::PhiController phi_;
     std::array<std::vector<float>, dsp::kFieldChannels> channelBuffers_;
     std::array<float*, dsp::kFieldChannels> channels_{};
     TripleBuffer<ChainParameters> parameters_;

@@ -1,0 +1,87 @@
+#pragma once
+
+#include "dsp/EngineParameters.h"
+#include "dsp/ParameterError.h"
+#include "phi/AudioSource.h"
+#include "phi/InternalSource.h"
+#include "phi/ManualSource.h"
+#include "phi/PhiTypes.h"
+#include "phi/SensorSource.h"
+#include "rt/TripleBuffer.h"
+
+#include <mutex>
+#include <vector>
+
+namespace soundlab::phi {
+
+// Checks every field against its range; the errors name the API's JSON paths (e.g.
+// "manual.depth"). Empty: valid.
+std::vector<dsp::ParameterError> validate(const Settings& settings);
+
+// Turns the Φ sources into the engine's PhiInput, once per block (SPEC §4, docs/phi.md).
+//
+// Every source runs every block, whether it is heard or not: the outgoing source keeps running
+// through a fade, an incoming one starts from its live state, and the envelope is always current
+// for the API. Switching source crossfades over 100 ms on a raised cosine w = ½ − ½·cos(π·p)
+// (p = elapsed/100 ms): depth = from + w·(to − from), phase = from + w·arc(from → to) along the
+// shortest arc, so 6.2 → 0.1 rad goes up through 2π, never through π. A switch during a fade
+// starts from where the fade is: the source that was fading in becomes the outgoing one, carrying
+// the difference between the blend and its own value as an offset that the new fade fades out.
+// The engine ramps its Φ input per sample within the block (ChromaticFieldEngine), so the
+// per-block output is smooth at the samples.
+//
+// Threading:
+//  - prepare(): control thread, stream stopped.
+//  - process(): the audio thread only; no locks, no allocation.
+//  - setSettings(), setSensor(): control side, one writer at a time each (AudioEngine
+//    serialises); they reach the audio thread through triple buffers (latest wins).
+//  - state(): any non-audio thread; readers share a short lock among themselves that the audio
+//    thread never takes (it only writes the triple buffer).
+class PhiController {
+public:
+    PhiController();
+
+    void prepare(double sampleRate);
+
+    // Audio thread: advances every source by `frames` samples of `input` and returns the Φ input
+    // for this block.
+    dsp::PhiInput process(const float* input, int frames) noexcept;
+
+    // Control side.
+    void setSettings(const Settings& settings) { settings_.write(settings); }
+    void setSensor(const SensorValues& values) { sensor_.write(values); }
+    // Readers: the state published after the latest block (the initial state before any).
+    State state() const;
+
+    // Audio-thread side, for tests: the latest output of one source.
+    Output sourceOutput(Mode mode) const noexcept { return outputs_[int(mode)]; }
+
+private:
+    void takeControl() noexcept;
+    void startFade(Mode to) noexcept;
+
+    double sampleRate_ = 48000.0;
+    TripleBuffer<Settings> settings_;
+    TripleBuffer<SensorValues> sensor_;
+    TripleBuffer<State> published_;
+
+    // Audio thread only (and prepare()).
+    Settings current_;
+    ManualSource manual_;
+    AudioSource audio_;
+    InternalSource internal_;
+    SensorSource sensorSource_;
+    Output outputs_[kModeCount]{};
+    Mode active_ = Mode::Manual;
+    bool fading_ = false;
+    Mode from_ = Mode::Manual;
+    Output fromOffset_{};  // depth and phase added to the outgoing source (a switch mid-fade)
+    double fadeElapsed_ = 0.0;  // samples
+    Output last_{};
+    uint64_t blocks_ = 0;
+
+    mutable std::mutex readers_;  // readers only: one triple-buffer reader at a time
+    mutable State lastState_;
+};
+
+}  // namespace soundlab::phi
