@@ -77,8 +77,8 @@ QJsonObject state(const AudioEngine& engine) {
     };
 }
 
-// 422 listing every bad field: {"error": {"code", "message", "fields": [{field, message, min,
-// max}]}}.
+}  // namespace
+
 Response invalidParameters(const std::vector<dsp::ParameterError>& errors) {
     QStringList messages;
     QJsonArray fields;
@@ -98,8 +98,6 @@ Response invalidParameters(const std::vector<dsp::ParameterError>& errors) {
     body[QStringLiteral("error")] = error;
     return Response::json(body, 422);
 }
-
-}  // namespace
 
 QList<Route> engineRoutes(AudioEngine& engine) {
     Route get;

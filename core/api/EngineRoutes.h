@@ -2,7 +2,10 @@
 
 #include "api/Route.h"
 
+#include "dsp/ParameterError.h"
+
 #include <QList>
+#include <vector>
 
 namespace soundlab {
 class AudioEngine;
@@ -14,5 +17,9 @@ namespace soundlab::api {
 // partial update; a bad value is a 422 that names every bad field and its allowed range, and
 // changes nothing. Accepted changes reach the audio thread through parameter smoothing.
 QList<Route> engineRoutes(AudioEngine& engine);
+
+// 422 listing every bad field: {"error": {"code", "message", "fields": [{field, message, min,
+// max}]}}. Shared by the routes that validate through dsp::ParameterError (engine, Φ).
+Response invalidParameters(const std::vector<dsp::ParameterError>& errors);
 
 }  // namespace soundlab::api

@@ -55,6 +55,13 @@ QJsonObject StatusReport::status() const {
                                                   ? QJsonValue(*s.stream.realtimePriority)
                                                   : QJsonValue()},
     };
+    // The seed's Φ fields: what the controller gave the engine in the latest block, and the
+    // selected source (lock-free towards the audio thread; short control-side locks only).
+    const phi::State phiState = engine_.phiState();
+    const std::string_view phiMode = phi::toString(engine_.phiSettings().mode);
+    o.insert(QStringLiteral("phi_phase"), phiState.phase);
+    o.insert(QStringLiteral("phi_depth"), phiState.depth);
+    o.insert(QStringLiteral("phi_mode"), QString::fromLatin1(phiMode.data(), qsizetype(phiMode.size())));
     for (const auto& [name, provider] : fields_) o.insert(name, provider());
     return o;
 }
@@ -125,6 +132,13 @@ QJsonObject StatusReport::statusSchema() {
                        QStringLiteral("the virtual device's clock thread got SCHED_FIFO; false: "
                                       "refused (no rtprio limit), it may miss deadlines under "
                                       "load; null where the host schedules its own thread"))},
+            {QStringLiteral("phi_phase"),
+             number(0, 2 * M_PI, QStringLiteral("Φ phase the engine got in the latest block"))},
+            {QStringLiteral("phi_depth"), number(0, 1.6180339887498949, QStringLiteral("[0, Φ]"))},
+            {QStringLiteral("phi_mode"),
+             stringEnum({QStringLiteral("manual"), QStringLiteral("audio"), QStringLiteral("midi"),
+                         QStringLiteral("sensor"), QStringLiteral("internal")},
+                        QStringLiteral("the selected Φ source (GET /api/phi)"))},
         },
         {QStringLiteral("audio_running"), QStringLiteral("sample_rate"),
          QStringLiteral("buffer_size"), QStringLiteral("callback_count"),

@@ -20,9 +20,10 @@ namespace soundlab::presets {
 // and the downmix crossfades over one block. That is what makes a toggle click-free and a toggle
 // during a ramp a smooth retarget.
 //
-// Φ settings have no live counterpart yet (the Φ controller is a later issue): the Φ part of the
-// preset applied last is remembered and captured back with the live state, so a slot that went
-// through the engine keeps its Φ settings; before any apply, capture reports the defaults.
+// A preset's Φ section sets the Φ controller (docs/phi.md): the mode (crossfading over 100 ms),
+// the manual source's depth and phase, and the internal oscillator's frequency when the preset
+// gives one. Capture reads them back from the controller; while they are still what the preset
+// applied last set, its section is returned verbatim (a null frequency stays null).
 //
 // Thread-safety: any non-audio thread; a small lock guards what was applied last.
 class EnginePresetTarget final : public PresetTarget {
@@ -30,7 +31,7 @@ public:
     explicit EnginePresetTarget(AudioEngine& engine);
 
     // A preset named "Live": the engine's frequencies, amplitudes, coupling and downmix, the
-    // stream's sample rate, and the Φ settings of the preset applied last.
+    // stream's sample rate, and the Φ controller's mode, manual depth/phase and frequency.
     Preset captureLiveState() const override;
     void applyPreset(const Preset& preset) override;
 

@@ -1,0 +1,247 @@
+#include "api/PhiRoutes.h"
+
+#include "api/EngineRoutes.h"
+#include "api/JsonSchema.h"
+#include "engine/AudioEngine.h"
+
+#include <QJsonArray>
+
+namespace soundlab::api {
+
+namespace {
+
+QString name(phi::Mode mode) {
+    const std::string_view n = phi::toString(mode);
+    return QString::fromLatin1(n.data(), qsizetype(n.size()));
+}
+
+QStringList modeNames() {
+    QStringList names;
+    for (int i = 0; i < phi::kModeCount; ++i) names << name(phi::Mode(i));
+    return names;
+}
+
+QJsonObject accelSchema() {
+    using namespace schema;
+    const auto g = [] { return number(-phi::kMaxAccelG, phi::kMaxAccelG, QStringLiteral("g")); };
+    return object({{QStringLiteral("x"), g()}, {QStringLiteral("y"), g()}, {QStringLiteral("z"), g()}});
+}
+
+QJsonObject sampleSchema() {
+    using namespace schema;
+    return object({
+        {QStringLiteral("t"),
+         number(0, {}, QStringLiteral("the sensor's time, Unix seconds; arrival time if absent"))},
+        {QStringLiteral("heart_rate_bpm"),
+         number(phi::kMinHeartRate, phi::kMaxHeartRate, QStringLiteral("phase rate = hr/60 Hz"))},
+        {QStringLiteral("gsr"), number(0, 1, QStringLiteral("depth = gsr·Φ"))},
+        {QStringLiteral("accel"),
+         described(accelSchema(), QStringLiteral("phase offset = clamp(x, −1, 1)·π"))},
+    });
+}
+
+QJsonObject settingsSchema(bool forResponse) {
+    using namespace schema;
+    QJsonObject manual = object({
+        {QStringLiteral("depth"), number(0, phi::kMaxDepth, QStringLiteral("[0, Φ]"))},
+        {QStringLiteral("phase"), number(0, phi::kTwoPi, QStringLiteral("radians, [0, 2π)"))},
+    });
+    QJsonObject audio = forResponse
+        ? object({
+              {QStringLiteral("attack_ms"), number(phi::kMinEnvelopeMs, phi::kMaxEnvelopeMs)},
+              {QStringLiteral("release_ms"), number(phi::kMinEnvelopeMs, phi::kMaxEnvelopeMs)},
+              {QStringLiteral("envelope"),
+               number(0, {}, QStringLiteral("the follower's level, linear (depth = 2Φ·env ≤ Φ)"))},
+          })
+        : object({
+              {QStringLiteral("attack_ms"), number(phi::kMinEnvelopeMs, phi::kMaxEnvelopeMs)},
+              {QStringLiteral("release_ms"), number(phi::kMinEnvelopeMs, phi::kMaxEnvelopeMs)},
+          });
+    QJsonObject internal = object({
+        {QStringLiteral("frequency_hz"), number(phi::kMinInternalHz, phi::kMaxInternalHz)},
+    });
+    const QJsonObject mode = stringEnum(
+        modeNames(), QStringLiteral("the active source; midi holds depth 0, phase 0 until MIDI "
+                                    "input exists; a change crossfades over 100 ms"));
+    if (!forResponse)
+        return object({{QStringLiteral("mode"), mode},
+                       {QStringLiteral("manual"), manual},
+                       {QStringLiteral("audio"), audio},
+                       {QStringLiteral("internal"), internal}});
+    QJsonObject sensor = object({
+        {QStringLiteral("heart_rate_bpm"), number(phi::kMinHeartRate, phi::kMaxHeartRate)},
+        {QStringLiteral("gsr"), number(0, 1)},
+        {QStringLiteral("accel"), accelSchema()},
+        {QStringLiteral("age_s"),
+         described(withTypes(number(0), {QStringLiteral("number"), QStringLiteral("null")}),
+                   QStringLiteral("since the latest sample's t; null before any"))},
+        {QStringLiteral("stale"),
+         boolean(QStringLiteral("older than 2 s; the last values hold"))},
+        {QStringLiteral("received"), integer(0, {}, QStringLiteral("samples accepted"))},
+        {QStringLiteral("applied"),
+         integer(0, {}, QStringLiteral("samples handed to the controller, in t order"))},
+    });
+    QJsonObject crossfade = object({
+        {QStringLiteral("active"), boolean()},
+        {QStringLiteral("from"), stringEnum(modeNames())},
+        {QStringLiteral("to"), stringEnum(modeNames())},
+        {QStringLiteral("progress"), number(0, 1, QStringLiteral("time fraction of 100 ms"))},
+    });
+    return object({
+        {QStringLiteral("mode"), mode},
+        {QStringLiteral("phase"),
+         number(0, phi::kTwoPi, QStringLiteral("what the engine got in the latest block"))},
+        {QStringLiteral("depth"), number(0, phi::kMaxDepth)},
+        {QStringLiteral("crossfade"), crossfade},
+        {QStringLiteral("manual"), manual},
+        {QStringLiteral("audio"), audio},
+        {QStringLiteral("internal"), internal},
+        {QStringLiteral("sensor"), sensor},
+    });
+}
+
+// Copies the present fields of a PUT body into `s`; the schema has checked their types.
+void applyJson(const QJsonObject& body, phi::Settings* s) {
+    if (body.contains(QStringLiteral("mode")))
+        s->mode = *phi::modeFromString(body[QStringLiteral("mode")].toString().toStdString());
+    const QJsonObject manual = body[QStringLiteral("manual")].toObject();
+    if (manual.contains(QStringLiteral("depth")))
+        s->manualDepth = manual[QStringLiteral("depth")].toDouble();
+    if (manual.contains(QStringLiteral("phase")))
+        s->manualPhase = manual[QStringLiteral("phase")].toDouble();
+    const QJsonObject audio = body[QStringLiteral("audio")].toObject();
+    if (audio.contains(QStringLiteral("attack_ms")))
+        s->attackMs = audio[QStringLiteral("attack_ms")].toDouble();
+    if (audio.contains(QStringLiteral("release_ms")))
+        s->releaseMs = audio[QStringLiteral("release_ms")].toDouble();
+    const QJsonObject internal = body[QStringLiteral("internal")].toObject();
+    if (internal.contains(QStringLiteral("frequency_hz")))
+        s->internalHz = internal[QStringLiteral("frequency_hz")].toDouble();
+}
+
+std::optional<double> optionalNumber(const QJsonObject& o, const char* key) {
+    const QJsonValue v = o.value(QLatin1String(key));
+    return v.isDouble() ? std::optional<double>(v.toDouble()) : std::nullopt;
+}
+
+phi::SensorSample sampleFrom(const QJsonObject& o) {
+    phi::SensorSample s;
+    s.t = optionalNumber(o, "t");
+    s.heartRateBpm = optionalNumber(o, "heart_rate_bpm");
+    s.gsr = optionalNumber(o, "gsr");
+    const QJsonObject accel = o.value(QStringLiteral("accel")).toObject();
+    s.accelX = optionalNumber(accel, "x");
+    s.accelY = optionalNumber(accel, "y");
+    s.accelZ = optionalNumber(accel, "z");
+    return s;
+}
+
+QJsonObject sensorJson(const phi::SensorStatus& s) {
+    return {
+        {QStringLiteral("heart_rate_bpm"), s.values.heartRateBpm},
+        {QStringLiteral("gsr"), s.values.gsr},
+        {QStringLiteral("accel"), QJsonObject{{QStringLiteral("x"), s.values.accelX},
+                                              {QStringLiteral("y"), s.values.accelY},
+                                              {QStringLiteral("z"), s.values.accelZ}}},
+        {QStringLiteral("age_s"), s.ageSeconds ? QJsonValue(*s.ageSeconds) : QJsonValue()},
+        {QStringLiteral("stale"), s.stale},
+        {QStringLiteral("received"), qint64(s.received)},
+        {QStringLiteral("applied"), qint64(s.applied)},
+    };
+}
+
+}  // namespace
+
+QJsonObject phiState(const AudioEngine& engine) {
+    const phi::Settings settings = engine.phiSettings();
+    const phi::State state = engine.phiState();
+    return {
+        // The selected source: a PUT shows at once, the block-rate fields follow within a block.
+        {QStringLiteral("mode"), name(settings.mode)},
+        {QStringLiteral("phase"), state.phase},
+        {QStringLiteral("depth"), state.depth},
+        {QStringLiteral("crossfade"),
+         QJsonObject{{QStringLiteral("active"), state.fading},
+                     {QStringLiteral("from"), name(state.fading ? state.fadeFrom : state.mode)},
+                     {QStringLiteral("to"), name(state.fadeTo)},
+                     {QStringLiteral("progress"), state.fadeProgress}}},
+        {QStringLiteral("manual"), QJsonObject{{QStringLiteral("depth"), settings.manualDepth},
+                                               {QStringLiteral("phase"), settings.manualPhase}}},
+        {QStringLiteral("audio"), QJsonObject{{QStringLiteral("attack_ms"), settings.attackMs},
+                                              {QStringLiteral("release_ms"), settings.releaseMs},
+                                              {QStringLiteral("envelope"), state.envelope}}},
+        {QStringLiteral("internal"),
+         QJsonObject{{QStringLiteral("frequency_hz"), settings.internalHz}}},
+        {QStringLiteral("sensor"), sensorJson(engine.phiSensor().status())},
+    };
+}
+
+QList<Route> phiRoutes(AudioEngine& engine) {
+    Route get;
+    get.method = "GET";
+    get.path = QStringLiteral("/api/phi");
+    get.summary = QStringLiteral("The Φ controller: active source, output, crossfade, sources");
+    get.tag = QStringLiteral("phi");
+    get.responseSchema = settingsSchema(true);
+    get.execution = Execution::ServerThread;  // short locks only, never held by slow work
+    get.handler = [&engine](const Request&) { return Response::json(phiState(engine)); };
+
+    Route put;
+    put.method = "PUT";
+    put.path = QStringLiteral("/api/phi");
+    put.summary = QStringLiteral("Change the Φ source and source settings (partial update)");
+    put.description = QStringLiteral(
+        "Present fields replace, absent ones stay. A mode change crossfades over 100 ms "
+        "(raised cosine, phase along the shortest arc); a manual depth/phase change ramps over "
+        "the engine's 10 ms. Any bad field: 422 naming each one with its range, nothing changes.");
+    put.tag = QStringLiteral("phi");
+    put.requestSchema = settingsSchema(false);
+    put.responseSchema = settingsSchema(true);
+    put.errorStatuses = {422};
+    // One read–modify–write under AudioEngine's short Φ lock: it never waits for slow work.
+    put.execution = Execution::ServerThread;
+    put.handler = [&engine](const Request& request) {
+        const auto errors = engine.updatePhiSettings([&](phi::Settings& s) {
+            applyJson(request.body.toObject(), &s);
+            return std::vector<dsp::ParameterError>();
+        });
+        if (!errors.empty()) return invalidParameters(errors);
+        return Response::json(phiState(engine));
+    };
+
+    Route sensor;
+    sensor.method = "POST";
+    sensor.path = QStringLiteral("/api/phi/sensor");
+    sensor.summary = QStringLiteral("Push one sensor sample or a batch");
+    sensor.description = QStringLiteral(
+        "A sample object or an array of them. A batch is applied in `t` order, the last one "
+        "holding; absent fields keep their previous values. Any value out of range: 422 naming "
+        "the field (\"[i].gsr\" in a batch), and nothing of the request is applied.");
+    sensor.tag = QStringLiteral("phi");
+    {
+        QJsonObject body = schema::withTypes(sampleSchema(),
+                                             {QStringLiteral("object"), QStringLiteral("array")});
+        body.insert(QStringLiteral("items"), sampleSchema());
+        sensor.requestSchema = body;
+    }
+    sensor.responseSchema = settingsSchema(true)[QStringLiteral("properties")]
+                                .toObject()[QStringLiteral("sensor")]
+                                .toObject();
+    sensor.errorStatuses = {422};
+    sensor.execution = Execution::ServerThread;  // high rate; a short lock and a buffer write
+    sensor.handler = [&engine](const Request& request) {
+        std::vector<phi::SensorSample> samples;
+        const bool batch = request.body.isArray();
+        if (batch) {
+            for (const QJsonValue& v : request.body.toArray()) samples.push_back(sampleFrom(v.toObject()));
+        } else {
+            samples.push_back(sampleFrom(request.body.toObject()));
+        }
+        const auto errors = engine.phiSensor().push(std::move(samples), batch);
+        if (!errors.empty()) return invalidParameters(errors);
+        return Response::json(sensorJson(engine.phiSensor().status()));
+    };
+    return {get, put, sensor};
+}
+
+}  // namespace soundlab::api

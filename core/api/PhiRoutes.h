@@ -1,0 +1,23 @@
+#pragma once
+
+#include "api/Route.h"
+
+#include <QJsonObject>
+#include <QList>
+
+namespace soundlab {
+class AudioEngine;
+}
+
+namespace soundlab::api {
+
+// GET/PUT /api/phi and POST /api/phi/sensor: the Φ controller (docs/phi.md). A PUT is a partial
+// update validated like /api/engine (422 naming each bad field and its range; nothing changes);
+// a sensor push takes one sample or a batch, applied in `t` order. Every handler only takes
+// short locks that no slow operation holds, so they run inline on the server thread.
+QList<Route> phiRoutes(AudioEngine& engine);
+
+// The GET /api/phi document (also what PUT answers).
+QJsonObject phiState(const AudioEngine& engine);
+
+}  // namespace soundlab::api
