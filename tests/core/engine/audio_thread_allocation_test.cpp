@@ -117,7 +117,26 @@ long allocationsWhileRunning(AudioBackend& backend, const BackendStreamConfig& c
     EXPECT_TRUE(test::waitFor([&] { return marker.blocks() > 0; }, 5000));
     const long atStart = g_audioThreadAllocations.load();
 
-    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    // Φ sources switch every 20 ms (so most switches land mid-fade) while sensor samples stream
+    // in and the envelope times change: the controller must not allocate on any of it.
+    {
+        phi::Settings phiSettings;
+        phi::SensorValues sensor;
+        sensor.present = true;
+        const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+        for (int i = 0; std::chrono::steady_clock::now() < end; ++i) {
+            phiSettings.mode = phi::Mode(i % phi::kModeCount);
+            phiSettings.attackMs = 10.0 + (i % 7) * 20.0;
+            phiSettings.internalHz = 0.1 + (i % 5);
+            chain.phi().setSettings(phiSettings);
+            sensor.gsr = (i % 10) / 10.0;
+            sensor.heartRateBpm = 40.0 + (i % 160);
+            sensor.accelX = (i % 3) - 1.0;
+            chain.phi().setSensor(sensor);
+            (void)chain.phi().state();
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    }
     LoopbackProbeSlot::Control probe = chain.probe();
     const auto ticket = probe.arm(std::vector<float>(64, 0.5f), 4800);
     EXPECT_TRUE(ticket);
