@@ -24,7 +24,8 @@ QStringList modeNames() {
 QJsonObject accelSchema() {
     using namespace schema;
     const auto g = [] { return number(-phi::kMaxAccelG, phi::kMaxAccelG, QStringLiteral("g")); };
-    return object({{QStringLiteral("x"), g()}, {QStringLiteral("y"), g()}, {QStringLiteral("z"), g()}});
+    return object(
+        {{QStringLiteral("x"), g()}, {QStringLiteral("y"), g()}, {QStringLiteral("z"), g()}});
 }
 
 QJsonObject sampleSchema() {
@@ -46,17 +47,19 @@ QJsonObject settingsSchema(bool forResponse) {
         {QStringLiteral("depth"), number(0, phi::kMaxDepth, QStringLiteral("[0, Φ]"))},
         {QStringLiteral("phase"), number(0, phi::kTwoPi, QStringLiteral("radians, [0, 2π)"))},
     });
-    QJsonObject audio = forResponse
-        ? object({
-              {QStringLiteral("attack_ms"), number(phi::kMinEnvelopeMs, phi::kMaxEnvelopeMs)},
-              {QStringLiteral("release_ms"), number(phi::kMinEnvelopeMs, phi::kMaxEnvelopeMs)},
-              {QStringLiteral("envelope"),
-               number(0, {}, QStringLiteral("the follower's level, linear (depth = 2Φ·env ≤ Φ)"))},
-          })
-        : object({
-              {QStringLiteral("attack_ms"), number(phi::kMinEnvelopeMs, phi::kMaxEnvelopeMs)},
-              {QStringLiteral("release_ms"), number(phi::kMinEnvelopeMs, phi::kMaxEnvelopeMs)},
-          });
+    QJsonObject audio =
+        forResponse
+            ? object({
+                  {QStringLiteral("attack_ms"), number(phi::kMinEnvelopeMs, phi::kMaxEnvelopeMs)},
+                  {QStringLiteral("release_ms"), number(phi::kMinEnvelopeMs, phi::kMaxEnvelopeMs)},
+                  {QStringLiteral("envelope"),
+                   number(0, {},
+                          QStringLiteral("the follower's level, linear (depth = 2Φ·env ≤ Φ)"))},
+              })
+            : object({
+                  {QStringLiteral("attack_ms"), number(phi::kMinEnvelopeMs, phi::kMaxEnvelopeMs)},
+                  {QStringLiteral("release_ms"), number(phi::kMinEnvelopeMs, phi::kMaxEnvelopeMs)},
+              });
     QJsonObject internal = object({
         {QStringLiteral("frequency_hz"), number(phi::kMinInternalHz, phi::kMaxInternalHz)},
     });
@@ -75,8 +78,7 @@ QJsonObject settingsSchema(bool forResponse) {
         {QStringLiteral("age_s"),
          described(withTypes(number(0), {QStringLiteral("number"), QStringLiteral("null")}),
                    QStringLiteral("since the latest sample's t; null before any"))},
-        {QStringLiteral("stale"),
-         boolean(QStringLiteral("older than 2 s; the last values hold"))},
+        {QStringLiteral("stale"), boolean(QStringLiteral("older than 2 s; the last values hold"))},
         {QStringLiteral("received"), integer(0, {}, QStringLiteral("samples accepted"))},
         {QStringLiteral("applied"),
          integer(0, {}, QStringLiteral("samples handed to the controller, in t order"))},
@@ -219,8 +221,8 @@ QList<Route> phiRoutes(AudioEngine& engine) {
         "the field (\"[i].gsr\" in a batch), and nothing of the request is applied.");
     sensor.tag = QStringLiteral("phi");
     {
-        QJsonObject body = schema::withTypes(sampleSchema(),
-                                             {QStringLiteral("object"), QStringLiteral("array")});
+        QJsonObject body =
+            schema::withTypes(sampleSchema(), {QStringLiteral("object"), QStringLiteral("array")});
         body.insert(QStringLiteral("items"), sampleSchema());
         sensor.requestSchema = body;
     }
@@ -233,7 +235,8 @@ QList<Route> phiRoutes(AudioEngine& engine) {
         std::vector<phi::SensorSample> samples;
         const bool batch = request.body.isArray();
         if (batch) {
-            for (const QJsonValue& v : request.body.toArray()) samples.push_back(sampleFrom(v.toObject()));
+            for (const QJsonValue& v : request.body.toArray())
+                samples.push_back(sampleFrom(v.toObject()));
         } else {
             samples.push_back(sampleFrom(request.body.toObject()));
         }

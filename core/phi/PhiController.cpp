@@ -10,7 +10,9 @@ constexpr std::string_view kModeNames[kModeCount] = {"manual", "audio", "midi", 
                                                      "internal"};
 }
 
-std::string_view toString(Mode mode) { return kModeNames[int(mode)]; }
+std::string_view toString(Mode mode) {
+    return kModeNames[int(mode)];
+}
 
 std::optional<Mode> modeFromString(std::string_view text) {
     for (int i = 0; i < kModeCount; ++i)

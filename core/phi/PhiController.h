@@ -75,7 +75,7 @@ private:
     Mode active_ = Mode::Manual;
     bool fading_ = false;
     Mode from_ = Mode::Manual;
-    Output fromOffset_{};  // depth and phase added to the outgoing source (a switch mid-fade)
+    Output fromOffset_{};       // depth and phase added to the outgoing source (a switch mid-fade)
     double fadeElapsed_ = 0.0;  // samples
     Output last_{};
     uint64_t blocks_ = 0;

@@ -6,7 +6,8 @@
 
 namespace soundlab::phi {
 
-SensorInbox::SensorInbox(Sink sink, Clock clock) : sink_(std::move(sink)), clock_(std::move(clock)) {}
+SensorInbox::SensorInbox(Sink sink, Clock clock)
+    : sink_(std::move(sink)), clock_(std::move(clock)) {}
 
 SensorInbox::Clock SensorInbox::systemClock() {
     return [] {

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "phi/PhiTypes.h"
 #include "dsp/ParameterError.h"
+#include "phi/PhiTypes.h"
 
 #include <functional>
 #include <mutex>

@@ -22,8 +22,8 @@ public:
     void set(const SensorValues& values) noexcept { values_ = values; }
     void advance(int frames) noexcept {
         if (!values_.present) return;
-        theta_ = wrapPhase(theta_ + kTwoPi * (values_.heartRateBpm / 60.0) * double(frames) /
-                                        sampleRate_);
+        theta_ = wrapPhase(theta_ +
+                           kTwoPi * (values_.heartRateBpm / 60.0) * double(frames) / sampleRate_);
     }
     Output output() const noexcept {
         if (!values_.present) return {0.0, 0.0};

@@ -104,15 +104,14 @@ TEST_F(PhiRoutesTest, BadValuesAre422NamingTheFieldAndChangeNothing) {
         const char* body;
         const char* field;
     };
-    for (const Case& c : {Case{R"({"mode":"osc"})", "mode"},
-                          Case{R"({"manual":{"depth":1.7}})", "depth"},
-                          Case{R"({"manual":{"phase":-0.1}})", "phase"},
-                          Case{R"({"audio":{"attack_ms":5}})", "attack_ms"},
-                          Case{R"({"audio":{"release_ms":501}})", "release_ms"},
-                          Case{R"({"internal":{"frequency_hz":11}})", "frequency_hz"},
-                          Case{R"({"mode":"audio","internal":{"frequency_hz":0}})",
-                               "frequency_hz"},
-                          Case{R"({"volume":1})", "volume"}}) {
+    for (const Case& c :
+         {Case{R"({"mode":"osc"})", "mode"}, Case{R"({"manual":{"depth":1.7}})", "depth"},
+          Case{R"({"manual":{"phase":-0.1}})", "phase"},
+          Case{R"({"audio":{"attack_ms":5}})", "attack_ms"},
+          Case{R"({"audio":{"release_ms":501}})", "release_ms"},
+          Case{R"({"internal":{"frequency_hz":11}})", "frequency_hz"},
+          Case{R"({"mode":"audio","internal":{"frequency_hz":0}})", "frequency_hz"},
+          Case{R"({"volume":1})", "volume"}}) {
         const HttpReply r = put(c.body);
         EXPECT_EQ(r.status, 422) << c.body;
         const QString message = r.json()["error"].toObject()["message"].toString();
@@ -132,10 +131,11 @@ TEST_F(PhiRoutesTest, SensorPushesOneOrABatchInTimeOrderAndCounts) {
 
     // A batch out of order: the latest t holds.
     const double now = double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
-    const QByteArray batch = QStringLiteral(R"([{"t":%1,"gsr":0.9},{"t":%2,"gsr":0.5,"heart_rate_bpm":90}])")
-                                 .arg(now, 0, 'f', 3)
-                                 .arg(now - 0.5, 0, 'f', 3)
-                                 .toUtf8();
+    const QByteArray batch =
+        QStringLiteral(R"([{"t":%1,"gsr":0.9},{"t":%2,"gsr":0.5,"heart_rate_bpm":90}])")
+            .arg(now, 0, 'f', 3)
+            .arg(now - 0.5, 0, 'f', 3)
+            .toUtf8();
     r = sensor(batch);
     ASSERT_EQ(r.status, 200) << r.body.toStdString();
     EXPECT_EQ(r.json()["received"].toInt(), 3);

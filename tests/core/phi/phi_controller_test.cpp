@@ -123,10 +123,10 @@ TEST(PhiController, TheOutgoingSourceKeepsRunningDuringTheFade) {
         // And it is what is blended: the output follows its live value, not a frozen one.
         const double w = 0.5 - 0.5 * std::cos(kPi * i / 10.0);
         EXPECT_NEAR(out.depth, (1.0 - w) * internal.depth, 1e-5) << i;
-        EXPECT_NEAR(std::fabs(shortestArc(out.phase, wrapPhase((1.0 - w) * internal.phase +
-                                                               (internal.phase > kPi ? w * kTwoPi
-                                                                                     : 0.0)))),
-                    0.0, 1e-4)
+        EXPECT_NEAR(
+            std::fabs(shortestArc(out.phase, wrapPhase((1.0 - w) * internal.phase +
+                                                       (internal.phase > kPi ? w * kTwoPi : 0.0)))),
+            0.0, 1e-4)
             << i;
     }
 }
