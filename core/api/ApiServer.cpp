@@ -2,11 +2,11 @@
 
 #include "api/AudioRoutes.h"
 #include "api/EngineRoutes.h"
-#include "api/PhiRoutes.h"
 #include "api/GuardedTcpServer.h"
 #include "api/HttpFrontend.h"
 #include "api/JsonSchema.h"
 #include "api/OpenApiDocument.h"
+#include "api/PhiRoutes.h"
 #include "engine/AudioEngine.h"
 
 #include <QDateTime>

@@ -61,7 +61,8 @@ QJsonObject StatusReport::status() const {
     const std::string_view phiMode = phi::toString(engine_.phiSettings().mode);
     o.insert(QStringLiteral("phi_phase"), phiState.phase);
     o.insert(QStringLiteral("phi_depth"), phiState.depth);
-    o.insert(QStringLiteral("phi_mode"), QString::fromLatin1(phiMode.data(), qsizetype(phiMode.size())));
+    o.insert(QStringLiteral("phi_mode"),
+             QString::fromLatin1(phiMode.data(), qsizetype(phiMode.size())));
     for (const auto& [name, provider] : fields_) o.insert(name, provider());
     return o;
 }

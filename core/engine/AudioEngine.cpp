@@ -466,7 +466,9 @@ std::vector<dsp::ParameterError> AudioEngine::updatePhiSettings(const PhiEdit& e
     return {};
 }
 
-phi::State AudioEngine::phiState() const { return chain_->phi().state(); }
+phi::State AudioEngine::phiState() const {
+    return chain_->phi().state();
+}
 
 std::vector<dsp::ParameterError> AudioEngine::setEngineParameters(
     const dsp::EngineParameters& parameters) {

@@ -18,22 +18,32 @@ bool samePresetSettings(const dsp::EngineParameters& a, const dsp::EngineParamet
 // The preset schema's modes and the controller's are the same five, in the same order.
 phi::Mode toController(PhiMode mode) {
     switch (mode) {
-    case PhiMode::Manual: return phi::Mode::Manual;
-    case PhiMode::Audio: return phi::Mode::Audio;
-    case PhiMode::Midi: return phi::Mode::Midi;
-    case PhiMode::Sensor: return phi::Mode::Sensor;
-    case PhiMode::Internal: return phi::Mode::Internal;
+        case PhiMode::Manual:
+            return phi::Mode::Manual;
+        case PhiMode::Audio:
+            return phi::Mode::Audio;
+        case PhiMode::Midi:
+            return phi::Mode::Midi;
+        case PhiMode::Sensor:
+            return phi::Mode::Sensor;
+        case PhiMode::Internal:
+            return phi::Mode::Internal;
     }
     return phi::Mode::Manual;
 }
 
 PhiMode fromController(phi::Mode mode) {
     switch (mode) {
-    case phi::Mode::Manual: return PhiMode::Manual;
-    case phi::Mode::Audio: return PhiMode::Audio;
-    case phi::Mode::Midi: return PhiMode::Midi;
-    case phi::Mode::Sensor: return PhiMode::Sensor;
-    case phi::Mode::Internal: return PhiMode::Internal;
+        case phi::Mode::Manual:
+            return PhiMode::Manual;
+        case phi::Mode::Audio:
+            return PhiMode::Audio;
+        case phi::Mode::Midi:
+            return PhiMode::Midi;
+        case phi::Mode::Sensor:
+            return PhiMode::Sensor;
+        case phi::Mode::Internal:
+            return PhiMode::Internal;
     }
     return PhiMode::Manual;
 }
