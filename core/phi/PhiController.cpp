@@ -140,8 +140,7 @@ dsp::PhiInput PhiController::process(const float* input, int frames) noexcept {
 
 State PhiController::state() const {
     std::lock_guard lock(readers_);
-    // const_cast: reading a triple buffer moves its front index; readers_ serialises that.
-    const_cast<TripleBuffer<State>&>(published_).read(&lastState_);
+    published_.read(&lastState_);  // false: nothing new since, lastState_ is still current
     return lastState_;
 }
 

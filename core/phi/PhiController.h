@@ -63,7 +63,8 @@ private:
     double sampleRate_ = 48000.0;
     TripleBuffer<Settings> settings_;
     TripleBuffer<SensorValues> sensor_;
-    TripleBuffer<State> published_;
+    // Mutable: a reader's read() moves the front index; readers_ serialises the readers.
+    mutable TripleBuffer<State> published_;
 
     // Audio thread only (and prepare()).
     Settings current_;
