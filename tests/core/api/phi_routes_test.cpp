@@ -4,6 +4,7 @@
 #include "ApiTestSupport.h"
 #include "api/ApiServer.h"
 #include "engine/AudioEngine.h"
+#include "presets/AbComparator.h"
 #include "presets/EnginePresetTarget.h"
 
 #include <gtest/gtest.h>
@@ -202,6 +203,34 @@ TEST_F(PhiRoutesTest, APresetApplySetsTheModeManualValuesAndFrequency) {
     target.applyPreset(preset);
     EXPECT_EQ(engine.phiSettings().mode, phi::Mode::Manual);
     EXPECT_EQ(engine.phiSettings().internalHz, 3.0);
+}
+
+TEST_F(PhiRoutesTest, AnAbToggleSwitchesTheModeThroughTheCrossfade) {
+    presets::EnginePresetTarget target(engine);
+    presets::AbComparator ab(&target);
+    presets::Preset a, b;
+    a.name = QStringLiteral("A");
+    a.phi.mode = presets::PhiMode::Manual;
+    a.phi.depth = 0.2;
+    b.name = QStringLiteral("B");
+    b.phi.mode = presets::PhiMode::Internal;
+    b.phi.frequency = 0.5;
+    ASSERT_EQ(ab.store(presets::AbSlot::A, a, QStringLiteral("test")).outcome,
+              presets::PresetOutcome::Ok);
+    ASSERT_EQ(ab.store(presets::AbSlot::B, b, QStringLiteral("test")).outcome,
+              presets::PresetOutcome::Ok);
+    ab.toggle(QStringLiteral("test"));
+    const phi::Mode first = engine.phiSettings().mode;
+    ab.toggle(QStringLiteral("test"));
+    const phi::Mode second = engine.phiSettings().mode;
+    EXPECT_NE(first, second);
+    EXPECT_TRUE((first == phi::Mode::Internal && second == phi::Mode::Manual) ||
+                (first == phi::Mode::Manual && second == phi::Mode::Internal));
+    // The audio thread fades to it and settles.
+    ASSERT_TRUE(waitFor([&] {
+        const phi::State s = engine.phiState();
+        return s.mode == second && !s.fading;
+    }));
 }
 
 TEST_F(PhiRoutesTest, OpenApiDocumentDescribesThePhiRoutes) {
