@@ -9,6 +9,7 @@ ApplicationWindow {
 
     required property AudioViewModel audio
     required property EngineViewModel engine
+    required property PhiViewModel phi
 
     width: 960
     height: 640
@@ -65,6 +66,7 @@ ApplicationWindow {
             Layout.fillWidth: true
             TabButton { text: qsTr("Audio") }
             TabButton { text: qsTr("Engine") }
+            TabButton { text: qsTr("Φ") }
         }
 
         StackLayout {
@@ -74,6 +76,7 @@ ApplicationWindow {
 
             AudioPanel { audio: window.audio }
             EnginePanel { engine: window.engine }
+            PhiPanel { phi: window.phi }
         }
     }
 

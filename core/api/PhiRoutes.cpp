@@ -178,6 +178,16 @@ QJsonObject phiState(const AudioEngine& engine) {
     };
 }
 
+std::vector<dsp::ParameterError> updatePhi(AudioEngine& engine, const QJsonObject& patch) {
+    if (const auto violation = schema::validate(patch, settingsSchema(false)))
+        return {dsp::ParameterError{violation->path.toStdString(), 0.0, 0.0,
+                                    violation->toString().toStdString()}};
+    return engine.updatePhiSettings([&](phi::Settings& s) {
+        applyJson(patch, &s);
+        return std::vector<dsp::ParameterError>();
+    });
+}
+
 QList<Route> phiRoutes(AudioEngine& engine) {
     Route get;
     get.method = "GET";
@@ -203,10 +213,7 @@ QList<Route> phiRoutes(AudioEngine& engine) {
     // One read–modify–write under AudioEngine's short Φ lock: it never waits for slow work.
     put.execution = Execution::ServerThread;
     put.handler = [&engine](const Request& request) {
-        const auto errors = engine.updatePhiSettings([&](phi::Settings& s) {
-            applyJson(request.body.toObject(), &s);
-            return std::vector<dsp::ParameterError>();
-        });
+        const auto errors = updatePhi(engine, request.body.toObject());
         if (!errors.empty()) return invalidParameters(errors);
         return Response::json(phiState(engine));
     };

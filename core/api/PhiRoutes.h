@@ -1,9 +1,11 @@
 #pragma once
 
 #include "api/Route.h"
+#include "dsp/ParameterError.h"
 
 #include <QJsonObject>
 #include <QList>
+#include <vector>
 
 namespace soundlab {
 class AudioEngine;
@@ -19,5 +21,10 @@ QList<Route> phiRoutes(AudioEngine& engine);
 
 // The GET /api/phi document (also what PUT answers).
 QJsonObject phiState(const AudioEngine& engine);
+
+// The partial update PUT /api/phi runs: `patch` is checked against the PUT schema, then its
+// present fields are applied in one AudioEngine::updatePhiSettings (any error: nothing changes).
+// The GUI's PhiViewModel edits through it too, so both validate the same way.
+std::vector<dsp::ParameterError> updatePhi(AudioEngine& engine, const QJsonObject& patch);
 
 }  // namespace soundlab::api

@@ -1,0 +1,137 @@
+// PhiViewModel is an in-process client of /api/phi: it reads the GET document and edits through
+// the PUT update, so the GUI and the API always show the same state.
+#include "PhiViewModel.h"
+
+#include "api/PhiRoutes.h"
+#include "engine/AudioEngine.h"
+
+#include <gtest/gtest.h>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QJsonDocument>
+
+namespace soundlab {
+namespace {
+
+// The route handlers themselves, called as the HTTP server would (no socket needed).
+struct PhiApi {
+    explicit PhiApi(AudioEngine& engine) {
+        for (api::Route& r : api::phiRoutes(engine)) {
+            if (r.method == "GET" && r.path == QStringLiteral("/api/phi")) get = r.handler;
+            if (r.method == "PUT") put = r.handler;
+        }
+    }
+    QJsonObject document() const { return QJsonDocument::fromJson(get({}).body).object(); }
+    api::Response update(const QJsonObject& body) const {
+        api::Request request;
+        request.body = body;
+        return put(request);
+    }
+    std::function<api::Response(const api::Request&)> get, put;
+};
+
+TEST(PhiViewModel, ShowsTheDocumentTheApiServes) {
+    AudioEngine engine;
+    PhiViewModel vm(engine);
+    const PhiApi api(engine);
+    const QJsonObject doc = api.document();
+    EXPECT_EQ(vm.mode(), doc["mode"].toString());
+    EXPECT_EQ(vm.modeIndex(), 0) << "manual";
+    EXPECT_DOUBLE_EQ(vm.manualDepth(), doc["manual"].toObject()["depth"].toDouble());
+    EXPECT_DOUBLE_EQ(vm.attackMs(), 20.0);
+    EXPECT_DOUBLE_EQ(vm.releaseMs(), 100.0);
+    EXPECT_DOUBLE_EQ(vm.internalFrequency(), 0.1);
+    EXPECT_FALSE(vm.sensorPresent());
+    EXPECT_EQ(vm.sensorAge(), -1.0);
+    EXPECT_EQ(vm.sensorReceived(), 0);
+    EXPECT_EQ(vm.modes(), (QStringList{"manual", "audio", "midi", "sensor", "internal"}));
+}
+
+TEST(PhiViewModel, AChangeThroughTheViewModelIsInTheApiDocument) {
+    AudioEngine engine;
+    PhiViewModel vm(engine);
+    const PhiApi api(engine);
+    EXPECT_TRUE(vm.setMode(QStringLiteral("internal")));
+    EXPECT_TRUE(vm.setManualDepth(1.25));
+    EXPECT_TRUE(vm.setManualPhase(3.0));
+    EXPECT_TRUE(vm.setAttack(250));
+    EXPECT_TRUE(vm.setRelease(40));
+    EXPECT_TRUE(vm.setInternalFrequency(2.5));
+    const QJsonObject doc = api.document();
+    EXPECT_EQ(doc["mode"].toString(), QStringLiteral("internal"));
+    EXPECT_DOUBLE_EQ(doc["manual"].toObject()["depth"].toDouble(), 1.25);
+    EXPECT_DOUBLE_EQ(doc["manual"].toObject()["phase"].toDouble(), 3.0);
+    EXPECT_DOUBLE_EQ(doc["audio"].toObject()["attack_ms"].toDouble(), 250.0);
+    EXPECT_DOUBLE_EQ(doc["audio"].toObject()["release_ms"].toDouble(), 40.0);
+    EXPECT_DOUBLE_EQ(doc["internal"].toObject()["frequency_hz"].toDouble(), 2.5);
+    // And the view-model shows it at once (it refreshes after its own edit).
+    EXPECT_EQ(vm.mode(), QStringLiteral("internal"));
+    EXPECT_EQ(vm.modeIndex(), 4);
+    EXPECT_DOUBLE_EQ(vm.manualDepth(), 1.25);
+}
+
+TEST(PhiViewModel, AnApiChangeShowsInTheViewModelAfterARefresh) {
+    AudioEngine engine;
+    PhiViewModel vm(engine);
+    const PhiApi api(engine);
+    int changes = 0;
+    QObject::connect(&vm, &PhiViewModel::changed, [&] { ++changes; });
+
+    const api::Response r =
+        api.update(QJsonObject{{"mode", "audio"}, {"audio", QJsonObject{{"attack_ms", 300}}}});
+    ASSERT_EQ(r.status, 200) << r.body.toStdString();
+    EXPECT_DOUBLE_EQ(vm.attackMs(), 20.0) << "not yet: the view-model asks at its own rate";
+    vm.refresh();
+    EXPECT_DOUBLE_EQ(vm.attackMs(), 300.0);
+    EXPECT_EQ(vm.mode(), QStringLiteral("audio"));
+    EXPECT_GE(changes, 1);
+
+    // The 30 Hz timer picks a change up by itself.
+    ASSERT_TRUE(api::updatePhi(engine, QJsonObject{{"internal", QJsonObject{{"frequency_hz", 7}}}})
+                    .empty());
+    QElapsedTimer timer;
+    timer.start();
+    while (vm.internalFrequency() != 7.0 && timer.elapsed() < 1000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 10);
+    EXPECT_DOUBLE_EQ(vm.internalFrequency(), 7.0);
+    EXPECT_LT(timer.elapsed(), 500);
+}
+
+TEST(PhiViewModel, ARefusedValueChangesNothingAndSaysWhyLikeThePut) {
+    AudioEngine engine;
+    PhiViewModel vm(engine);
+    const PhiApi api(engine);
+    const QJsonObject before = api.document();
+
+    EXPECT_FALSE(vm.setManualDepth(5.0));
+    EXPECT_TRUE(vm.lastError().contains(QStringLiteral("manual.depth")))
+        << vm.lastError().toStdString();
+    EXPECT_FALSE(vm.setAttack(5.0));
+    EXPECT_FALSE(vm.setMode(QStringLiteral("theremin")));
+    EXPECT_FALSE(vm.lastError().isEmpty());
+    EXPECT_EQ(api.document()["manual"], before["manual"]);
+    EXPECT_EQ(api.document()["mode"], before["mode"]);
+    EXPECT_EQ(api.document()["audio"].toObject()["attack_ms"], 20.0);
+    // The same patch over the API's PUT handler is refused too.
+    EXPECT_NE(api.update(QJsonObject{{"manual", QJsonObject{{"depth", 5.0}}}}).status, 200);
+
+    EXPECT_TRUE(vm.setManualDepth(1.0));
+    EXPECT_TRUE(vm.lastError().isEmpty()) << "an accepted edit clears the message";
+}
+
+TEST(PhiViewModel, TheRateSliderIsLogarithmicFromAHundredthOfAHertzToTen) {
+    AudioEngine engine;
+    PhiViewModel vm(engine);
+    ASSERT_TRUE(vm.setInternalFrequencyPosition(0.0));
+    EXPECT_DOUBLE_EQ(vm.internalFrequency(), 0.01);
+    ASSERT_TRUE(vm.setInternalFrequencyPosition(1.0));
+    EXPECT_DOUBLE_EQ(vm.internalFrequency(), 10.0);
+    ASSERT_TRUE(vm.setInternalFrequencyPosition(2.0 / 3.0));
+    EXPECT_DOUBLE_EQ(vm.internalFrequency(), 1.0) << "a decade per third";
+    EXPECT_NEAR(vm.internalFrequencyPosition(), 2.0 / 3.0, 1e-9);
+    ASSERT_TRUE(vm.setInternalFrequency(0.1));
+    EXPECT_NEAR(vm.internalFrequencyPosition(), 1.0 / 3.0, 1e-9);
+}
+
+}  // namespace
+}  // namespace soundlab

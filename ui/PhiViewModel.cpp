@@ -1,0 +1,191 @@
+#include "PhiViewModel.h"
+
+#include "api/PhiRoutes.h"
+#include "phi/PhiTypes.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace soundlab {
+
+namespace {
+constexpr int kRefreshMs = 33;  // 30 Hz: the GUI asks at a rate, never per block
+
+double logMin() {
+    return std::log(phi::kMinInternalHz);
+}
+double logMax() {
+    return std::log(phi::kMaxInternalHz);
+}
+}  // namespace
+
+PhiViewModel::PhiViewModel(AudioEngine& engine, QObject* parent)
+    : QObject(parent), engine_(engine) {
+    timer_.setInterval(kRefreshMs);
+    connect(&timer_, &QTimer::timeout, this, &PhiViewModel::refresh);
+    timer_.start();
+    refresh();
+}
+
+void PhiViewModel::refresh() {
+    QJsonObject next = api::phiState(engine_);
+    if (next == document_) return;
+    document_ = std::move(next);
+    emit changed();
+}
+
+bool PhiViewModel::patch(const QJsonObject& patch) {
+    const auto errors = api::updatePhi(engine_, patch);
+    QString error;
+    for (const dsp::ParameterError& e : errors) {
+        if (!error.isEmpty()) error += QLatin1String("; ");
+        error += QString::fromStdString(e.message.empty() ? e.field : e.message);
+    }
+    const bool errorChanged = error != lastError_;
+    lastError_ = error;
+    const QJsonObject before = document_;
+    refresh();
+    if (errorChanged && document_ == before) emit changed();
+    return errors.empty();
+}
+
+QJsonObject PhiViewModel::section(const char* name) const {
+    return document_.value(QLatin1String(name)).toObject();
+}
+
+QStringList PhiViewModel::modes() const {
+    QStringList names;
+    for (int i = 0; i < phi::kModeCount; ++i) {
+        const std::string_view n = phi::toString(phi::Mode(i));
+        names << QString::fromLatin1(n.data(), qsizetype(n.size()));
+    }
+    return names;
+}
+
+QString PhiViewModel::mode() const {
+    return document_.value(QLatin1String("mode")).toString();
+}
+int PhiViewModel::modeIndex() const {
+    return int(modes().indexOf(mode()));
+}
+double PhiViewModel::depth() const {
+    return document_.value(QLatin1String("depth")).toDouble();
+}
+double PhiViewModel::phase() const {
+    return document_.value(QLatin1String("phase")).toDouble();
+}
+
+bool PhiViewModel::crossfadeActive() const {
+    return section("crossfade").value(QLatin1String("active")).toBool();
+}
+QString PhiViewModel::crossfadeFrom() const {
+    return section("crossfade").value(QLatin1String("from")).toString();
+}
+QString PhiViewModel::crossfadeTo() const {
+    return section("crossfade").value(QLatin1String("to")).toString();
+}
+double PhiViewModel::crossfadeProgress() const {
+    return section("crossfade").value(QLatin1String("progress")).toDouble();
+}
+
+double PhiViewModel::manualDepth() const {
+    return section("manual").value(QLatin1String("depth")).toDouble();
+}
+double PhiViewModel::manualPhase() const {
+    return section("manual").value(QLatin1String("phase")).toDouble();
+}
+double PhiViewModel::attackMs() const {
+    return section("audio").value(QLatin1String("attack_ms")).toDouble();
+}
+double PhiViewModel::releaseMs() const {
+    return section("audio").value(QLatin1String("release_ms")).toDouble();
+}
+double PhiViewModel::envelope() const {
+    return section("audio").value(QLatin1String("envelope")).toDouble();
+}
+double PhiViewModel::internalFrequency() const {
+    return section("internal").value(QLatin1String("frequency_hz")).toDouble();
+}
+double PhiViewModel::internalFrequencyPosition() const {
+    const double hz = std::clamp(internalFrequency(), phi::kMinInternalHz, phi::kMaxInternalHz);
+    return (std::log(hz) - logMin()) / (logMax() - logMin());
+}
+
+double PhiViewModel::sensorHeartRate() const {
+    return sensor().value(QLatin1String("heart_rate_bpm")).toDouble();
+}
+double PhiViewModel::sensorGsr() const {
+    return sensor().value(QLatin1String("gsr")).toDouble();
+}
+double PhiViewModel::sensorAccelX() const {
+    return sensor().value(QLatin1String("accel")).toObject().value(QLatin1String("x")).toDouble();
+}
+double PhiViewModel::sensorAccelY() const {
+    return sensor().value(QLatin1String("accel")).toObject().value(QLatin1String("y")).toDouble();
+}
+double PhiViewModel::sensorAccelZ() const {
+    return sensor().value(QLatin1String("accel")).toObject().value(QLatin1String("z")).toDouble();
+}
+bool PhiViewModel::sensorPresent() const {
+    return sensor().value(QLatin1String("age_s")).isDouble();
+}
+double PhiViewModel::sensorAge() const {
+    return sensor().value(QLatin1String("age_s")).toDouble(-1.0);
+}
+bool PhiViewModel::sensorStale() const {
+    return sensor().value(QLatin1String("stale")).toBool();
+}
+qint64 PhiViewModel::sensorReceived() const {
+    return sensor().value(QLatin1String("received")).toInteger();
+}
+qint64 PhiViewModel::sensorApplied() const {
+    return sensor().value(QLatin1String("applied")).toInteger();
+}
+
+double PhiViewModel::maxDepth() const {
+    return phi::kMaxDepth;
+}
+double PhiViewModel::twoPi() const {
+    return phi::kTwoPi;
+}
+double PhiViewModel::minEnvelopeMs() const {
+    return phi::kMinEnvelopeMs;
+}
+double PhiViewModel::maxEnvelopeMs() const {
+    return phi::kMaxEnvelopeMs;
+}
+
+bool PhiViewModel::setMode(const QString& mode) {
+    return patch({{QStringLiteral("mode"), mode}});
+}
+
+bool PhiViewModel::setManualDepth(double depth) {
+    return patch({{QStringLiteral("manual"), QJsonObject{{QStringLiteral("depth"), depth}}}});
+}
+
+bool PhiViewModel::setManualPhase(double radians) {
+    return patch({{QStringLiteral("manual"), QJsonObject{{QStringLiteral("phase"), radians}}}});
+}
+
+bool PhiViewModel::setAttack(double ms) {
+    return patch({{QStringLiteral("audio"), QJsonObject{{QStringLiteral("attack_ms"), ms}}}});
+}
+
+bool PhiViewModel::setRelease(double ms) {
+    return patch({{QStringLiteral("audio"), QJsonObject{{QStringLiteral("release_ms"), ms}}}});
+}
+
+bool PhiViewModel::setInternalFrequency(double hz) {
+    return patch({{QStringLiteral("internal"), QJsonObject{{QStringLiteral("frequency_hz"), hz}}}});
+}
+
+bool PhiViewModel::setInternalFrequencyPosition(double position) {
+    const double p = std::clamp(position, 0.0, 1.0);
+    // Rounded to 3 significant digits so the API shows 0.1 Hz rather than 0.09999….
+    double hz = std::exp(logMin() + p * (logMax() - logMin()));
+    const double scale = std::pow(10.0, 2 - int(std::floor(std::log10(hz))));
+    hz = std::clamp(std::round(hz * scale) / scale, phi::kMinInternalHz, phi::kMaxInternalHz);
+    return setInternalFrequency(hz);
+}
+
+}  // namespace soundlab

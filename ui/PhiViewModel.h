@@ -1,0 +1,120 @@
+#pragma once
+
+#include "engine/AudioEngine.h"
+
+#include <QtQml/qqmlregistration.h>
+#include <QJsonObject>
+#include <QObject>
+#include <QStringList>
+#include <QTimer>
+
+namespace soundlab {
+
+// The Φ controller as QML sees it (issue 10). An in-process API client: it reads the very
+// document GET /api/phi serves (api::phiState) at 30 Hz, and every edit is a JSON patch through
+// api::updatePhi, the function PUT /api/phi runs, so validation is identical and a change on
+// either side shows on the other.
+class PhiViewModel : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("provided by the application")
+
+    Q_PROPERTY(QStringList modes READ modes CONSTANT)
+    Q_PROPERTY(QString mode READ mode NOTIFY changed)
+    Q_PROPERTY(int modeIndex READ modeIndex NOTIFY changed)
+    Q_PROPERTY(double depth READ depth NOTIFY changed)
+    Q_PROPERTY(double phase READ phase NOTIFY changed)
+    Q_PROPERTY(bool crossfadeActive READ crossfadeActive NOTIFY changed)
+    Q_PROPERTY(QString crossfadeFrom READ crossfadeFrom NOTIFY changed)
+    Q_PROPERTY(QString crossfadeTo READ crossfadeTo NOTIFY changed)
+    Q_PROPERTY(double crossfadeProgress READ crossfadeProgress NOTIFY changed)
+    Q_PROPERTY(double manualDepth READ manualDepth NOTIFY changed)
+    Q_PROPERTY(double manualPhase READ manualPhase NOTIFY changed)
+    Q_PROPERTY(double attackMs READ attackMs NOTIFY changed)
+    Q_PROPERTY(double releaseMs READ releaseMs NOTIFY changed)
+    Q_PROPERTY(double envelope READ envelope NOTIFY changed)
+    Q_PROPERTY(double internalFrequency READ internalFrequency NOTIFY changed)
+    // The oscillator rate on a logarithmic 0…1 scale (0.01 Hz … 10 Hz), for a slider.
+    Q_PROPERTY(double internalFrequencyPosition READ internalFrequencyPosition NOTIFY changed)
+    Q_PROPERTY(double sensorHeartRate READ sensorHeartRate NOTIFY changed)
+    Q_PROPERTY(double sensorGsr READ sensorGsr NOTIFY changed)
+    Q_PROPERTY(double sensorAccelX READ sensorAccelX NOTIFY changed)
+    Q_PROPERTY(double sensorAccelY READ sensorAccelY NOTIFY changed)
+    Q_PROPERTY(double sensorAccelZ READ sensorAccelZ NOTIFY changed)
+    Q_PROPERTY(bool sensorPresent READ sensorPresent NOTIFY changed)  // age_s is not null
+    Q_PROPERTY(double sensorAge READ sensorAge NOTIFY changed)        // seconds; -1 before any
+    Q_PROPERTY(bool sensorStale READ sensorStale NOTIFY changed)
+    Q_PROPERTY(qint64 sensorReceived READ sensorReceived NOTIFY changed)
+    Q_PROPERTY(qint64 sensorApplied READ sensorApplied NOTIFY changed)
+    // The message of the latest refused edit; empty after an accepted one.
+    Q_PROPERTY(QString lastError READ lastError NOTIFY changed)
+    Q_PROPERTY(double maxDepth READ maxDepth CONSTANT)
+    Q_PROPERTY(double twoPi READ twoPi CONSTANT)
+    Q_PROPERTY(double minEnvelopeMs READ minEnvelopeMs CONSTANT)
+    Q_PROPERTY(double maxEnvelopeMs READ maxEnvelopeMs CONSTANT)
+
+public:
+    explicit PhiViewModel(AudioEngine& engine, QObject* parent = nullptr);
+
+    // The GET /api/phi document as of the latest refresh.
+    const QJsonObject& document() const { return document_; }
+
+    QStringList modes() const;
+    QString mode() const;
+    int modeIndex() const;
+    double depth() const;
+    double phase() const;
+    bool crossfadeActive() const;
+    QString crossfadeFrom() const;
+    QString crossfadeTo() const;
+    double crossfadeProgress() const;
+    double manualDepth() const;
+    double manualPhase() const;
+    double attackMs() const;
+    double releaseMs() const;
+    double envelope() const;
+    double internalFrequency() const;
+    double internalFrequencyPosition() const;
+    double sensorHeartRate() const;
+    double sensorGsr() const;
+    double sensorAccelX() const;
+    double sensorAccelY() const;
+    double sensorAccelZ() const;
+    bool sensorPresent() const;
+    double sensorAge() const;
+    bool sensorStale() const;
+    qint64 sensorReceived() const;
+    qint64 sensorApplied() const;
+    QString lastError() const { return lastError_; }
+    double maxDepth() const;
+    double twoPi() const;
+    double minEnvelopeMs() const;
+    double maxEnvelopeMs() const;
+
+    // Each returns true if PUT /api/phi's update accepted the change (else lastError says why).
+    Q_INVOKABLE bool setMode(const QString& mode);
+    Q_INVOKABLE bool setManualDepth(double depth);
+    Q_INVOKABLE bool setManualPhase(double radians);
+    Q_INVOKABLE bool setAttack(double ms);
+    Q_INVOKABLE bool setRelease(double ms);
+    Q_INVOKABLE bool setInternalFrequency(double hz);
+    Q_INVOKABLE bool setInternalFrequencyPosition(double position);
+
+    // Reads the document now (the timer does it 30 times a second).
+    Q_INVOKABLE void refresh();
+
+signals:
+    void changed();
+
+private:
+    bool patch(const QJsonObject& patch);
+    QJsonObject section(const char* name) const;
+    QJsonObject sensor() const { return section("sensor"); }
+
+    AudioEngine& engine_;
+    QTimer timer_;
+    QJsonObject document_;
+    QString lastError_;
+};
+
+}  // namespace soundlab
