@@ -46,15 +46,20 @@ Pane {
                             ToolTip.visible: hovered
                             ToolTip.text: qsTr("Switch Φ to %1 (100 ms crossfade)").arg(modelData)
                             onClicked: panel.phi.setMode(modelData)
+
+                            // Keys 1–5 pick a source (docs/design: control room keys).
+                            Shortcut {
+                                sequence: String(index + 1)
+                                onActivated: panel.phi.setMode(modelData)
+                            }
                         }
                     }
                 }
                 Label {
-                    visible: panel.phi.mode === "midi"
                     Layout.fillWidth: true
                     wrapMode: Text.WordWrap
-                    color: panel.staleColor
-                    text: qsTr("MIDI input is not available yet: this source holds depth 0, phase 0.")
+                    color: panel.phi.mode === "midi" ? panel.staleColor : panel.idleColor
+                    text: qsTr("midi: MIDI input is not available yet; the source holds depth 0, phase 0.")
                 }
                 RowLayout {
                     Label {
@@ -85,14 +90,14 @@ Pane {
 
                 ColumnLayout {
                     Layout.fillWidth: true
-                    Label { text: qsTr("Depth %1 / Φ").arg(panel.phi.depth.toFixed(3)) }
+                    Label { text: qsTr("Depth %1 (0…Φ)").arg(panel.phi.depth.toFixed(3)) }
                     ProgressBar {
                         Layout.fillWidth: true
                         from: 0
                         to: panel.phi.maxDepth
                         value: panel.phi.depth
                     }
-                    Label { text: qsTr("Phase %1 rad").arg(panel.phi.phase.toFixed(3)) }
+                    Label { text: qsTr("Phase %1 rad (0…2π)").arg(panel.phi.phase.toFixed(3)) }
                     ProgressBar {
                         Layout.fillWidth: true
                         from: 0
