@@ -1,3 +1,5 @@
+pragma ComponentBehavior: Bound
+
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -37,6 +39,7 @@ Pane {
                     Repeater {
                         model: panel.phi.modes
                         delegate: Button {
+                            id: modeButton
                             required property string modelData
                             required property int index
                             text: (index + 1) + " " + modelData
@@ -49,8 +52,8 @@ Pane {
 
                             // Keys 1–5 pick a source (docs/design: control room keys).
                             Shortcut {
-                                sequence: String(index + 1)
-                                onActivated: panel.phi.setMode(modelData)
+                                sequence: String(modeButton.index + 1)
+                                onActivated: panel.phi.setMode(modeButton.modelData)
                             }
                         }
                     }

@@ -135,11 +135,11 @@ double PhiViewModel::sensorAge() const {
 bool PhiViewModel::sensorStale() const {
     return sensor().value(QLatin1String("stale")).toBool();
 }
-qint64 PhiViewModel::sensorReceived() const {
-    return sensor().value(QLatin1String("received")).toInteger();
+double PhiViewModel::sensorReceived() const {
+    return sensor().value(QLatin1String("received")).toDouble();
 }
-qint64 PhiViewModel::sensorApplied() const {
-    return sensor().value(QLatin1String("applied")).toInteger();
+double PhiViewModel::sensorApplied() const {
+    return sensor().value(QLatin1String("applied")).toDouble();
 }
 
 double PhiViewModel::maxDepth() const {

@@ -44,8 +44,9 @@ class PhiViewModel : public QObject {
     Q_PROPERTY(bool sensorPresent READ sensorPresent NOTIFY changed)  // age_s is not null
     Q_PROPERTY(double sensorAge READ sensorAge NOTIFY changed)        // seconds; -1 before any
     Q_PROPERTY(bool sensorStale READ sensorStale NOTIFY changed)
-    Q_PROPERTY(qint64 sensorReceived READ sensorReceived NOTIFY changed)
-    Q_PROPERTY(qint64 sensorApplied READ sensorApplied NOTIFY changed)
+    // Counts as JS numbers (exact to 2^53; QML tooling in Qt 6.4 does not know qint64).
+    Q_PROPERTY(double sensorReceived READ sensorReceived NOTIFY changed)
+    Q_PROPERTY(double sensorApplied READ sensorApplied NOTIFY changed)
     // The message of the latest refused edit; empty after an accepted one.
     Q_PROPERTY(QString lastError READ lastError NOTIFY changed)
     Q_PROPERTY(double maxDepth READ maxDepth CONSTANT)
@@ -83,8 +84,8 @@ public:
     bool sensorPresent() const;
     double sensorAge() const;
     bool sensorStale() const;
-    qint64 sensorReceived() const;
-    qint64 sensorApplied() const;
+    double sensorReceived() const;
+    double sensorApplied() const;
     QString lastError() const { return lastError_; }
     double maxDepth() const;
     double twoPi() const;
