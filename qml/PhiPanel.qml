@@ -272,17 +272,20 @@ Pane {
                 RowLayout {
                     Layout.columnSpan: 4
                     Rectangle {
-                        width: 12
-                        height: 12
+                        // Minimum width too, or a long status line squeezes the dot away.
+                        Layout.minimumWidth: 12
+                        Layout.preferredWidth: 12
+                        Layout.preferredHeight: 12
                         radius: 6
                         color: !panel.phi.sensorPresent ? panel.idleColor
                              : panel.phi.sensorStale ? panel.staleColor : panel.freshColor
                     }
                     Label {
                         Layout.fillWidth: true
+                        elide: Text.ElideRight
                         color: panel.phi.sensorStale ? panel.staleColor : palette.windowText
                         text: !panel.phi.sensorPresent
-                              ? qsTr("no data yet (POST /api/phi/sensor)")
+                              ? qsTr("no data yet")
                               : panel.phi.sensorStale
                                 ? qsTr("stale: %1 s old, values held").arg(panel.phi.sensorAge.toFixed(1))
                                 : qsTr("fresh: %1 s old").arg(panel.phi.sensorAge.toFixed(1))
