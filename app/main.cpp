@@ -18,6 +18,7 @@
 #include <QtQml/qqmlextensionplugin.h>
 #include <QApplication>
 #include <QCoreApplication>
+#include <QHostAddress>
 #include <QQmlApplicationEngine>
 #include <QThreadPool>
 
@@ -138,6 +139,12 @@ int main(int argc, char* argv[]) {
         }
         std::printf("osc listening on udp://%s:%d\n", qPrintable(options.oscHost),
                     int(*oscServer.counters().port));
+        // Unlike the HTTP API (token required beyond loopback), OSC cannot be guarded at all.
+        if (!QHostAddress(options.oscHost).isLoopback() && options.oscHost != "localhost")
+            std::fprintf(stderr,
+                         "soundlab: OSC on %s has no authentication: anyone who can "
+                         "reach the port can drive Φ\n",
+                         qPrintable(options.oscHost));
     }
 
     api::ApiServerOptions apiOptions;

@@ -251,3 +251,16 @@ TEST(SoundlabApp, WithoutOscPortThereIsNoOscServer) {
     EXPECT_EQ(r.exitCode, 0);
     EXPECT_FALSE(r.out.contains(QStringLiteral("osc listening"))) << r.out.toStdString();
 }
+
+// Beyond loopback OSC is open to anyone on the network: the operator is told so at start.
+TEST(SoundlabApp, OscBeyondLoopbackWarnsThatThereIsNoAuthentication) {
+    QTemporaryDir data;
+    const ProcessResult r =
+        runThenSignal({"--no-gui", "--device", "virtual", "--data-dir", data.path(), "--port", "0",
+                       "--osc-port", "0", "--osc-host", "0.0.0.0"},
+                      SIGTERM, false, 500);
+    EXPECT_EQ(r.exitCode, 0) << r.err.toStdString();
+    EXPECT_TRUE(r.out.contains(QStringLiteral("osc listening on udp://0.0.0.0:")))
+        << r.out.toStdString();
+    EXPECT_TRUE(r.err.contains(QStringLiteral("no authentication"))) << r.err.toStdString();
+}
