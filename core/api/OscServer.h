@@ -19,7 +19,7 @@ struct OscCounters {
     std::optional<uint16_t> port;  // empty while the server is off
     QString host;
     uint64_t received = 0;  // messages accepted and applied
-    uint64_t rejected = 0;  // malformed, unknown address under any path, wrong types, out of range
+    uint64_t rejected = 0;  // malformed, unknown address, wrong types or count, out of range
 };
 
 // The OSC front end of the Φ controller (issue 10, docs/phi.md "OSC"): UDP datagrams, decoded by
