@@ -64,6 +64,15 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
     const QCommandLineOption corsOrigin(QStringLiteral("cors-origin"),
                                         QStringLiteral("Allowed browser origin (repeatable)."),
                                         QStringLiteral("origin"));
+    const QCommandLineOption oscPort(
+        QStringLiteral("osc-port"),
+        QStringLiteral("Open the OSC server on this UDP port (off by default; 0 picks a free "
+                       "port). OSC has no authentication."),
+        QStringLiteral("port"));
+    const QCommandLineOption oscHost(
+        QStringLiteral("osc-host"),
+        QStringLiteral("Address the OSC server binds (default 127.0.0.1)."),
+        QStringLiteral("addr"));
     const QCommandLineOption dataDir(QStringLiteral("data-dir"),
                                      QStringLiteral("Where presets live (default: %1).")
                                          .arg(QStringLiteral("~/.local/share/soundlab")),
@@ -91,11 +100,11 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
         QStringLiteral("virtual-record"),
         QStringLiteral("Record the virtual device's output to this WAV file."),
         QStringLiteral("file"));
-    parser.addOptions({help,         version,      listDevices, device,       inputDevice,
-                       outputDevice, sampleRate,   bufferSize,  autoStart,    noGui,
-                       host,         port,         token,       insecure,     corsOrigin,
-                       dataDir,      logDir,       noLogging,   virtualInput, virtualLoopback,
-                       virtualSkew,  virtualRecord});
+    parser.addOptions({help,         version,       listDevices, device,       inputDevice,
+                       outputDevice, sampleRate,    bufferSize,  autoStart,    noGui,
+                       host,         port,          token,       insecure,     corsOrigin,
+                       dataDir,      logDir,        noLogging,   virtualInput, virtualLoopback,
+                       virtualSkew,  virtualRecord, oscPort,     oscHost});
 
     if (!parser.parse(arguments)) return failure(parser.errorText());
     if (!parser.positionalArguments().isEmpty())
@@ -146,6 +155,15 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
                 QStringLiteral("invalid --port '%1'; valid: 0 to 65535").arg(parser.value(port)));
         o.port = quint16(value);
     }
+    if (parser.isSet(oscPort)) {
+        bool ok = false;
+        const uint value = parser.value(oscPort).toUInt(&ok);
+        if (!ok || value > 65535)
+            return failure(QStringLiteral("invalid --osc-port '%1'; valid: 0 to 65535")
+                               .arg(parser.value(oscPort)));
+        o.oscPort = quint16(value);
+    }
+    if (parser.isSet(oscHost)) o.oscHost = parser.value(oscHost);
     o.token = parser.isSet(token) ? parser.value(token) : qEnvironmentVariable("SOUNDLAB_TOKEN");
     o.insecure = parser.isSet(insecure);
     o.corsOrigins = parser.values(corsOrigin);

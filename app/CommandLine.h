@@ -19,6 +19,8 @@ struct AppOptions {
     QString token;  // --token or SOUNDLAB_TOKEN
     bool insecure = false;
     QStringList corsOrigins;
+    std::optional<quint16> oscPort;  // empty: no OSC server (0: any free port)
+    QString oscHost = QStringLiteral("127.0.0.1");
     QString dataDir;  // presets and other state
     QString logDir;   // log root
     bool noLogging = false;

@@ -4,6 +4,7 @@
 #include "CommandLine.h"
 #include "UnixSignalWatcher.h"
 #include "api/ApiServer.h"
+#include "api/OscServer.h"
 #include "api/PresetRoutes.h"
 #include "engine/AudioEngine.h"
 #include "presets/AbComparator.h"
@@ -18,6 +19,7 @@
 #include <QtQml/qqmlextensionplugin.h>
 #include <QApplication>
 #include <QCoreApplication>
+#include <QHostAddress>
 #include <QQmlApplicationEngine>
 #include <QThreadPool>
 
@@ -128,12 +130,31 @@ int main(int argc, char* argv[]) {
     presets::EnginePresetTarget presetTarget(engine);
     presets::AbComparator abComparator(&presetTarget, presetAudit.get());
 
+    // OSC (docs/phi.md "OSC"): off unless --osc-port; started before the API so that the port
+    // is known when /api/phi is first asked, and declared before it so that it outlives it.
+    api::OscServer oscServer(engine);
+    if (options.oscPort) {
+        if (auto error = oscServer.start(options.oscHost, *options.oscPort)) {
+            std::fprintf(stderr, "soundlab: %s\n", qPrintable(*error));
+            return 2;
+        }
+        std::printf("osc listening on udp://%s:%d\n", qPrintable(options.oscHost),
+                    int(*oscServer.counters().port));
+        // Unlike the HTTP API (token required beyond loopback), OSC cannot be guarded at all.
+        if (!QHostAddress(options.oscHost).isLoopback() && options.oscHost != "localhost")
+            std::fprintf(stderr,
+                         "soundlab: OSC on %s has no authentication: anyone who can "
+                         "reach the port can drive Φ\n",
+                         qPrintable(options.oscHost));
+    }
+
     api::ApiServerOptions apiOptions;
     apiOptions.host = options.host;
     apiOptions.port = options.port;
     apiOptions.token = options.token;
     apiOptions.insecure = options.insecure;
     apiOptions.corsOrigins = options.corsOrigins;
+    apiOptions.oscCounters = [&oscServer] { return oscServer.counters(); };
     api::ApiServer apiServer(engine, apiOptions);
     for (api::Route& route : api::presetRoutes(presetStore, abComparator, presetAudit.get()))
         apiServer.addRoute(std::move(route));

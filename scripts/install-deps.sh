@@ -20,6 +20,8 @@ packages=(
   portaudio19-dev jackd2 libjack-jackd2-dev
   # lock-free SPSC queue, JSON-schema validation, FFTs for the metrics
   libreaderwriterqueue-dev libvalijson-dev libfftw3-dev
+  # OSC decoding for the Φ sensor/control server (--osc-port; docs/phi.md "OSC")
+  liblo-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl wrk xvfb xauth
 )

@@ -166,7 +166,7 @@ void ApiServer::buildRouteTable() {
         routes_.add(std::move(route));  // /healthz, /readyz, /version, /metrics
     for (auto& route : audioRoutes(engine_, report_)) routes_.add(std::move(route));
     for (auto& route : engineRoutes(engine_)) routes_.add(std::move(route));
-    for (auto& route : phiRoutes(engine_)) routes_.add(std::move(route));
+    for (auto& route : phiRoutes(engine_, options_.oscCounters)) routes_.add(std::move(route));
     for (const auto& route : extraRoutes_) routes_.add(route);
     for (const auto& route : routes_.routes())
         if (route.execution == Execution::Worker) executor_.addSerialQueue(route.serialQueue);

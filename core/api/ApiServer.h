@@ -2,6 +2,7 @@
 
 #include "api/AccessPolicy.h"
 #include "api/HttpRequestCounter.h"
+#include "api/OscServer.h"
 #include "api/ProbeRoutes.h"
 #include "api/RequestGuard.h"
 #include "api/Route.h"
@@ -46,6 +47,8 @@ struct ApiServerOptions {
     // How long stop() lets running handlers finish (and their answers go out) before it tears
     // the server down anyway; their late answers are then dropped.
     std::chrono::milliseconds stopTimeout{5'000};
+    // The OSC server's counters for GET /api/phi `osc`; empty: OSC is off.
+    std::function<OscCounters()> oscCounters;
 };
 
 // The HTTP + WebSocket API on one port (SPEC §9). It runs on its own thread, where its Qt

@@ -41,6 +41,36 @@ QJsonObject sampleSchema() {
     });
 }
 
+QJsonObject oscSchema() {
+    using namespace schema;
+    return described(
+        object({
+            {QStringLiteral("port"),
+             described(
+                 withTypes(integer(0, 65535), {QStringLiteral("integer"), QStringLiteral("null")}),
+                 QStringLiteral("UDP port; null when OSC is off (--osc-port)"))},
+            {QStringLiteral("host"),
+             described(withTypes(string(), {QStringLiteral("string"), QStringLiteral("null")}),
+                       QStringLiteral("bound address (--osc-host); null when off"))},
+            {QStringLiteral("received"), integer(0, {}, QStringLiteral("messages applied"))},
+            {QStringLiteral("rejected"),
+             integer(0, {},
+                     QStringLiteral("malformed, unknown address, wrong types or out of range; "
+                                    "dropped"))},
+        }),
+        QStringLiteral("the OSC server (no authentication; docs/phi.md \"OSC\")"));
+}
+
+QJsonObject oscJson(const OscCountersProvider& provider) {
+    const OscCounters c = provider ? provider() : OscCounters{};
+    return {
+        {QStringLiteral("port"), c.port ? QJsonValue(int(*c.port)) : QJsonValue()},
+        {QStringLiteral("host"), c.port ? QJsonValue(c.host) : QJsonValue()},
+        {QStringLiteral("received"), qint64(c.received)},
+        {QStringLiteral("rejected"), qint64(c.rejected)},
+    };
+}
+
 QJsonObject settingsSchema(bool forResponse) {
     using namespace schema;
     QJsonObject manual = object({
@@ -99,6 +129,7 @@ QJsonObject settingsSchema(bool forResponse) {
         {QStringLiteral("audio"), audio},
         {QStringLiteral("internal"), internal},
         {QStringLiteral("sensor"), sensor},
+        {QStringLiteral("osc"), oscSchema()},
     });
 }
 
@@ -154,7 +185,7 @@ QJsonObject sensorJson(const phi::SensorStatus& s) {
 
 }  // namespace
 
-QJsonObject phiState(const AudioEngine& engine) {
+QJsonObject phiState(const AudioEngine& engine, const OscCountersProvider& osc) {
     const phi::Settings settings = engine.phiSettings();
     const phi::State state = engine.phiState();
     return {
@@ -175,6 +206,7 @@ QJsonObject phiState(const AudioEngine& engine) {
         {QStringLiteral("internal"),
          QJsonObject{{QStringLiteral("frequency_hz"), settings.internalHz}}},
         {QStringLiteral("sensor"), sensorJson(engine.phiSensor().status())},
+        {QStringLiteral("osc"), oscJson(osc)},
     };
 }
 
@@ -188,7 +220,7 @@ std::vector<dsp::ParameterError> updatePhi(AudioEngine& engine, const QJsonObjec
     });
 }
 
-QList<Route> phiRoutes(AudioEngine& engine) {
+QList<Route> phiRoutes(AudioEngine& engine, OscCountersProvider osc) {
     Route get;
     get.method = "GET";
     get.path = QStringLiteral("/api/phi");
@@ -196,7 +228,7 @@ QList<Route> phiRoutes(AudioEngine& engine) {
     get.tag = QStringLiteral("phi");
     get.responseSchema = settingsSchema(true);
     get.execution = Execution::ServerThread;  // short locks only, never held by slow work
-    get.handler = [&engine](const Request&) { return Response::json(phiState(engine)); };
+    get.handler = [&engine, osc](const Request&) { return Response::json(phiState(engine, osc)); };
 
     Route put;
     put.method = "PUT";
@@ -212,10 +244,10 @@ QList<Route> phiRoutes(AudioEngine& engine) {
     put.errorStatuses = {422};
     // One read–modify–write under AudioEngine's short Φ lock: it never waits for slow work.
     put.execution = Execution::ServerThread;
-    put.handler = [&engine](const Request& request) {
+    put.handler = [&engine, osc](const Request& request) {
         const auto errors = updatePhi(engine, request.body.toObject());
         if (!errors.empty()) return invalidParameters(errors);
-        return Response::json(phiState(engine));
+        return Response::json(phiState(engine, osc));
     };
 
     Route sensor;

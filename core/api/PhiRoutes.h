@@ -1,11 +1,14 @@
 #pragma once
 
+#include "api/OscServer.h"
 #include "api/Route.h"
 #include "dsp/ParameterError.h"
 
 #include <QJsonObject>
 #include <QList>
 #include <vector>
+
+#include <functional>
 
 namespace soundlab {
 class AudioEngine;
@@ -17,10 +20,12 @@ namespace soundlab::api {
 // update validated like /api/engine (422 naming each bad field and its range; nothing changes);
 // a sensor push takes one sample or a batch, applied in `t` order. Every handler only takes
 // short locks that no slow operation holds, so they run inline on the server thread.
-QList<Route> phiRoutes(AudioEngine& engine);
+// `osc` gives the OSC server's counters for the document; empty: OSC is off (port null).
+using OscCountersProvider = std::function<OscCounters()>;
+QList<Route> phiRoutes(AudioEngine& engine, OscCountersProvider osc = {});
 
 // The GET /api/phi document (also what PUT answers).
-QJsonObject phiState(const AudioEngine& engine);
+QJsonObject phiState(const AudioEngine& engine, const OscCountersProvider& osc = {});
 
 // The partial update PUT /api/phi runs: `patch` is checked against the PUT schema, then its
 // present fields are applied in one AudioEngine::updatePhiSettings (any error: nothing changes).

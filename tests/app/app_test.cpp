@@ -1,9 +1,18 @@
 // The soundlab program as a user runs it: flags, exit codes, headless and offscreen GUI.
 
 #include <gtest/gtest.h>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QTemporaryDir>
+
+#include <QRegularExpression>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <thread>
@@ -106,6 +115,8 @@ TEST(SoundlabApp, BadFlagValuesExitWithCode2AndSayWhatIsValid) {
         {{"--buffer-size", "4096"}, "64 to 2048"},
         {{"--device", "no-such-card", "--no-gui"}, "virtual"},
         {{"--port", "70000"}, "0 to 65535"},
+        {{"--osc-port", "70000"}, "0 to 65535"},
+        {{"--osc-port", "udp"}, "0 to 65535"},
         {{"--device", "virtual", "--virtual-loopback-delay", "10", "--no-gui"}, "at least 512"},
         {{"--device", "virtual", "--virtual-input", "pink", "--no-gui"}, "sine:FREQ, noise"},
         {{"--device", "virtual", "--virtual-input", "file:/no/such.wav", "--no-gui"},
@@ -145,7 +156,7 @@ TEST(SoundlabApp, HelpAndVersion) {
     for (const char* flag :
          {"--list-devices", "--device", "--input-device", "--output-device", "--sample-rate",
           "--buffer-size", "--auto-start-audio", "--no-gui", "--host", "--port", "--log-dir",
-          "--data-dir", "--no-logging", "--token", "--version"})
+          "--data-dir", "--no-logging", "--token", "--version", "--osc-port", "--osc-host"})
         EXPECT_TRUE(help.out.contains(QLatin1String(flag))) << flag;
     EXPECT_TRUE(help.out.startsWith(QStringLiteral("Usage: soundlab [options]")))
         << help.out.left(80).toStdString();
@@ -174,4 +185,82 @@ TEST(SoundlabApp, WithoutADisplayItRunsHeadless) {
         {"--device", "virtual", "--data-dir", data.path(), "--port", "0"}, SIGTERM, false, 1000);
     EXPECT_EQ(r.exitCode, 0);
     EXPECT_TRUE(r.err.contains(QStringLiteral("running headless")));
+}
+
+// A sensor bridge's view: --osc-port 0 prints the port, a message sent there shows in /api/phi.
+TEST(SoundlabApp, OscPortZeroPrintsThePortAndMessagesShowInApiPhi) {
+    QTemporaryDir data;
+    QProcess p;
+    p.setProcessEnvironment(environment(false));
+    p.start(QStringLiteral(SOUNDLAB_BINARY),
+            {"--no-gui", "--device", "virtual", "--no-logging", "--data-dir", data.path(), "--port",
+             "0", "--osc-port", "0"});
+    ASSERT_TRUE(p.waitForStarted());
+    static const QRegularExpression oscLine(
+        QStringLiteral("osc listening on udp://127.0.0.1:(\\d+)"));
+    static const QRegularExpression httpLine(QStringLiteral("listening on (http://\\S+)"));
+    QString out;
+    QRegularExpressionMatch osc, http;
+    for (int i = 0; i < 150 && !(osc.hasMatch() && http.hasMatch()); ++i) {
+        p.waitForReadyRead(100);
+        out += QString::fromLocal8Bit(p.readAllStandardOutput());
+        osc = oscLine.match(out);
+        http = httpLine.match(out);
+    }
+    ASSERT_TRUE(osc.hasMatch() && http.hasMatch()) << out.toStdString();
+
+    // "/soundlab/phi/depth" ",f" 1.0f, OSC-encoded by hand.
+    QByteArray packet("/soundlab/phi/depth\0,f\0\0", 24);
+    packet.append(QByteArray("\x3f\x80\x00\x00", 4));
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(osc.captured(1).toUShort());
+    to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    ASSERT_EQ(::sendto(fd, packet.constData(), size_t(packet.size()), 0,
+                       reinterpret_cast<const sockaddr*>(&to), sizeof to),
+              packet.size());
+    ::close(fd);
+
+    QJsonObject phi;
+    for (int i = 0; i < 50; ++i) {
+        QProcess curl;
+        curl.start(QStringLiteral("curl"), {"-sS", http.captured(1) + "/api/phi"});
+        curl.waitForFinished(10000);
+        phi = QJsonDocument::fromJson(curl.readAllStandardOutput()).object();
+        if (phi["osc"].toObject()["received"].toInt() == 1) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    const QJsonObject o = phi["osc"].toObject();
+    EXPECT_EQ(o["port"].toInt(), osc.captured(1).toInt());
+    EXPECT_EQ(o["host"].toString(), QStringLiteral("127.0.0.1"));
+    EXPECT_EQ(o["received"].toInt(), 1);
+    EXPECT_EQ(o["rejected"].toInt(), 0);
+    EXPECT_DOUBLE_EQ(phi["manual"].toObject()["depth"].toDouble(), 1.0);
+
+    ::kill(pid_t(p.processId()), SIGTERM);
+    ASSERT_TRUE(p.waitForFinished(10000));
+    EXPECT_EQ(p.exitCode(), 0);
+}
+
+TEST(SoundlabApp, WithoutOscPortThereIsNoOscServer) {
+    QTemporaryDir data;
+    const ProcessResult r =
+        runThenSignal({"--no-gui", "--device", "virtual", "--data-dir", data.path(), "--port", "0"},
+                      SIGTERM, false, 500);
+    EXPECT_EQ(r.exitCode, 0);
+    EXPECT_FALSE(r.out.contains(QStringLiteral("osc listening"))) << r.out.toStdString();
+}
+
+// Beyond loopback OSC is open to anyone on the network: the operator is told so at start.
+TEST(SoundlabApp, OscBeyondLoopbackWarnsThatThereIsNoAuthentication) {
+    QTemporaryDir data;
+    const ProcessResult r =
+        runThenSignal({"--no-gui", "--device", "virtual", "--data-dir", data.path(), "--port", "0",
+                       "--osc-port", "0", "--osc-host", "0.0.0.0"},
+                      SIGTERM, false, 500);
+    EXPECT_EQ(r.exitCode, 0) << r.err.toStdString();
+    EXPECT_TRUE(r.out.contains(QStringLiteral("osc listening on udp://0.0.0.0:")))
+        << r.out.toStdString();
+    EXPECT_TRUE(r.err.contains(QStringLiteral("no authentication"))) << r.err.toStdString();
 }

@@ -76,6 +76,9 @@ TEST_F(PhiRoutesTest, GetShowsTheControllerAndEverySource) {
     EXPECT_FALSE(s["stale"].toBool());
     EXPECT_EQ(s["received"].toInt(), 0);
     EXPECT_TRUE(s["accel"].toObject().contains("z"));
+    // No OSC server given to the API: the port is null, the counters zero.
+    EXPECT_TRUE(body["osc"].toObject()["port"].isNull());
+    EXPECT_EQ(body["osc"].toObject()["rejected"].toInt(), 0);
 }
 
 TEST_F(PhiRoutesTest, PutChangesOnlyWhatItNamesAndTheAudioThreadCrossfades) {
@@ -239,4 +242,7 @@ TEST_F(PhiRoutesTest, OpenApiDocumentDescribesThePhiRoutes) {
     EXPECT_TRUE(paths["/api/phi"].toObject().contains("get"));
     EXPECT_TRUE(paths["/api/phi"].toObject().contains("put"));
     EXPECT_TRUE(paths["/api/phi/sensor"].toObject().contains("post"));
+    // The OSC counters are part of the GET document's schema.
+    const QByteArray get = QJsonDocument(paths["/api/phi"].toObject()["get"].toObject()).toJson();
+    EXPECT_TRUE(get.contains("\"osc\"") && get.contains("\"rejected\"")) << get.toStdString();
 }
