@@ -1,6 +1,7 @@
 // GET/PUT /api/engine over real HTTP: the D-ASE parameters, partial updates, 422 naming fields.
 
 #include "ApiTestSupport.h"
+#include "VirtualDeviceApiTest.h"
 #include "api/ApiServer.h"
 #include "engine/AudioEngine.h"
 
@@ -13,29 +14,9 @@ using namespace soundlab::api::test;
 
 namespace {
 
-class EngineRoutesTest : public ::testing::Test {
+class EngineRoutesTest : public VirtualDeviceApiTest {
 protected:
-    void SetUp() override {
-        qtApp();
-        StreamConfig config;
-        config.inputDevice = config.outputDevice = QStringLiteral("virtual");
-        ASSERT_FALSE(engine.configure(config));
-        ASSERT_FALSE(engine.start());
-        ApiServerOptions options;
-        options.port = 0;
-        server = std::make_unique<ApiServer>(engine, options);
-        ASSERT_FALSE(server->start());
-        http = std::make_unique<HttpClient>(server->url());
-    }
-    void TearDown() override {
-        server.reset();
-        engine.stop();
-    }
     HttpReply put(const QByteArray& body) { return http->send("PUT", "/api/engine", body); }
-
-    AudioEngine engine;
-    std::unique_ptr<ApiServer> server;
-    std::unique_ptr<HttpClient> http;
 };
 
 }  // namespace

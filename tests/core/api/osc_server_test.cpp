@@ -4,6 +4,7 @@
 // malformed ones can be exactly what we want.
 
 #include "ApiTestSupport.h"
+#include "RecordingCallback.h"
 #include "api/ApiServer.h"
 #include "api/OscServer.h"
 #include "engine/AudioEngine.h"
@@ -106,15 +107,10 @@ protected:
         })) << "the server did not count every datagram";
     }
 
+    // Waits up to 2 s for the audio (or OSC) thread to get there.
     template <typename F>
     bool waitFor(F condition) {
-        QElapsedTimer timer;
-        timer.start();
-        while (timer.elapsed() < 2000) {
-            if (condition()) return true;
-            QThread::msleep(2);
-        }
-        return condition();
+        return soundlab::test::waitFor(condition, 2000);
     }
 
     AudioEngine engine;

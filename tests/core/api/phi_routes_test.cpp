@@ -2,6 +2,8 @@
 // preset apply sets the Φ controller.
 
 #include "ApiTestSupport.h"
+#include "VirtualDeviceApiTest.h"
+#include "RecordingCallback.h"
 #include "api/ApiServer.h"
 #include "engine/AudioEngine.h"
 #include "presets/AbComparator.h"
@@ -19,42 +21,16 @@ using namespace soundlab::api::test;
 
 namespace {
 
-class PhiRoutesTest : public ::testing::Test {
+class PhiRoutesTest : public VirtualDeviceApiTest {
 protected:
-    void SetUp() override {
-        qtApp();
-        StreamConfig config;
-        config.inputDevice = config.outputDevice = QStringLiteral("virtual");
-        ASSERT_FALSE(engine.configure(config));
-        ASSERT_FALSE(engine.start());
-        ApiServerOptions options;
-        options.port = 0;
-        server = std::make_unique<ApiServer>(engine, options);
-        ASSERT_FALSE(server->start());
-        http = std::make_unique<HttpClient>(server->url());
-    }
-    void TearDown() override {
-        server.reset();
-        engine.stop();
-    }
     HttpReply put(const QByteArray& body) { return http->send("PUT", "/api/phi", body); }
     HttpReply sensor(const QByteArray& body) { return http->post("/api/phi/sensor", body); }
 
-    // Waits (up to 2 s) until the audio thread has run the controller past `condition`.
+    // Waits up to 2 s for the audio (or OSC) thread to get there.
     template <typename F>
     bool waitFor(F condition) {
-        QElapsedTimer timer;
-        timer.start();
-        while (timer.elapsed() < 2000) {
-            if (condition()) return true;
-            QThread::msleep(5);
-        }
-        return condition();
+        return soundlab::test::waitFor(condition, 2000);
     }
-
-    AudioEngine engine;
-    std::unique_ptr<ApiServer> server;
-    std::unique_ptr<HttpClient> http;
 };
 
 }  // namespace
