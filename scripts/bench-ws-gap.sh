@@ -43,22 +43,7 @@ trap cleanup EXIT
 now_us() { date +%s%6N; }
 
 # The same bundle as scripts/bench-presets-http.sh (export format, docs/presets.md).
-python3 - "$work/bundle.json" <<'EOF'
-import json, random, sys
-random.seed(7)
-words = ["Warm", "Glass", "Ember", "Night", "Drone", "Pad", "Bell", "Storm", "Calm", "Deep",
-         "Bright", "Hollow", "Silk", "Iron", "Mist"]
-tags = ["pad", "lead", "favourite", "ambient", "bass", "texture", "live", "test"]
-presets = [{
-    "name": f"{random.choice(words)} {random.choice(words)} {i}",
-    "tags": random.sample(tags, 3),
-    "notes": f"A sentence of notes about this preset number {i}.",
-    "engine": {"coupling_strength": round(random.uniform(0, 2), 3),
-               "amplitudes": [round(random.uniform(0, 1), 3) for _ in range(8)]},
-    "downmix": {"strategy": random.choice(["spatial", "energy", "linear", "phi"])},
-} for i in range(10000)]
-json.dump({"schema_version": 1, "presets": presets}, open(sys.argv[1], "w"))
-EOF
+python3 "$repo/scripts/make-preset-bundle.py" "$work/bundle.json" 10000
 
 "$soundlab" --no-gui --device virtual --auto-start-audio --data-dir "$work/data" \
   --port "$port" >"$work/soundlab.out" 2>&1 &
