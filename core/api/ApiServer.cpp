@@ -168,6 +168,21 @@ void ApiServer::buildRouteTable() {
     for (auto& route : engineRoutes(engine_)) routes_.add(std::move(route));
     for (auto& route : phiRoutes(engine_, options_.oscCounters)) routes_.add(std::move(route));
     for (const auto& route : extraRoutes_) routes_.add(route);
+    if (options_.changeObserver) {
+        RouteTable observed;
+        for (Route route : routes_.routes()) {
+            if (route.method != "GET" && route.handler) {
+                route.handler = [inner = std::move(route.handler),
+                                 observer = options_.changeObserver](const Request& request) {
+                    Response response = inner(request);
+                    observer(request, response);
+                    return response;
+                };
+            }
+            observed.add(std::move(route));
+        }
+        routes_ = std::move(observed);
+    }
     for (const auto& route : routes_.routes())
         if (route.execution == Execution::Worker) executor_.addSerialQueue(route.serialQueue);
 

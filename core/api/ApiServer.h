@@ -49,6 +49,10 @@ struct ApiServerOptions {
     std::chrono::milliseconds stopTimeout{5'000};
     // The OSC server's counters for GET /api/phi `osc`; empty: OSC is off.
     std::function<OscCounters()> oscCounters;
+    // Told of every answered request that may change state (any method but GET), on the thread
+    // that ran its handler: the session log's "who changed what" (docs/logging.md). Must not
+    // block.
+    std::function<void(const Request&, const Response&)> changeObserver;
 };
 
 // The HTTP + WebSocket API on one port (SPEC §9). It runs on its own thread, where its Qt

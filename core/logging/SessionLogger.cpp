@@ -95,7 +95,8 @@ double SessionLogger::now() {
 
 SessionLogger::SessionLogger(Options options)
     : root_(QDir::cleanPath(QDir(options.root).absolutePath())),
-      sessionId_(sessions::newId(QDateTime::currentDateTimeUtc())),
+      sessionId_(options.sessionId.isEmpty() ? sessions::newId(QDateTime::currentDateTimeUtc())
+                                             : options.sessionId),
       capacity_(static_cast<size_t>(std::max(1, options.capacity))),
       keepDays_(options.keepDays),
       queue_(std::make_unique<Queue>(capacity_)) {
@@ -145,9 +146,10 @@ bool SessionLogger::log(LogRecord record) {
     return true;
 }
 
-void SessionLogger::logEverywhere(const QString& type, const QJsonObject& fields) {
+double SessionLogger::logEverywhere(const QString& type, const QJsonObject& fields) {
     const double timestamp = now();
     for (Category category : kCategories) log(LogRecord{category, type, timestamp, fields});
+    return timestamp;
 }
 
 void SessionLogger::flush() {
@@ -310,7 +312,9 @@ void SessionLogger::finishAll() {
         files->csv.close();
         files->jsonl.close();
         for (const QString& path : {files->csvPath, files->jsonlPath}) {
-            if (!QFileInfo::exists(path)) continue;
+            // Only regular files: a FIFO or device someone put there is left as it is.
+            const QFileInfo info(path);
+            if (!info.exists() || !info.isFile() || info.isSymLink()) continue;
             if (auto error = gzipAndRemove(path)) errors << *error;
         }
     }

@@ -51,6 +51,7 @@ public:
         QString root;                  // the log root: <data-dir>/logs or --log-dir
         int capacity = 16384;          // records queued at most
         std::optional<int> keepDays;   // --log-keep-days: older sessions removed at start
+        QString sessionId;             // empty: a new one (sessions::newId); tests name theirs
     };
 
     explicit SessionLogger(Options options);
@@ -67,8 +68,8 @@ public:
     // Queues a record stamped now (Unix seconds). False when the queue was full (dropped).
     bool log(Category category, QString type, QJsonObject fields = {});
     bool log(LogRecord record);
-    // The same record in every category (markers).
-    void logEverywhere(const QString& type, const QJsonObject& fields);
+    // The same record in every category (markers); returns its timestamp.
+    double logEverywhere(const QString& type, const QJsonObject& fields);
 
     // Blocks until every record queued before the call is written or failed. For tests and
     // orderly shutdown, never for a request path.

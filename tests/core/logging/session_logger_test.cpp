@@ -147,6 +147,8 @@ TEST(SessionLogger, ACrashedSessionIsRecoveredAndCompressedAtTheNextStart) {
     EXPECT_EQ(QJsonDocument::fromJson(jsonl[1]).object().value("type"), "recovered");
     EXPECT_FALSE(QFile::exists(base + ".csv"));
     // The session that runs now is not touched.
+    logger.log(Category::Metrics, "frame", {});
+    logger.flush();
     EXPECT_TRUE(QFile::exists(logger.filePath(Category::Metrics, "csv")));
 }
 
