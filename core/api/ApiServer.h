@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/AccessPolicy.h"
+#include "api/ControlChannel.h"
 #include "api/HttpRequestCounter.h"
 #include "api/OscServer.h"
 #include "api/ProbeRoutes.h"
@@ -136,6 +137,7 @@ private:
     // whose answers are posted to threadContext_.
     RouteExecutor executor_;
     // Created and destroyed on thread_ while running.
+    std::unique_ptr<ControlChannel> control_;  // /ws/control: messages run routes
     WebSocketHub* hub_ = nullptr;
     HttpFrontend* frontend_ = nullptr;
 
