@@ -24,6 +24,8 @@ packages=(
   liblo-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl wrk xvfb xauth
+  # scripts/bench-phi-load.py: sensor pushes over WS /ws/control
+  python3-websockets
 )
 
 missing=()
