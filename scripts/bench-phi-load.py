@@ -131,6 +131,7 @@ def xrun_monitor(start, first):
 
 def main():
     phi0, perf0 = get("/api/phi"), get("/api/audio/performance")
+    t0 = time.monotonic()
     monitor = threading.Thread(target=xrun_monitor,
                                args=(time.monotonic(), perf0["xruns"]["total"]))
     monitor.start()
@@ -152,6 +153,7 @@ def main():
             break
         time.sleep(0.05)
     perf1 = get("/api/audio/performance")
+    wall = time.monotonic() - t0
 
     d = lambda a, b, *keys: _dig(b, keys) - _dig(a, keys)
     osc_received = d(phi0, phi1, "osc", "received")
@@ -171,8 +173,8 @@ def main():
           f"{len(ws_errors)}")
     print(f"sensor samples sent {sensor_sent} (WS + OSC)")
     print(f"sensor received     {sensor_received}   applied {sensor_applied}")
-    print(f"audio callbacks     {callbacks} ({callbacks * 512 / 48000 / (seconds or 1):.3f} of "
-          f"real time at 48 kHz / 512)")
+    print(f"audio callbacks     {callbacks} in {wall:.2f} s ({callbacks * 512 / 48000 / wall:.3f} "
+          f"of real time at 48 kHz / 512)")
     status = get("/api/status")
     print(f"xruns               {xruns} (realtime priority: {status.get('realtime_priority')}, "
           f"load average {open('/proc/loadavg').read().split()[0]})")
