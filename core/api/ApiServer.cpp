@@ -173,6 +173,7 @@ void ApiServer::buildRouteTable() {
     for (const auto& route : routes_.routes())
         if (route.execution == Execution::Worker) executor_.addSerialQueue(route.serialQueue);
 
+    control_ = std::make_unique<ControlChannel>(routes_, executor_);
     QList<StreamDescription> streams{
         {QStringLiteral("/ws/status"), options_.statusStreamRateHz, {}, {}}};
     for (const auto& s : streams_)
@@ -185,7 +186,7 @@ void ApiServer::buildRouteTable() {
                         "\"result\"} or {\"type\":\"error\",\"id\",\"ok\":false,\"error\":"
                         "{\"status\",\"code\",\"message\"}}; one without an id is answered only "
                         "when it fails. Malformed JSON: an error with status 400."),
-         ControlChannel(routes_, executor_).messagesDescription()});
+         control_->messagesDescription()});
     openApiJson_ =
         QJsonDocument(buildOpenApiDocument(routes_, streams, QStringLiteral(SOUNDLAB_VERSION)))
             .toJson(QJsonDocument::Compact);
@@ -218,7 +219,6 @@ std::optional<QString> ApiServer::start() {
         hub_->addStream(QStringLiteral("/ws/status"), options_.statusStreamRateHz,
                         [this] { return statusFrame(); });
         for (const auto& s : streams_) hub_->addStream(s.path, s.rateHz, s.frame);
-        control_ = std::make_unique<ControlChannel>(routes_, executor_);
         hub_->addControl(kControlPath,
                          [control = control_.get()](const QJsonObject& message,
                                                     const WebSocketHub::Reply& reply) {
@@ -285,7 +285,6 @@ void ApiServer::stop() {
             frontend_ = nullptr;
             delete hub_;
             hub_ = nullptr;
-            control_.reset();
         });
         thread_.quit();
         thread_.wait();

@@ -136,8 +136,9 @@ private:
     // After threadContext_, so that it is destroyed first: it waits for running handlers,
     // whose answers are posted to threadContext_.
     RouteExecutor executor_;
+    // /ws/control: messages that run routes_ (built with it; used on thread_ only).
+    std::unique_ptr<ControlChannel> control_;
     // Created and destroyed on thread_ while running.
-    std::unique_ptr<ControlChannel> control_;  // /ws/control: messages run routes
     WebSocketHub* hub_ = nullptr;
     HttpFrontend* frontend_ = nullptr;
 

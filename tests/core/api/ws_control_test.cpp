@@ -6,10 +6,14 @@
 #include "ApiTestSupport.h"
 #include "VirtualDeviceApiTest.h"
 #include "api/ApiServer.h"
+#include "api/ControlChannel.h"
+#include "api/JsonSchema.h"
 #include "engine/AudioEngine.h"
 
 #include <gtest/gtest.h>
 #include <QJsonArray>
+#include <QThread>
+#include <atomic>
 #include <cmath>
 
 using namespace soundlab;
@@ -185,4 +189,47 @@ TEST_F(WsControlTest, OpenApiDescribesTheControlMessages) {
     EXPECT_TRUE(messages.contains("phi"));
     EXPECT_TRUE(messages.contains("sensor"));
     EXPECT_EQ(http->get("/ws/control").status, 426) << "a WebSocket path";
+}
+
+// A route that may wait (Execution::Worker, like a future PUT that opens a MIDI port) runs on the
+// executor's worker as over REST, and its answer comes back on the thread that handles the
+// message (the server thread); the schema check still answers at once, without running it.
+TEST(ControlChannelTest, AWorkerRouteRunsOnAWorkerAndAnswersOnTheMessageThread) {
+    qtApp();
+    QObject context;  // the reply context: this thread, as the server thread is for the hub
+    RouteExecutor executor(&context, 2);
+    RouteTable table;
+    Route slow;
+    slow.method = "PUT";
+    slow.path = QStringLiteral("/api/slow");
+    slow.requestSchema = schema::object({{QStringLiteral("x"), schema::number()}});
+    slow.execution = Execution::Worker;
+    std::atomic<QThread*> ranOn{nullptr};
+    slow.handler = [&](const Request& request) {
+        ranOn = QThread::currentThread();
+        return Response::json(QJsonObject{{"x", request.body.toObject()["x"]}});
+    };
+    table.add(slow);
+    ControlChannel channel(table, executor, {{"slow", "PUT", "/api/slow", {}}});
+
+    QList<QJsonObject> replies;
+    QThread* replyThread = nullptr;
+    const auto reply = [&](const QJsonObject& answer) {
+        replies << answer;
+        replyThread = QThread::currentThread();
+    };
+    channel.handle({{"type", "slow"}, {"id", 1}, {"x", 2}}, reply);
+    ASSERT_TRUE(waitFor([&] { return !replies.isEmpty(); }, 3000));
+    EXPECT_NE(ranOn.load(), nullptr);
+    EXPECT_NE(ranOn.load(), QThread::currentThread()) << "the handler ran on a worker";
+    EXPECT_EQ(replyThread, QThread::currentThread()) << "answered on the message's thread";
+    EXPECT_EQ(replies[0]["id"].toInt(), 1);
+    EXPECT_EQ(replies[0]["result"].toObject()["x"].toInt(), 2);
+
+    ranOn = nullptr;
+    channel.handle({{"type", "slow"}, {"id", 2}, {"x", "two"}}, reply);
+    ASSERT_EQ(replies.size(), 2) << "a schema error is answered at once";
+    EXPECT_EQ(replies[1]["error"].toObject()["status"].toInt(), 422);
+    EXPECT_TRUE(replies[1]["error"].toObject()["message"].toString().contains("x"));
+    EXPECT_EQ(ranOn.load(), nullptr) << "the handler did not run";
 }
