@@ -232,6 +232,7 @@ int main(int argc, char* argv[]) {
         audioViewModel = std::make_unique<AudioViewModel>(engine);
         engineViewModel = std::make_unique<EngineViewModel>(engine);
         phiViewModel = std::make_unique<PhiViewModel>(engine);
+        phiViewModel->setOscCounters(apiOptions.oscCounters);
         qml = std::make_unique<QQmlApplicationEngine>();
         qml->setInitialProperties(
             {{QStringLiteral("audio"), QVariant::fromValue(audioViewModel.get())},

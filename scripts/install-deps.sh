@@ -26,6 +26,8 @@ packages=(
   libconcurrentqueue-dev zlib1g-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl wrk xvfb xauth
+  # scripts/bench-phi-load.py: sensor pushes over WS /ws/control
+  python3-websockets
 )
 
 missing=()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/AccessPolicy.h"
+#include "api/ControlChannel.h"
 #include "api/HttpRequestCounter.h"
 #include "api/OscServer.h"
 #include "api/ProbeRoutes.h"
@@ -139,6 +140,8 @@ private:
     // After threadContext_, so that it is destroyed first: it waits for running handlers,
     // whose answers are posted to threadContext_.
     RouteExecutor executor_;
+    // /ws/control: messages that run routes_ (built with it; used on thread_ only).
+    std::unique_ptr<ControlChannel> control_;
     // Created and destroyed on thread_ while running.
     WebSocketHub* hub_ = nullptr;
     HttpFrontend* frontend_ = nullptr;
