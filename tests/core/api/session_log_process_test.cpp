@@ -74,6 +74,11 @@ TEST(SessionLogProcess, ARunWritesEveryCategoryAndCompressesItOnExit) {
     EXPECT_EQ(postJson(base + "/api/markers", R"({"label": ""})").status, 422);
     r = postJson(base + "/api/engine", R"({"engine": {"coupling_strength": 1.25}})", "PUT");
     ASSERT_EQ(r.status, 200) << r.body.toStdString();
+    // Φ: three sensor samples (one, then a batch of two) and a source switch.
+    ASSERT_EQ(postJson(base + "/api/phi/sensor", R"({"heart_rate_bpm": 72, "gsr": 0.4})").status,
+              200);
+    ASSERT_EQ(postJson(base + "/api/phi/sensor", R"([{"gsr": 0.5}, {"gsr": 0.6}])").status, 200);
+    ASSERT_EQ(postJson(base + "/api/phi", R"({"mode": "internal"})", "PUT").status, 200);
     QThread::msleep(2500);  // a few of the 1 Hz status records
 
     // The running session is listed with its ten files, and one can be downloaded.
@@ -118,12 +123,12 @@ TEST(SessionLogProcess, ARunWritesEveryCategoryAndCompressesItOnExit) {
     EXPECT_TRUE(types.contains("stream"));
     EXPECT_GE(types.count("status"), 2);
     bool sawControl = false;
+    QStringList controlPaths;
     for (const QJsonObject& record : engine) {
         if (record.value("type") != "control") continue;
-        // Markers are in the log as markers, not again as control requests.
-        EXPECT_NE(record.value("path").toString(), "/api/markers");
+        controlPaths << record.value("path").toString();
+        if (record.value("path") != "/api/engine") continue;
         sawControl = true;
-        EXPECT_EQ(record.value("path").toString(), "/api/engine");
         EXPECT_EQ(record.value("method").toString(), "PUT");
         EXPECT_EQ(record.value("client").toString(), "127.0.0.1");
         EXPECT_EQ(record.value("status").toInt(), 200);
@@ -132,6 +137,34 @@ TEST(SessionLogProcess, ARunWritesEveryCategoryAndCompressesItOnExit) {
                   1.25);
     }
     EXPECT_TRUE(sawControl);
+    // Markers are in the log as markers and sensor samples in the Φ log, not as control requests.
+    EXPECT_EQ(controlPaths, (QStringList{"/api/engine", "/api/phi"}));
+
+    const QList<QJsonObject> phi = jsonRecords(zcat(
+        logs.filePath("phi_modulator/" + session + "_phi_modulator.jsonl.gz")));
+    const QStringList phiTypes = typesOf(phi);
+    EXPECT_EQ(phiTypes.count("sensor"), 3);  // every accepted sample
+    EXPECT_GE(phiTypes.count("state"), 20);  // 10 Hz over ≥ 2.5 s
+    QList<double> gsr;
+    double switched = 0, fadeStart = 0, fadeEnd = 0;
+    for (const QJsonObject& record : phi) {
+        const QString type = record.value("type").toString();
+        if (type == "sensor") gsr << record.value("gsr").toDouble(-1);
+        if (type == "switch") {
+            EXPECT_EQ(record.value("from").toString(), "manual");
+            EXPECT_EQ(record.value("to").toString(), "internal");
+            switched = record.value("timestamp").toDouble();
+        }
+        if (type == "crossfade_start") fadeStart = record.value("timestamp").toDouble();
+        if (type == "crossfade_end") fadeEnd = record.value("timestamp").toDouble();
+    }
+    EXPECT_EQ(gsr, (QList<double>{0.4, 0.5, 0.6}));
+    ASSERT_GT(switched, 0);
+    ASSERT_GT(fadeStart, 0);
+    ASSERT_GT(fadeEnd, 0);
+    // The fade as the audio thread ran it: 100 ms, starting within a few blocks of the request.
+    EXPECT_NEAR(fadeEnd - fadeStart, 0.1, 0.05);
+    EXPECT_LT(std::fabs(fadeStart - switched), 0.1);
 }
 
 TEST(SessionLogProcess, ASessionKilledMidRunIsRecoveredByTheNextStart) {
