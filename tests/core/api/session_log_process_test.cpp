@@ -14,6 +14,7 @@
 #include <QThread>
 
 #include <csignal>
+#include <unistd.h>
 
 using namespace soundlab::api::test;
 
@@ -224,4 +225,65 @@ TEST(SessionLogProcess, NoLoggingWritesNothingAndSaysSo) {
     EXPECT_FALSE(curl({base + "/api/logs/sessions"}).json().value("enabled").toBool(true));
     EXPECT_EQ(soundlab.terminate(), 0);
     EXPECT_TRUE(QDir(logs.path()).isEmpty());
+}
+
+// A log directory the program may not write: the audio runs, the error is in /api/status, the
+// probes stay up, nothing crashes. Root ignores file modes, so as root (CI) the program runs as
+// `nobody` (setpriv); where that is impossible the test says why and skips.
+TEST(SessionLogProcess, AnUnwritableLogDirectoryLeavesTheAudioRunningAndSaysSo) {
+    QTemporaryDir data;
+    QTemporaryDir logs;
+    ASSERT_TRUE(QFile::setPermissions(data.path(), QFileDevice::Permissions(0x7777)));
+    ASSERT_TRUE(QFile::setPermissions(logs.path(), QFileDevice::ReadOwner | QFileDevice::ExeOwner |
+                                                       QFileDevice::ReadOther |
+                                                       QFileDevice::ExeOther));  // 0505
+    QStringList command{QStringLiteral(SOUNDLAB_BINARY)};
+    if (::geteuid() == 0) {
+        command = QStringList{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                              QStringLiteral(SOUNDLAB_BINARY)};
+        QProcess probe;
+        probe.start(command.first(), command.mid(1) + QStringList{"--version"});
+        if (!probe.waitForFinished(10000) || probe.exitCode() != 0)
+            GTEST_SKIP() << "cannot run soundlab as nobody here (setpriv, or the build directory "
+                            "is not readable by other users): "
+                         << probe.readAllStandardError().toStdString();
+    }
+    QProcess soundlab;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "SOUNDLAB_TOKEN"}) env.remove(name);
+    env.insert("HOME", data.path());
+    soundlab.setProcessEnvironment(env);
+    soundlab.start(command.first(),
+                   command.mid(1) + QStringList{"--no-gui", "--device", "virtual", "--port", "0",
+                                                "--auto-start-audio", "--data-dir", data.path(),
+                                                "--log-dir", logs.filePath("logs")});
+    static const QRegularExpression listening(QStringLiteral("listening on (http://\\S+:\\d+)"));
+    QString base;
+    QByteArray out;
+    for (int i = 0; i < 150 && base.isEmpty() && soundlab.state() != QProcess::NotRunning; ++i) {
+        soundlab.waitForReadyRead(100);
+        out += soundlab.readAllStandardOutput();
+        const auto match = listening.match(QString::fromLocal8Bit(out));
+        if (match.hasMatch()) base = match.captured(1);
+    }
+    ASSERT_FALSE(base.isEmpty()) << soundlab.readAllStandardError().toStdString();
+    QJsonObject logging;
+    for (int i = 0; i < 50; ++i) {
+        logging = curl({base + "/api/status"}).json().value("logging").toObject();
+        if (logging.value("error").isString()) break;
+        QThread::msleep(100);
+    }
+    EXPECT_TRUE(logging.value("enabled").toBool());
+    EXPECT_TRUE(logging.value("error").toString().contains("logs")) << logging.value("error").toString().toStdString();
+    const QJsonObject status = curl({base + "/api/status"}).json();
+    EXPECT_TRUE(status.value("audio_running").toBool())
+        << QJsonDocument(status).toJson().toStdString();
+    EXPECT_EQ(curl({base + "/healthz"}).status, 200);
+    // Markers are still accepted (and counted as failed to write).
+    EXPECT_EQ(postJson(base + "/api/markers", R"({"label": "nowhere"})").status, 201);
+    ::kill(pid_t(soundlab.processId()), SIGTERM);
+    ASSERT_TRUE(soundlab.waitForFinished(10000));
+    EXPECT_EQ(soundlab.exitStatus(), QProcess::NormalExit);
+    EXPECT_EQ(soundlab.exitCode(), 0);
+    EXPECT_FALSE(QFile::exists(logs.filePath("logs")));
 }
