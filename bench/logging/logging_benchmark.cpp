@@ -6,7 +6,7 @@
 //
 // `cpu_pct_at_30hz` / `cpu_pct_at_120hz`: the logger thread's share of one core for the metrics
 // stream at that frame rate (its time per record × the rate); `bytes_per_s_at_*`: what it
-// writes uncompressed (gzip at close takes it to about a fifth).
+// writes uncompressed (gzip at close shrinks it about 4.8-fold).
 
 #include "logging/SessionLogger.h"
 
