@@ -5,6 +5,7 @@
 #include "api/GuardedTcpServer.h"
 #include "api/HttpFrontend.h"
 #include "api/JsonSchema.h"
+#include "api/LatencyRoutes.h"
 #include "api/OpenApiDocument.h"
 #include "api/PhiRoutes.h"
 #include "engine/AudioEngine.h"
@@ -17,6 +18,9 @@ namespace soundlab::api {
 
 namespace {
 
+// The seed's /ws/latency rate.
+constexpr double kLatencyStreamRateHz = 10.0;
+
 QString hostForUrl(const QHostAddress& address) {
     return address.protocol() == QAbstractSocket::IPv6Protocol
                ? QStringLiteral("[%1]").arg(address.toString())
@@ -28,12 +32,16 @@ QString hostForUrl(const QHostAddress& address) {
 ApiServer::ApiServer(AudioEngine& engine, ApiServerOptions options)
     : engine_(engine),
       options_(std::move(options)),
+      calibrator_(engine),
       access_(options_.token, options_.corsOrigins),
       report_(engine),
       threadContext_(std::make_unique<QObject>()),
       executor_(threadContext_.get(), std::max(1, options_.workerThreads)) {
     thread_.setObjectName(QStringLiteral("soundlab-api"));
     threadContext_->moveToThread(&thread_);
+    report_.setField(QStringLiteral("latency_calibrated"), [this] {
+        return latencyFrame({engine_, calibrator_, compensation_}).value(QStringLiteral("calibrated"));
+    });
 }
 
 // Then executor_ waits for handlers still running past stop()'s bound, and threadContext_ is
@@ -164,16 +172,20 @@ void ApiServer::buildRouteTable() {
     };
     for (auto& route : probeRoutes({engine_, answers_, webSockets, readiness_, gauges_}))
         routes_.add(std::move(route));  // /healthz, /readyz, /version, /metrics
-    for (auto& route : audioRoutes(engine_, report_)) routes_.add(std::move(route));
+    for (auto& route : audioRoutes(engine_, report_, &calibrator_)) routes_.add(std::move(route));
+    for (auto& route : latencyRoutes({engine_, calibrator_, compensation_}))
+        routes_.add(std::move(route));
     for (auto& route : engineRoutes(engine_)) routes_.add(std::move(route));
     for (auto& route : phiRoutes(engine_, options_.oscCounters)) routes_.add(std::move(route));
     for (const auto& route : extraRoutes_) routes_.add(route);
     for (const auto& route : routes_.routes())
         if (route.execution == Execution::Worker) executor_.addSerialQueue(route.serialQueue);
 
-    QList<StreamDescription> streams{{QStringLiteral("/ws/status"), options_.statusStreamRateHz}};
+    QList<StreamDescription> streams{{QStringLiteral("/ws/status"), options_.statusStreamRateHz},
+                                     {QStringLiteral("/ws/latency"), kLatencyStreamRateHz}};
     for (const auto& s : streams_)
-        if (s.path != QLatin1String("/ws/status")) streams.append({s.path, s.rateHz});
+        if (s.path != QLatin1String("/ws/status") && s.path != QLatin1String("/ws/latency"))
+            streams.append({s.path, s.rateHz});
     openApiJson_ =
         QJsonDocument(buildOpenApiDocument(routes_, streams, QStringLiteral(SOUNDLAB_VERSION)))
             .toJson(QJsonDocument::Compact);
@@ -205,7 +217,10 @@ std::optional<QString> ApiServer::start() {
         hub_ = new WebSocketHub(access_, options_.webSockets);
         hub_->addStream(QStringLiteral("/ws/status"), options_.statusStreamRateHz,
                         [this] { return statusFrame(); });
-        for (const auto& s : streams_) hub_->addStream(s.path, s.rateHz, s.frame);
+        hub_->addStream(QStringLiteral("/ws/latency"), kLatencyStreamRateHz,
+                        [this] { return latencyStreamFrame({engine_, calibrator_, compensation_}); });
+        for (const auto& s : streams_)
+            if (s.path != QLatin1String("/ws/latency")) hub_->addStream(s.path, s.rateHz, s.frame);
         hub_->setCountsListener([this](const QHash<QString, int>& counts) {
             std::lock_guard lock(clientCountsMutex_);
             clientCounts_ = counts;
