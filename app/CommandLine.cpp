@@ -214,15 +214,17 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
         bool ok = false;
         v.loopbackGain = parser.value(virtualLoopbackGain).toDouble(&ok);
         if (!ok || !std::isfinite(v.loopbackGain) || std::abs(v.loopbackGain) > 100)
-            return failure(QStringLiteral("invalid --virtual-loopback-gain '%1'; valid: -100 to 100")
-                               .arg(parser.value(virtualLoopbackGain)));
+            return failure(
+                QStringLiteral("invalid --virtual-loopback-gain '%1'; valid: -100 to 100")
+                    .arg(parser.value(virtualLoopbackGain)));
     }
     if (parser.isSet(virtualLoopbackSnr)) {
         bool ok = false;
         const double snr = parser.value(virtualLoopbackSnr).toDouble(&ok);
         if (!ok || !std::isfinite(snr) || snr < -40 || snr > 120)
-            return failure(QStringLiteral("invalid --virtual-loopback-snr '%1'; valid: -40 to 120 dB")
-                               .arg(parser.value(virtualLoopbackSnr)));
+            return failure(
+                QStringLiteral("invalid --virtual-loopback-snr '%1'; valid: -40 to 120 dB")
+                    .arg(parser.value(virtualLoopbackSnr)));
         v.loopbackSnrDb = snr;
     }
     if (parser.isSet(virtualSkew)) {

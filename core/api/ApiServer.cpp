@@ -40,7 +40,8 @@ ApiServer::ApiServer(AudioEngine& engine, ApiServerOptions options)
     thread_.setObjectName(QStringLiteral("soundlab-api"));
     threadContext_->moveToThread(&thread_);
     report_.setField(QStringLiteral("latency_calibrated"), [this] {
-        return latencyFrame({engine_, calibrator_, compensation_}).value(QStringLiteral("calibrated"));
+        return latencyFrame({engine_, calibrator_, compensation_})
+            .value(QStringLiteral("calibrated"));
     });
 }
 
@@ -217,8 +218,9 @@ std::optional<QString> ApiServer::start() {
         hub_ = new WebSocketHub(access_, options_.webSockets);
         hub_->addStream(QStringLiteral("/ws/status"), options_.statusStreamRateHz,
                         [this] { return statusFrame(); });
-        hub_->addStream(QStringLiteral("/ws/latency"), kLatencyStreamRateHz,
-                        [this] { return latencyStreamFrame({engine_, calibrator_, compensation_}); });
+        hub_->addStream(QStringLiteral("/ws/latency"), kLatencyStreamRateHz, [this] {
+            return latencyStreamFrame({engine_, calibrator_, compensation_});
+        });
         for (const auto& s : streams_)
             if (s.path != QLatin1String("/ws/latency")) hub_->addStream(s.path, s.rateHz, s.frame);
         hub_->setCountsListener([this](const QHash<QString, int>& counts) {

@@ -44,8 +44,7 @@ QJsonObject runJson(const Run& run, int64_t nowMs) {
         {QStringLiteral("finished_at"),
          run.finishedAtMs ? QJsonValue(double(run.finishedAtMs) / 1000.0) : QJsonValue()},
         {QStringLiteral("duration_ms"),
-         run.finishedAtMs ? QJsonValue(qint64(run.finishedAtMs - run.startedAtMs))
-                          : QJsonValue()},
+         run.finishedAtMs ? QJsonValue(qint64(run.finishedAtMs - run.startedAtMs)) : QJsonValue()},
         {QStringLiteral("error"), run.error.isEmpty() ? QJsonValue() : QJsonValue(run.error)},
         {QStringLiteral("backend"), run.stream.backend},
         {QStringLiteral("sample_rate"), run.stream.sampleRate},
@@ -72,24 +71,25 @@ QJsonObject calibrationSchema() {
          {QStringLiteral("input_peak"), number(0)},
          {QStringLiteral("clipped_samples"), integer(0)}},
         {}, true);
-    return object({{QStringLiteral("id"), integer(1)},
-                   {QStringLiteral("state"), stringEnum({QStringLiteral("running"),
-                                                         QStringLiteral("done"),
-                                                         QStringLiteral("failed")})},
-                   {QStringLiteral("progress"), number(0, 1)},
-                   {QStringLiteral("started_at"), number(0, {}, QStringLiteral("Unix s"))},
-                   {QStringLiteral("finished_at"), nullable(number(0))},
-                   {QStringLiteral("duration_ms"), nullable(integer(0))},
-                   {QStringLiteral("error"), nullable(string())},
-                   {QStringLiteral("backend"), string()},
-                   {QStringLiteral("sample_rate"), number(0)},
-                   {QStringLiteral("buffer_size_samples"), integer(0)},
-                   {QStringLiteral("result"), nullable(result)}},
-                  {}, true);
+    return object(
+        {{QStringLiteral("id"), integer(1)},
+         {QStringLiteral("state"), stringEnum({QStringLiteral("running"), QStringLiteral("done"),
+                                               QStringLiteral("failed")})},
+         {QStringLiteral("progress"), number(0, 1)},
+         {QStringLiteral("started_at"), number(0, {}, QStringLiteral("Unix s"))},
+         {QStringLiteral("finished_at"), nullable(number(0))},
+         {QStringLiteral("duration_ms"), nullable(integer(0))},
+         {QStringLiteral("error"), nullable(string())},
+         {QStringLiteral("backend"), string()},
+         {QStringLiteral("sample_rate"), number(0)},
+         {QStringLiteral("buffer_size_samples"), integer(0)},
+         {QStringLiteral("result"), nullable(result)}},
+        {}, true);
 }
 
 QJsonObject nullableCalibrationSchema() {
-    return schema::withTypes(calibrationSchema(), {QStringLiteral("object"), QStringLiteral("null")});
+    return schema::withTypes(calibrationSchema(),
+                             {QStringLiteral("object"), QStringLiteral("null")});
 }
 
 QJsonObject frameSchema() {
@@ -100,7 +100,8 @@ QJsonObject frameSchema() {
                    {QStringLiteral("engine_latency_ms"), number(0)},
                    {QStringLiteral("os_latency_ms"), number(0)},
                    {QStringLiteral("total_measured_ms"), number(0)},
-                   {QStringLiteral("round_trip_samples"), withTypes(number(), {QStringLiteral("number"), QStringLiteral("null")})},
+                   {QStringLiteral("round_trip_samples"),
+                    withTypes(number(), {QStringLiteral("number"), QStringLiteral("null")})},
                    {QStringLiteral("compensation_offset_ms"), number(0, 200)},
                    {QStringLiteral("manual_offset_ms"), number(-50, 50)},
                    {QStringLiteral("effective_latency_ms"), number()},
@@ -174,8 +175,10 @@ QJsonObject latencyFrame(const LatencyApi& latency) {
         {QStringLiteral("calibrated"), calibrated},
         {QStringLiteral("calibration_quality"), quality},
         {QStringLiteral("aligned_5ms"), std::abs(effective) <= 5.0},
-        {QStringLiteral("buffer_size_samples"), running ? stream.blockSize : status.requested.blockSize},
-        {QStringLiteral("sample_rate"), running ? stream.sampleRate : double(status.requested.sampleRate)},
+        {QStringLiteral("buffer_size_samples"),
+         running ? stream.blockSize : status.requested.blockSize},
+        {QStringLiteral("sample_rate"),
+         running ? stream.sampleRate : double(status.requested.sampleRate)},
     };
 }
 
@@ -189,10 +192,10 @@ QJsonObject latencyStreamFrame(const LatencyApi& latency) {
 Response startCalibration(LatencyCalibrator& calibrator) {
     const LatencyCalibrator::Start start = calibrator.start();
     if (!start.run)
-        return Response::error(ApiError::conflict(
-            start.refusal == LatencyCalibrator::Refusal::Busy ? QStringLiteral("calibration_running")
-                                                              : QStringLiteral("audio_not_running"),
-            start.message));
+        return Response::error(ApiError::conflict(start.refusal == LatencyCalibrator::Refusal::Busy
+                                                      ? QStringLiteral("calibration_running")
+                                                      : QStringLiteral("audio_not_running"),
+                                                  start.message));
     return Response::json(
         QJsonObject{{QStringLiteral("ok"), true},
                     {QStringLiteral("message"), QStringLiteral("Calibration started")},
@@ -232,16 +235,17 @@ QList<Route> latencyRoutes(LatencyApi latency) {
     Route stats;
     stats.method = "GET";
     stats.path = QStringLiteral("/api/latency/stats");
-    stats.summary = QStringLiteral("Calibrations: the latest (running or done) and the last good one");
+    stats.summary =
+        QStringLiteral("Calibrations: the latest (running or done) and the last good one");
     stats.tag = tag;
-    stats.responseSchema = object(
-        {{QStringLiteral("calibrated"), boolean()},
-         {QStringLiteral("calibration_running"), boolean()},
-         {QStringLiteral("calibrations_completed"), integer(0)},
-         {QStringLiteral("last_calibration"), nullableCalibrationSchema()},
-         {QStringLiteral("last_successful_calibration"), nullableCalibrationSchema()},
-         {QStringLiteral("current"), frameSchema()}},
-        {}, true);
+    stats.responseSchema =
+        object({{QStringLiteral("calibrated"), boolean()},
+                {QStringLiteral("calibration_running"), boolean()},
+                {QStringLiteral("calibrations_completed"), integer(0)},
+                {QStringLiteral("last_calibration"), nullableCalibrationSchema()},
+                {QStringLiteral("last_successful_calibration"), nullableCalibrationSchema()},
+                {QStringLiteral("current"), frameSchema()}},
+               {}, true);
     stats.execution = Execution::ServerThread;  // snapshots only
     stats.handler = [latency](const Request&) {
         const auto success = latency.calibrator.lastSuccess();
@@ -294,11 +298,12 @@ QList<Route> latencyRoutes(LatencyApi latency) {
     };
     routes << set;
 
-    Route adjust = offsetRoute("/api/latency/compensation/adjust", "delta_ms",
-                               -LatencyCompensation::kMaxAdjustMs, LatencyCompensation::kMaxAdjustMs,
-                               QStringLiteral("Move the compensation offset by a delta (−50 … +50 ms)"));
-    adjust.description = QStringLiteral(
-        "422 (nothing changes) when the result would leave 0 … 200 ms.");
+    Route adjust =
+        offsetRoute("/api/latency/compensation/adjust", "delta_ms",
+                    -LatencyCompensation::kMaxAdjustMs, LatencyCompensation::kMaxAdjustMs,
+                    QStringLiteral("Move the compensation offset by a delta (−50 … +50 ms)"));
+    adjust.description =
+        QStringLiteral("422 (nothing changes) when the result would leave 0 … 200 ms.");
     adjust.handler = [latency](const Request& request) {
         const double v = request.query.value(QStringLiteral("delta_ms")).toDouble();
         return compensationAnswer(latency, latency.compensation.adjustCompensation(v),
@@ -306,9 +311,10 @@ QList<Route> latencyRoutes(LatencyApi latency) {
     };
     routes << adjust;
 
-    Route manual = offsetRoute("/api/latency/compensation/manual", "offset_ms",
-                               -LatencyCompensation::kMaxManualMs, LatencyCompensation::kMaxManualMs,
-                               QStringLiteral("Set the manual user offset (−50 … +50 ms)"));
+    Route manual =
+        offsetRoute("/api/latency/compensation/manual", "offset_ms",
+                    -LatencyCompensation::kMaxManualMs, LatencyCompensation::kMaxManualMs,
+                    QStringLiteral("Set the manual user offset (−50 … +50 ms)"));
     manual.handler = [latency](const Request& request) {
         const double v = request.query.value(QStringLiteral("offset_ms")).toDouble();
         return compensationAnswer(latency, latency.compensation.setManual(v),

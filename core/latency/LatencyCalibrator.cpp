@@ -24,9 +24,12 @@ double LatencyCalibrator::Run::progress(int64_t now) const {
 
 const char* LatencyCalibrator::stateName(Run::State state) {
     switch (state) {
-        case Run::State::Running: return "running";
-        case Run::State::Done: return "done";
-        case Run::State::Failed: return "failed";
+        case Run::State::Running:
+            return "running";
+        case Run::State::Done:
+            return "done";
+        case Run::State::Failed:
+            return "failed";
     }
     return "failed";
 }

@@ -37,10 +37,10 @@ public:
         enum class State { Running, Done, Failed };
         uint64_t id = 0;
         State state = State::Running;
-        int64_t startedAtMs = 0;   // Unix time
-        int64_t finishedAtMs = 0;  // Unix time; 0 while running
-        double expectedSeconds = 0.0;  // probe + listening window, for progress
-        StreamInfo stream;             // the stream it measured
+        int64_t startedAtMs = 0;               // Unix time
+        int64_t finishedAtMs = 0;              // Unix time; 0 while running
+        double expectedSeconds = 0.0;          // probe + listening window, for progress
+        StreamInfo stream;                     // the stream it measured
         std::optional<LoopbackResult> result;  // Done
         QString error;                         // Failed: why (stream restarted, stopped, ...)
 

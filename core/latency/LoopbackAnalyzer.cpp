@@ -81,8 +81,8 @@ size_t nextPowerOfTwo(size_t n) {
 
 // Raised-cosine edges over the band, so the impulse response does not ring for long.
 double bandTaper(double f, double low, double high) {
-    const double lowEnd = 2.0 * low;     // rises from low to 2·low
-    const double highStart = 0.9 * high; // falls from 0.9·high to high
+    const double lowEnd = 2.0 * low;      // rises from low to 2·low
+    const double highStart = 0.9 * high;  // falls from 0.9·high to high
     if (f <= low || f >= high) return 0.0;
     if (f < lowEnd) return 0.5 - 0.5 * std::cos(M_PI * (f - low) / (lowEnd - low));
     if (f > highStart) return 0.5 + 0.5 * std::cos(M_PI * (f - highStart) / (high - highStart));
@@ -93,11 +93,16 @@ double bandTaper(double f, double low, double high) {
 
 const char* verdictName(Verdict verdict) {
     switch (verdict) {
-        case Verdict::Ok: return "ok";
-        case Verdict::NoSignal: return "no_signal";
-        case Verdict::Clipping: return "clipping";
-        case Verdict::Inverted: return "inverted";
-        case Verdict::Noisy: return "noisy";
+        case Verdict::Ok:
+            return "ok";
+        case Verdict::NoSignal:
+            return "no_signal";
+        case Verdict::Clipping:
+            return "clipping";
+        case Verdict::Inverted:
+            return "inverted";
+        case Verdict::Noisy:
+            return "noisy";
     }
     return "no_signal";
 }
@@ -152,8 +157,8 @@ LoopbackResult LoopbackAnalyzer::analyze(const ProbeSignal& probe,
     std::vector<std::complex<double>> h(x.size());
     std::vector<double> weight(x.size(), 0.0);
     for (size_t k = 0; k < x.size(); ++k) {
-        const double taper = bandTaper(double(k) * fs / double(n), probe.bandLowHz,
-                                       probe.bandHighHz);
+        const double taper =
+            bandTaper(double(k) * fs / double(n), probe.bandLowHz, probe.bandHighHz);
         const double power = std::norm(x[k]);
         if (taper <= 0.0 || power < 1e-9 * maxPower) continue;
         h[k] = taper * y[k] * std::conj(x[k]) / power;
@@ -162,9 +167,8 @@ LoopbackResult LoopbackAnalyzer::analyze(const ProbeSignal& probe,
     const std::vector<double> impulse = fft.inverse(h);
 
     // The probe must have come back whole: lags from 0 to (recording − probe).
-    const size_t maxLag = recording.size() > probe.samples.size()
-                              ? recording.size() - probe.samples.size()
-                              : 0;
+    const size_t maxLag =
+        recording.size() > probe.samples.size() ? recording.size() - probe.samples.size() : 0;
     size_t peakAt = 0;
     for (size_t i = 0; i <= maxLag; ++i)
         if (std::abs(impulse[i]) > std::abs(impulse[peakAt])) peakAt = i;
@@ -190,8 +194,7 @@ LoopbackResult LoopbackAnalyzer::analyze(const ProbeSignal& probe,
     }
     const double noiseRms = noiseCount ? std::sqrt(noiseEnergy / double(noiseCount)) : 0.0;
     // Float recordings of a digital loop leave a floor near 1e-7 of the peak (140 dB).
-    result.peakToNoiseDb =
-        noiseRms > 0.0 ? 20.0 * std::log10(std::abs(peak) / noiseRms) : 200.0;
+    result.peakToNoiseDb = noiseRms > 0.0 ? 20.0 * std::log10(std::abs(peak) / noiseRms) : 200.0;
     result.quality = std::clamp(result.peakToNoiseDb / 60.0, 0.0, 1.0);
     result.polarity = peak < 0.0 ? -1 : 1;
     if (result.peakToNoiseDb < kNoSignalDb) {

@@ -80,7 +80,8 @@ TEST_F(LatencyRoutes, CalibrationEndToEnd) {
 
     const QJsonObject stats = waitForCalibration(id);
     const QJsonObject last = stats.value("last_calibration").toObject();
-    EXPECT_EQ(last.value("state").toString(), "done") << last.value("error").toString().toStdString();
+    EXPECT_EQ(last.value("state").toString(), "done")
+        << last.value("error").toString().toStdString();
     const QJsonObject result = last.value("result").toObject();
     EXPECT_EQ(result.value("verdict").toString(), "ok");
     EXPECT_NEAR(result.value("round_trip_samples").toDouble(), kDelay, 0.05);
@@ -148,7 +149,8 @@ TEST_F(LatencyRoutes, AudioStartWithCalibrateStartsOne) {
 }
 
 TEST_F(LatencyRoutes, CompensationOffsetsAreStoredAndRangeChecked) {
-    const double total = http->get("/api/latency/current").json().value("total_measured_ms").toDouble();
+    const double total =
+        http->get("/api/latency/current").json().value("total_measured_ms").toDouble();
     HttpReply r = http->post("/api/latency/compensation/set?offset_ms=10");
     ASSERT_EQ(r.status, 200) << r.body.toStdString();
     EXPECT_TRUE(r.json().value("ok").toBool());
@@ -163,12 +165,13 @@ TEST_F(LatencyRoutes, CompensationOffsetsAreStoredAndRangeChecked) {
         const HttpReply refused = http->post(bad);
         EXPECT_EQ(refused.status, 422) << bad << ": " << refused.body.toStdString();
         EXPECT_EQ(refused.errorCode(), "invalid_value") << bad;
-        EXPECT_TRUE(refused.json().value("error").toObject().value("message").toString().contains("_ms"))
+        EXPECT_TRUE(
+            refused.json().value("error").toObject().value("message").toString().contains("_ms"))
             << bad << ": the message names the field";
     }
-    for (const char* malformed : {"/api/latency/compensation/set?offset_ms=abc",
-                                  "/api/latency/compensation/set?offset_ms=nan",
-                                  "/api/latency/compensation/set"}) {
+    for (const char* malformed :
+         {"/api/latency/compensation/set?offset_ms=abc",
+          "/api/latency/compensation/set?offset_ms=nan", "/api/latency/compensation/set"}) {
         EXPECT_EQ(http->post(malformed).status, 400) << malformed;
     }
 
@@ -190,7 +193,12 @@ TEST_F(LatencyRoutes, OpenApiDescribesTheRoutesAndTheStream) {
                              "/api/latency/compensation/set", "/api/latency/compensation/adjust",
                              "/api/latency/compensation/manual"})
         EXPECT_TRUE(paths.contains(path)) << path;
-    EXPECT_TRUE(paths.value("/api/latency/calibrate").toObject().value("post").toObject()
-                    .value("responses").toObject().contains("202"));
+    EXPECT_TRUE(paths.value("/api/latency/calibrate")
+                    .toObject()
+                    .value("post")
+                    .toObject()
+                    .value("responses")
+                    .toObject()
+                    .contains("202"));
     EXPECT_TRUE(QJsonDocument(doc).toJson().contains("/ws/latency"));
 }

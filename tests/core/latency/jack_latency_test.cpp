@@ -7,10 +7,10 @@
 #include "engine/AudioEngine.h"
 #include "latency/LatencyCalibrator.h"
 
+#include <gtest/gtest.h>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
-#include <gtest/gtest.h>
 
 #include <memory>
 
@@ -45,16 +45,19 @@ std::optional<double> jackIodelayRoundTrip(const QString& server, QString* log) 
     process.setProcessEnvironment(environment);
     process.setProcessChannelMode(QProcess::MergedChannels);
     // Line-buffered: jack_iodelay prints with printf and never flushes.
-    process.start(QStringLiteral("stdbuf"), {QStringLiteral("-oL"), QStringLiteral("jack_iodelay")});
+    process.start(QStringLiteral("stdbuf"),
+                  {QStringLiteral("-oL"), QStringLiteral("jack_iodelay")});
     if (!process.waitForStarted(5000)) return std::nullopt;
     bool connected = false;
     for (int i = 0; i < 50 && !connected; ++i) {
-        connected = JackServer::run(QStringLiteral("jack_connect"),
-                                    {QStringLiteral("jack_delay:out"), QStringLiteral("jack_delay:in")},
-                                    nullptr, server) == 0;
+        connected =
+            JackServer::run(QStringLiteral("jack_connect"),
+                            {QStringLiteral("jack_delay:out"), QStringLiteral("jack_delay:in")},
+                            nullptr, server) == 0;
         if (!connected) QThread::msleep(100);
     }
-    const QRegularExpression reading(QStringLiteral(R"(([0-9.]+) frames\s+[0-9.]+ ms total roundtrip latency)"));
+    const QRegularExpression reading(
+        QStringLiteral(R"(([0-9.]+) frames\s+[0-9.]+ ms total roundtrip latency)"));
     std::optional<double> last;
     int readings = 0;
     QString output;
@@ -113,10 +116,11 @@ protected:
         JackServer::run(QStringLiteral("jack_disconnect"),
                         {QStringLiteral("system:capture_1"), QStringLiteral("soundlab:in_0")},
                         nullptr, server);
-        ASSERT_EQ(JackServer::run(QStringLiteral("jack_connect"),
-                                  {QStringLiteral("soundlab:out_0"), QStringLiteral("soundlab:in_0")},
-                                  nullptr, server),
-                  0);
+        ASSERT_EQ(
+            JackServer::run(QStringLiteral("jack_connect"),
+                            {QStringLiteral("soundlab:out_0"), QStringLiteral("soundlab:in_0")},
+                            nullptr, server),
+            0);
     }
 
     std::optional<double> calibrate() {

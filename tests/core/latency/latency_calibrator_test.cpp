@@ -136,7 +136,8 @@ TEST_F(VirtualLoopCalibration, StreamRestartDuringACalibrationFailsCleanly) {
     EXPECT_TRUE(engine_.isRunning());
     // The next one runs on the new stream.
     const auto next = calibrate();
-    ASSERT_TRUE(next && next->result && next->result->roundTripSamples) << next->error.toStdString();
+    ASSERT_TRUE(next && next->result && next->result->roundTripSamples)
+        << next->error.toStdString();
     EXPECT_NEAR(*next->result->roundTripSamples, 600.0, 0.01);
     EXPECT_EQ(next->stream.blockSize, 512);
 }

@@ -52,7 +52,8 @@ std::vector<float> delayBySpectrum(const std::vector<float>& x, double delay, si
 // White noise at `snrDb` below a −6 dBFS sine (the probe's level), as the virtual device adds.
 void addNoise(std::vector<float>& x, double snrDb, unsigned seed) {
     std::mt19937 random(seed);
-    std::normal_distribution<double> normal(0.0, 0.5 / std::sqrt(2.0) * std::pow(10.0, -snrDb / 20));
+    std::normal_distribution<double> normal(0.0,
+                                            0.5 / std::sqrt(2.0) * std::pow(10.0, -snrDb / 20));
     for (float& v : x) v += float(normal(random));
 }
 
@@ -68,7 +69,8 @@ std::vector<float> integerDelay(const std::vector<float>& x, size_t delay, size_
 TEST(LoopbackAnalyzer, DigitalLoopbackIsExact) {
     const ProbeSignal p = probe();
     for (size_t delay : {128u, 256u, 512u, 1234u, 20000u}) {
-        const LoopbackResult r = LoopbackAnalyzer::analyze(p, integerDelay(p.samples, delay, window(p)));
+        const LoopbackResult r =
+            LoopbackAnalyzer::analyze(p, integerDelay(p.samples, delay, window(p)));
         ASSERT_TRUE(r.roundTripSamples) << delay;
         EXPECT_NEAR(*r.roundTripSamples, double(delay), 0.01) << delay;
         EXPECT_EQ(r.verdict, Verdict::Ok);
@@ -140,7 +142,8 @@ TEST(LoopbackAnalyzer, NothingComingBackIsNoSignal) {
     EXPECT_FALSE(LoopbackAnalyzer::analyze(p, silence).roundTripSamples);
 
     std::vector<float> sine(n);
-    for (size_t i = 0; i < n; ++i) sine[i] = 0.5f * float(std::sin(2 * M_PI * 440.0 * double(i) / kRate));
+    for (size_t i = 0; i < n; ++i)
+        sine[i] = 0.5f * float(std::sin(2 * M_PI * 440.0 * double(i) / kRate));
     const LoopbackResult r = LoopbackAnalyzer::analyze(p, sine);
     EXPECT_EQ(r.verdict, Verdict::NoSignal) << r.peakToNoiseDb << " dB";
 
