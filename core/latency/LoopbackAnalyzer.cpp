@@ -135,64 +135,93 @@ ProbeSignal makeSweep(const SweepSettings& s) {
     return probe;
 }
 
+namespace {
+
+// The loop's impulse response from the recording: Y/X over the trusted band, tapered at its
+// edges, and the phase-fit weights.
+struct Deconvolution {
+    std::vector<std::complex<double>> transfer;
+    std::vector<double> weight;
+    std::vector<double> impulse;
+};
+
+Deconvolution deconvolve(Fft& fft, size_t n, const ProbeSignal& probe,
+                         const std::vector<std::complex<double>>& x,
+                         const std::vector<float>& recording) {
+    const auto y = fft.forward(recording);
+    double maxPower = 0.0;
+    for (const auto& v : x) maxPower = std::max(maxPower, std::norm(v));
+    Deconvolution d;
+    d.transfer.assign(x.size(), {});
+    d.weight.assign(x.size(), 0.0);
+    for (size_t k = 0; k < x.size(); ++k) {
+        const double taper =
+            bandTaper(double(k) * probe.sampleRate / double(n), probe.bandLowHz, probe.bandHighHz);
+        const double power = std::norm(x[k]);
+        if (taper <= 0.0 || power < 1e-9 * maxPower) continue;
+        d.transfer[k] = taper * y[k] * std::conj(x[k]) / power;
+        d.weight[k] = taper * power;  // phase noise variance ∝ 1/|X|² for white noise on Y
+    }
+    d.impulse = fft.inverse(d.transfer);
+    return d;
+}
+
+size_t peakIndex(const std::vector<double>& impulse, size_t maxLag) {
+    size_t at = 0;
+    for (size_t i = 0; i <= maxLag; ++i)
+        if (std::abs(impulse[i]) > std::abs(impulse[at])) at = i;
+    return at;
+}
+
+}  // namespace
+
 LoopbackResult LoopbackAnalyzer::analyze(const ProbeSignal& probe,
                                          const std::vector<float>& recording) {
     LoopbackResult result;
-    for (float v : recording) {
-        const float a = std::abs(v);
-        result.inputPeak = std::max(result.inputPeak, double(a));
-        if (a >= kClipLevel) ++result.clippedSamples;
-    }
+    for (float v : recording) result.inputPeak = std::max(result.inputPeak, double(std::abs(v)));
     if (probe.samples.empty() || recording.empty() || result.inputPeak <= 0.0) return result;
 
     const size_t n = nextPowerOfTwo(probe.samples.size() + recording.size());
     const double fs = probe.sampleRate;
     Fft fft(n);
     const auto x = fft.forward(probe.samples);
-    const auto y = fft.forward(recording);
-
-    // The loop's transfer function Y/X over the trusted band, tapered at its edges.
-    double maxPower = 0.0;
-    for (const auto& v : x) maxPower = std::max(maxPower, std::norm(v));
-    std::vector<std::complex<double>> h(x.size());
-    std::vector<double> weight(x.size(), 0.0);
-    for (size_t k = 0; k < x.size(); ++k) {
-        const double taper =
-            bandTaper(double(k) * fs / double(n), probe.bandLowHz, probe.bandHighHz);
-        const double power = std::norm(x[k]);
-        if (taper <= 0.0 || power < 1e-9 * maxPower) continue;
-        h[k] = taper * y[k] * std::conj(x[k]) / power;
-        weight[k] = taper * power;  // phase noise variance ∝ 1/|X|² for white noise on Y
-    }
-    const std::vector<double> impulse = fft.inverse(h);
-
     // The probe must have come back whole: lags from 0 to (recording − probe).
     const size_t maxLag =
         recording.size() > probe.samples.size() ? recording.size() - probe.samples.size() : 0;
-    size_t peakAt = 0;
-    for (size_t i = 0; i <= maxLag; ++i)
-        if (std::abs(impulse[i]) > std::abs(impulse[peakAt])) peakAt = i;
+
+    Deconvolution d = deconvolve(fft, n, probe, x, recording);
+    size_t peakAt = peakIndex(d.impulse, maxLag);
+    // Before the probe's return the input holds what the loop carried before it (on a live
+    // stream: the engine's output fed back, possibly loud). It is not the probe's response:
+    // gate it off and deconvolve again. The margin keeps a fractional delay's pre-ringing.
+    constexpr size_t kGateMargin = 64;
+    std::vector<float> gated;
+    if (peakAt > kGateMargin) {
+        gated = recording;
+        std::fill(gated.begin(), gated.begin() + long(peakAt - kGateMargin), 0.0f);
+        d = deconvolve(fft, n, probe, x, gated);
+        peakAt = peakIndex(d.impulse, maxLag);
+    }
+    const std::vector<double>& impulse = d.impulse;
     const double peak = impulse[peakAt];
 
-    // Noise floor: the response away from the peak (the band's low edge rings for a few of
-    // its periods). Over the whole window when that leaves too little.
+    // Noise floor: the response after the peak and its ringing (the band's low edge rings for a
+    // few of its periods), which the gate did not touch; all around the peak when too short.
     const size_t guard = std::max<size_t>(256, size_t(std::ceil(4.0 * fs / probe.bandLowHz)));
-    double noiseEnergy = 0.0;
-    size_t noiseCount = 0;
-    for (size_t i = 0; i <= maxLag; ++i) {
-        if ((i > peakAt ? i - peakAt : peakAt - i) <= guard) continue;
-        noiseEnergy += impulse[i] * impulse[i];
-        ++noiseCount;
-    }
-    if (noiseCount < 256) {
-        noiseEnergy = 0.0;
-        noiseCount = 0;
-        for (size_t i = maxLag + guard; i + guard < n; ++i) {
-            noiseEnergy += impulse[i] * impulse[i];
-            ++noiseCount;
+    const auto noiseRmsOver = [&](size_t from, size_t to, size_t* count) {
+        double energy = 0.0;
+        *count = 0;
+        for (size_t i = from; i <= to && i < impulse.size(); ++i) {
+            if ((i > peakAt ? i - peakAt : peakAt - i) <= guard) continue;
+            energy += impulse[i] * impulse[i];
+            ++*count;
         }
-    }
-    const double noiseRms = noiseCount ? std::sqrt(noiseEnergy / double(noiseCount)) : 0.0;
+        return *count ? std::sqrt(energy / double(*count)) : 0.0;
+    };
+    size_t count = 0;
+    double noiseRms = noiseRmsOver(peakAt + guard, maxLag, &count);
+    if (count < 256) noiseRms = noiseRmsOver(0, maxLag, &count);
+    if (count < 256) noiseRms = noiseRmsOver(maxLag + guard, n - guard, &count);
     // Float recordings of a digital loop leave a floor near 1e-7 of the peak (140 dB).
     result.peakToNoiseDb = noiseRms > 0.0 ? 20.0 * std::log10(std::abs(peak) / noiseRms) : 200.0;
     result.quality = std::clamp(result.peakToNoiseDb / 60.0, 0.0, 1.0);
@@ -202,20 +231,29 @@ LoopbackResult LoopbackAnalyzer::analyze(const ProbeSignal& probe,
         return result;
     }
 
+    // Level and clipping of the probe's return only (not of what came before it).
+    const size_t to = std::min(recording.size(), peakAt + probe.samples.size() + kGateMargin);
+    result.inputPeak = 0.0;
+    for (size_t i = peakAt; i < to; ++i) {
+        const float a = std::abs(recording[i]);
+        result.inputPeak = std::max(result.inputPeak, double(a));
+        if (a >= kClipLevel) ++result.clippedSamples;
+    }
+
     // Sub-sample part: the phase of H·e^{+iωc} is −ω(τ − c) for a pure delay τ. Fit its slope
     // (weighted least squares through the origin) around c = the peak, then once more around the
     // refined estimate. Below 0.3·fs and within ±1 sample the phase stays inside (−π, π).
     double tau = double(peakAt);
     for (int pass = 0; pass < 2; ++pass) {
         double num = 0.0, den = 0.0;
-        for (size_t k = 1; k < h.size(); ++k) {
-            if (weight[k] <= 0.0) continue;
+        for (size_t k = 1; k < d.transfer.size(); ++k) {
+            if (d.weight[k] <= 0.0) continue;
             const double omega = 2.0 * M_PI * double(k) / double(n);
             const std::complex<double> rotated =
-                double(result.polarity) * h[k] * std::polar(1.0, omega * tau);
+                double(result.polarity) * d.transfer[k] * std::polar(1.0, omega * tau);
             const double phase = std::arg(rotated);
-            num += weight[k] * omega * phase;
-            den += weight[k] * omega * omega;
+            num += d.weight[k] * omega * phase;
+            den += d.weight[k] * omega * omega;
         }
         if (den <= 0.0) break;
         tau -= num / den;

@@ -44,8 +44,10 @@ struct LoopbackResult {
     // to [0, 1] (0 dB → 0, 60 dB and more → 1).
     double peakToNoiseDb = 0.0;
     double quality = 0.0;
-    int polarity = 1;        // +1, or −1 when the loop inverts
-    double inputPeak = 0.0;  // largest |sample| recorded
+    int polarity = 1;  // +1, or −1 when the loop inverts
+    // Largest |sample| and samples at full scale in the probe's return (in the whole recording
+    // when nothing came back): what the loop carried before the probe arrived does not count.
+    double inputPeak = 0.0;
     size_t clippedSamples = 0;
 };
 

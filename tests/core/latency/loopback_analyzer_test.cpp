@@ -134,6 +134,22 @@ TEST(LoopbackAnalyzer, ClippedLoopIsReported) {
     EXPECT_DOUBLE_EQ(r.inputPeak, 1.0);
 }
 
+TEST(LoopbackAnalyzer, WhatTheLoopCarriedBeforeTheProbeDoesNotCount) {
+    // On a live stream the input first holds the engine's output fed back before the probe was
+    // played: here full-scale clipped noise until the probe returns.
+    const ProbeSignal p = probe();
+    const size_t delay = 2000;
+    std::vector<float> y = integerDelay(p.samples, delay, window(p));
+    std::mt19937 random(5);
+    std::uniform_real_distribution<float> loud(-3.0f, 3.0f);
+    for (size_t i = 0; i < delay; ++i) y[i] = std::clamp(loud(random), -1.0f, 1.0f);
+    const LoopbackResult r = LoopbackAnalyzer::analyze(p, y);
+    EXPECT_EQ(r.verdict, Verdict::Ok) << r.peakToNoiseDb << " dB, " << r.clippedSamples;
+    ASSERT_TRUE(r.roundTripSamples);
+    EXPECT_NEAR(*r.roundTripSamples, double(delay), 0.01);
+    EXPECT_NEAR(r.inputPeak, 0.5, 0.01);
+}
+
 TEST(LoopbackAnalyzer, NothingComingBackIsNoSignal) {
     const ProbeSignal p = probe();
     const size_t n = window(p);
