@@ -202,3 +202,28 @@ TEST_F(LatencyRoutes, OpenApiDescribesTheRoutesAndTheStream) {
                     .contains("202"));
     EXPECT_TRUE(QJsonDocument(doc).toJson().contains("/ws/latency"));
 }
+
+TEST_F(LatencyRoutes, ADeviceChangeDuringACalibrationEndsItWithAClearError) {
+    const HttpReply started = http->post("/api/latency/calibrate");
+    ASSERT_EQ(started.status, 202);
+    const qint64 id = started.json().value("calibration_id").toInteger();
+    // The probe is armed or playing (the chain's probe slot is taken).
+    ASSERT_TRUE(waitFor([&] { return !engine.chain().probe().idle(); }, 5000));
+    const HttpReply changed = http->post("/api/audio/device", R"({"buffer_size":512})");
+    ASSERT_EQ(changed.status, 200) << changed.body.toStdString();
+    const QJsonObject last = waitForCalibration(id).value("last_calibration").toObject();
+    EXPECT_EQ(last.value("state").toString(), "failed");
+    EXPECT_TRUE(last.value("result").isNull());
+    EXPECT_FALSE(last.value("error").toString().isEmpty());
+    EXPECT_TRUE(http->get("/api/status").json().value("audio_running").toBool());
+
+    // The next one measures the new stream.
+    const HttpReply again = http->post("/api/latency/calibrate");
+    ASSERT_EQ(again.status, 202);
+    const QJsonObject next = waitForCalibration(again.json().value("calibration_id").toInteger())
+                                 .value("last_calibration")
+                                 .toObject();
+    EXPECT_EQ(next.value("buffer_size_samples").toInt(), 512);
+    EXPECT_NEAR(next.value("result").toObject().value("round_trip_samples").toDouble(), kDelay,
+                0.05);
+}
