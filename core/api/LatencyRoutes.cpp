@@ -273,6 +273,32 @@ QList<Route> latencyRoutes(LatencyApi latency) {
     current.handler = [latency](const Request&) { return Response::json(latencyFrame(latency)); };
     routes << current;
 
+    Route aligned;
+    aligned.method = "GET";
+    aligned.path = QStringLiteral("/api/latency/aligned");
+    aligned.summary = QStringLiteral("Whether |effective_latency_ms| is within a tolerance");
+    aligned.tag = tag;
+    aligned.query = {{QStringLiteral("tolerance_ms"), number(0, 1000, QStringLiteral("ms")),
+                      QStringLiteral("default 5"), false}};
+    aligned.responseSchema = object({{QStringLiteral("aligned"), boolean()},
+                                     {QStringLiteral("tolerance_ms"), number(0, 1000)},
+                                     {QStringLiteral("effective_latency_ms"), number()},
+                                     {QStringLiteral("calibrated"), boolean()}},
+                                    {}, true);
+    aligned.errorStatuses = {422};
+    aligned.execution = Execution::ServerThread;
+    aligned.handler = [latency](const Request& request) {
+        const double tolerance = request.query.value(QStringLiteral("tolerance_ms")).toDouble(5.0);
+        const QJsonObject frame = latencyFrame(latency);
+        const double effective = frame.value(QStringLiteral("effective_latency_ms")).toDouble();
+        return Response::json(
+            QJsonObject{{QStringLiteral("aligned"), std::abs(effective) <= tolerance},
+                        {QStringLiteral("tolerance_ms"), tolerance},
+                        {QStringLiteral("effective_latency_ms"), effective},
+                        {QStringLiteral("calibrated"), frame.value(QStringLiteral("calibrated"))}});
+    };
+    routes << aligned;
+
     const auto offsetRoute = [&](const char* path, const char* name, double min, double max,
                                  const QString& summary) {
         Route r;

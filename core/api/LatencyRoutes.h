@@ -22,8 +22,8 @@ struct LatencyApi {
     latency::LatencyCompensation& compensation;
 };
 
-// /api/latency/calibrate, /stats, /current and /compensation/{set,adjust,manual} (docs/api.md,
-// "Latency"). Calibration runs on the calibrator's thread: POST answers 202 at once.
+// /api/latency/calibrate, /stats, /current, /aligned and /compensation/{set,adjust,manual}
+// (docs/api.md, "Latency"). Calibration runs on the calibrator's thread: POST answers 202 at once.
 QList<Route> latencyRoutes(LatencyApi latency);
 
 // The latency frame of /api/latency/current (SPEC §6 fields that can be filled today).

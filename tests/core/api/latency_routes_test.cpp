@@ -186,12 +186,25 @@ TEST_F(LatencyRoutes, CompensationOffsetsAreStoredAndRangeChecked) {
               std::abs(frame.value("effective_latency_ms").toDouble()) <= 5.0);
 }
 
+TEST_F(LatencyRoutes, AlignedComparesTheEffectiveLatencyWithATolerance) {
+    // Uncalibrated: the virtual device's own figures, 0 in + one block out = 5.33 ms.
+    QJsonObject r = http->get("/api/latency/aligned").json();
+    EXPECT_EQ(r.value("tolerance_ms").toDouble(), 5.0);
+    EXPECT_NEAR(r.value("effective_latency_ms").toDouble(), 256 / 48.0, 1e-9);
+    EXPECT_FALSE(r.value("aligned").toBool());
+    EXPECT_TRUE(http->get("/api/latency/aligned?tolerance_ms=6").json().value("aligned").toBool());
+    ASSERT_EQ(http->post("/api/latency/compensation/set?offset_ms=5").status, 200);
+    EXPECT_TRUE(http->get("/api/latency/aligned").json().value("aligned").toBool());
+    EXPECT_EQ(http->get("/api/latency/aligned?tolerance_ms=-1").status, 422);
+    EXPECT_EQ(http->get("/api/latency/aligned?tolerance_ms=x").status, 400);
+}
+
 TEST_F(LatencyRoutes, OpenApiDescribesTheRoutesAndTheStream) {
     const QJsonObject doc = http->get("/api/openapi.json").json();
     const QJsonObject paths = doc.value("paths").toObject();
     for (const char* path : {"/api/latency/calibrate", "/api/latency/stats", "/api/latency/current",
                              "/api/latency/compensation/set", "/api/latency/compensation/adjust",
-                             "/api/latency/compensation/manual"})
+                             "/api/latency/compensation/manual", "/api/latency/aligned"})
         EXPECT_TRUE(paths.contains(path)) << path;
     EXPECT_TRUE(paths.value("/api/latency/calibrate")
                     .toObject()
