@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api/PhiRoutes.h"
 #include "engine/AudioEngine.h"
 
 #include <QtQml/qqmlregistration.h>
@@ -47,6 +48,10 @@ class PhiViewModel : public QObject {
     // Counts as JS numbers (exact to 2^53; QML tooling in Qt 6.4 does not know qint64).
     Q_PROPERTY(double sensorReceived READ sensorReceived NOTIFY changed)
     Q_PROPERTY(double sensorApplied READ sensorApplied NOTIFY changed)
+    // The document's `osc` section: the port (0 while OSC is off) and the message counts.
+    Q_PROPERTY(int oscPort READ oscPort NOTIFY changed)
+    Q_PROPERTY(double oscReceived READ oscReceived NOTIFY changed)
+    Q_PROPERTY(double oscRejected READ oscRejected NOTIFY changed)
     // The message of the latest refused edit; empty after an accepted one.
     Q_PROPERTY(QString lastError READ lastError NOTIFY changed)
     Q_PROPERTY(double maxDepth READ maxDepth CONSTANT)
@@ -86,6 +91,9 @@ public:
     bool sensorStale() const;
     double sensorReceived() const;
     double sensorApplied() const;
+    int oscPort() const;
+    double oscReceived() const;
+    double oscRejected() const;
     QString lastError() const { return lastError_; }
     double maxDepth() const;
     double twoPi() const;
@@ -101,6 +109,10 @@ public:
     Q_INVOKABLE bool setInternalFrequency(double hz);
     Q_INVOKABLE bool setInternalFrequencyPosition(double position);
 
+    // The OSC server's counters, as the API server gets them (ApiServerOptions::oscCounters),
+    // so the document's `osc` section is the one GET /api/phi serves. Unset: OSC is off.
+    void setOscCounters(api::OscCountersProvider osc);
+
     // Reads the document now (the timer does it 30 times a second).
     Q_INVOKABLE void refresh();
 
@@ -113,6 +125,7 @@ private:
     QJsonObject sensor() const { return section("sensor"); }
 
     AudioEngine& engine_;
+    api::OscCountersProvider osc_;
     QTimer timer_;
     QJsonObject document_;
     QString lastError_;

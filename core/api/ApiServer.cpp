@@ -20,6 +20,7 @@ namespace {
 
 // The seed's /ws/latency rate.
 constexpr double kLatencyStreamRateHz = 10.0;
+const QString kControlPath = QStringLiteral("/ws/control");
 
 QString hostForUrl(const QHostAddress& address) {
     return address.protocol() == QAbstractSocket::IPv6Protocol
@@ -179,14 +180,40 @@ void ApiServer::buildRouteTable() {
     for (auto& route : engineRoutes(engine_)) routes_.add(std::move(route));
     for (auto& route : phiRoutes(engine_, options_.oscCounters)) routes_.add(std::move(route));
     for (const auto& route : extraRoutes_) routes_.add(route);
+    if (options_.changeObserver) {
+        RouteTable observed;
+        for (Route route : routes_.routes()) {
+            if (route.method != "GET" && route.handler) {
+                route.handler = [inner = std::move(route.handler),
+                                 observer = options_.changeObserver](const Request& request) {
+                    Response response = inner(request);
+                    observer(request, response);
+                    return response;
+                };
+            }
+            observed.add(std::move(route));
+        }
+        routes_ = std::move(observed);
+    }
     for (const auto& route : routes_.routes())
         if (route.execution == Execution::Worker) executor_.addSerialQueue(route.serialQueue);
 
-    QList<StreamDescription> streams{{QStringLiteral("/ws/status"), options_.statusStreamRateHz},
-                                     {QStringLiteral("/ws/latency"), kLatencyStreamRateHz}};
+    control_ = std::make_unique<ControlChannel>(routes_, executor_);
+    QList<StreamDescription> streams{
+        {QStringLiteral("/ws/status"), options_.statusStreamRateHz, {}, {}},
+        {QStringLiteral("/ws/latency"), kLatencyStreamRateHz, {}, {}}};
     for (const auto& s : streams_)
         if (s.path != QLatin1String("/ws/status") && s.path != QLatin1String("/ws/latency"))
-            streams.append({s.path, s.rateHz});
+            streams.append({s.path, s.rateHz, {}, {}});
+    streams.append(
+        {kControlPath, 0.0,
+         QStringLiteral("JSON messages that run REST routes, for clients that stream updates at a "
+                        "high rate (docs/api.md \"WebSocket control\"). A message with an \"id\" "
+                        "always gets {\"type\":\"result\",\"id\",\"ok\":true,\"status\","
+                        "\"result\"} or {\"type\":\"error\",\"id\",\"ok\":false,\"error\":"
+                        "{\"status\",\"code\",\"message\"}}; one without an id is answered only "
+                        "when it fails. Malformed JSON: an error with status 400."),
+         control_->messagesDescription()});
     openApiJson_ =
         QJsonDocument(buildOpenApiDocument(routes_, streams, QStringLiteral(SOUNDLAB_VERSION)))
             .toJson(QJsonDocument::Compact);
@@ -223,6 +250,11 @@ std::optional<QString> ApiServer::start() {
         });
         for (const auto& s : streams_)
             if (s.path != QLatin1String("/ws/latency")) hub_->addStream(s.path, s.rateHz, s.frame);
+        hub_->addControl(kControlPath,
+                         [control = control_.get()](const QJsonObject& message,
+                                                    const WebSocketHub::Reply& reply) {
+                             control->handle(message, reply);
+                         });
         hub_->setCountsListener([this](const QHash<QString, int>& counts) {
             std::lock_guard lock(clientCountsMutex_);
             clientCounts_ = counts;

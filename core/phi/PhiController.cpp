@@ -1,6 +1,7 @@
 #include "phi/PhiController.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 namespace soundlab::phi {
@@ -93,6 +94,10 @@ void PhiController::takeControl() noexcept {
 }
 
 dsp::PhiInput PhiController::process(const float* input, int frames) noexcept {
+    // vDSO clock read: no system call, safe on the audio thread.
+    const int64_t blockNs = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                std::chrono::steady_clock::now().time_since_epoch())
+                                .count();
     takeControl();
 
     audio_.process(input, frames);
@@ -133,6 +138,7 @@ dsp::PhiInput PhiController::process(const float* input, int frames) noexcept {
     s.fadeProgress = progress;
     s.envelope = audio_.envelope();
     s.blocks = blocks_;
+    s.blockNs = blockNs;
     published_.write(s);
 
     return {float(out.phase), float(out.depth)};
