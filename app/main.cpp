@@ -4,6 +4,7 @@
 #include "CommandLine.h"
 #include "UnixSignalWatcher.h"
 #include "api/ApiServer.h"
+#include "api/LatencyActivityLog.h"
 #include "api/LogRoutes.h"
 #include "api/OscServer.h"
 #include "api/PresetRoutes.h"
@@ -229,6 +230,12 @@ int main(int argc, char* argv[]) {
     }
     std::printf("listening on %s\n", qPrintable(apiServer.url()));
     std::fflush(stdout);
+    // The latency log: frames at 10 Hz and every calibration, from what the latency routes serve.
+    std::unique_ptr<api::LatencyActivityLog> latencyLog;
+    if (sessionLog)
+        latencyLog = std::make_unique<api::LatencyActivityLog>(
+            api::LatencyApi{engine, apiServer.latencyCalibrator(), apiServer.latencyCompensation()},
+            *sessionLog);
 
     // --calibrate: one latency calibration once audio runs; its result goes to stdout and the API.
     QTimer calibrationWatch;
