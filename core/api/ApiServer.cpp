@@ -64,6 +64,40 @@ void ApiServer::addStream(QString path, double rateHz, std::function<QJsonObject
     streams_.append({path, rateHz, std::move(frame)});
 }
 
+void ApiServer::addPushStream(QString path, double nominalRateHz) {
+    if (!path.startsWith(u'/')) path = QStringLiteral("/ws/") + path;
+    if (running_) {
+        qWarning("soundlab api: addPushStream(%s) after start() is ignored", qPrintable(path));
+        return;
+    }
+    streams_.append({path, nominalRateHz, {}});
+}
+
+void ApiServer::publish(const QString& path, QString text, double rateHz) {
+    if (!running_) return;
+    if (pendingPublishes_.fetch_add(1) >= kMaxPendingPublishes) {
+        pendingPublishes_.fetch_sub(1);
+        publishesDropped_.fetch_add(1);
+        return;
+    }
+    QMetaObject::invokeMethod(
+        threadContext_.get(),
+        [this, path, text = std::move(text), rateHz] {
+            pendingPublishes_.fetch_sub(1);
+            if (hub_) hub_->publish(path, text, rateHz);
+        },
+        Qt::QueuedConnection);
+}
+
+WebSocketHub::StreamTotals ApiServer::streamTotals(const QString& path) const {
+    WebSocketHub::StreamTotals totals;
+    if (!running_) return totals;
+    runOnServerThread([&] {
+        if (hub_) totals = hub_->streamTotals(path);
+    });
+    return totals;
+}
+
 void ApiServer::setStatusField(const QString& name, std::function<QJsonValue()> provider) {
     if (running_) {
         qWarning("soundlab api: setStatusField(%s) after start() is ignored", qPrintable(name));
@@ -205,7 +239,12 @@ std::optional<QString> ApiServer::start() {
         hub_ = new WebSocketHub(access_, options_.webSockets);
         hub_->addStream(QStringLiteral("/ws/status"), options_.statusStreamRateHz,
                         [this] { return statusFrame(); });
-        for (const auto& s : streams_) hub_->addStream(s.path, s.rateHz, s.frame);
+        for (const auto& s : streams_) {
+            if (s.frame)
+                hub_->addStream(s.path, s.rateHz, s.frame);
+            else
+                hub_->addPushStream(s.path, s.rateHz);
+        }
         hub_->setCountsListener([this](const QHash<QString, int>& counts) {
             std::lock_guard lock(clientCountsMutex_);
             clientCounts_ = counts;

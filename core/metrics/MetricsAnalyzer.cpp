@@ -243,6 +243,7 @@ MetricsFrame MetricsAnalyzer::computeFrame(int64_t end) {
     f.timestamp = timeBase_.heardUnixSeconds(end);
     f.samplePosition = end;
     f.sampleRate = sampleRate_;
+    f.rateHz = active_.rateHz;
     f.levelDb = r.levelDb;
     f.gateOpen = r.gateOpen;
     f.spectralCentroid = r.spectralCentroid;

@@ -19,6 +19,7 @@ struct MetricsFrame {
     double timestamp = 0.0;        // Unix seconds when the window's last sample is heard (§6)
     int64_t samplePosition = 0;    // the window's end, in the stream's samples
     double sampleRate = 48000.0;
+    double rateHz = 30.0;          // the analysis rate the frame was made at
     double ici = 0.0;
     double phaseCoherence = 0.0;
     double spectralCentroid = 0.0;  // Hz

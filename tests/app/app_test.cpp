@@ -117,6 +117,8 @@ TEST(SoundlabApp, BadFlagValuesExitWithCode2AndSayWhatIsValid) {
         {{"--port", "70000"}, "0 to 65535"},
         {{"--osc-port", "70000"}, "0 to 65535"},
         {{"--osc-port", "udp"}, "0 to 65535"},
+        {{"--metrics-rate", "29"}, "30 to 120"},
+        {{"--metrics-rate", "fast"}, "30 to 120"},
         {{"--device", "virtual", "--virtual-loopback-delay", "10", "--no-gui"}, "at least 512"},
         {{"--device", "virtual", "--virtual-input", "pink", "--no-gui"}, "sine:FREQ, noise"},
         {{"--device", "virtual", "--virtual-input", "file:/no/such.wav", "--no-gui"},
@@ -156,7 +158,8 @@ TEST(SoundlabApp, HelpAndVersion) {
     for (const char* flag :
          {"--list-devices", "--device", "--input-device", "--output-device", "--sample-rate",
           "--buffer-size", "--auto-start-audio", "--no-gui", "--host", "--port", "--log-dir",
-          "--data-dir", "--no-logging", "--token", "--version", "--osc-port", "--osc-host"})
+          "--data-dir", "--no-logging", "--token", "--version", "--osc-port", "--osc-host",
+          "--metrics-rate"})
         EXPECT_TRUE(help.out.contains(QLatin1String(flag))) << flag;
     EXPECT_TRUE(help.out.startsWith(QStringLiteral("Usage: soundlab [options]")))
         << help.out.left(80).toStdString();
