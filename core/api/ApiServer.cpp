@@ -64,13 +64,14 @@ void ApiServer::addStream(QString path, double rateHz, std::function<QJsonObject
     streams_.append({path, rateHz, std::move(frame)});
 }
 
-void ApiServer::addPushStream(QString path, double nominalRateHz) {
+void ApiServer::addPushStream(QString path, double nominalRateHz, QString description,
+                              QJsonObject frameSchema) {
     if (!path.startsWith(u'/')) path = QStringLiteral("/ws/") + path;
     if (running_) {
         qWarning("soundlab api: addPushStream(%s) after start() is ignored", qPrintable(path));
         return;
     }
-    streams_.append({path, nominalRateHz, {}});
+    streams_.append({path, nominalRateHz, {}, std::move(description), std::move(frameSchema)});
 }
 
 void ApiServer::publish(const QString& path, QString text, double rateHz) {
@@ -207,7 +208,8 @@ void ApiServer::buildRouteTable() {
 
     QList<StreamDescription> streams{{QStringLiteral("/ws/status"), options_.statusStreamRateHz}};
     for (const auto& s : streams_)
-        if (s.path != QLatin1String("/ws/status")) streams.append({s.path, s.rateHz});
+        if (s.path != QLatin1String("/ws/status"))
+            streams.append({s.path, s.rateHz, s.description, s.frameSchema});
     openApiJson_ =
         QJsonDocument(buildOpenApiDocument(routes_, streams, QStringLiteral(SOUNDLAB_VERSION)))
             .toJson(QJsonDocument::Compact);

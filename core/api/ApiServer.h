@@ -87,7 +87,9 @@ public:
     void addStream(QString path, double rateHz, std::function<QJsonObject()> frame);
     // A pushed stream (e.g. /ws/metrics): its producer calls publish() for every frame, from any
     // thread; `nominalRateHz` is what the OpenAPI document and /api/websockets show.
-    void addPushStream(QString path, double nominalRateHz);
+    // `description` and `frameSchema` go into the OpenAPI document.
+    void addPushStream(QString path, double nominalRateHz, QString description = {},
+                       QJsonObject frameSchema = {});
     // Hands one frame (serialised once) of a pushed stream to the server thread, which sends it
     // to every client of `path` (WebSocketHub::publish). Any thread; never blocks. Frames beyond
     // kMaxPendingPublishes waiting for a busy server thread are dropped (publishesDropped()).
@@ -116,6 +118,8 @@ private:
         QString path;
         double rateHz;
         std::function<QJsonObject()> frame;  // empty: pushed
+        QString description = {};
+        QJsonObject frameSchema = {};
     };
 
     void buildRouteTable();

@@ -186,7 +186,13 @@ std::optional<metrics::ConfigError> updateMetricsConfig(metrics::MetricsAnalyzer
 
 void addMetricsApi(ApiServer& server, metrics::MetricsAnalyzer& analyzer) {
     using namespace schema;
-    server.addPushStream(kMetricsStreamPath, analyzer.config().rateHz);
+    server.addPushStream(
+        kMetricsStreamPath, analyzer.config().rateHz,
+        QStringLiteral("Pushed by the metrics analysis: every frame it makes goes out once, in "
+                       "order (frame_id +1), at the analysis rate (PUT /api/metrics/config). "
+                       "?rate=N (N ≥ 1 Hz) sends this client an evenly spread N per second of "
+                       "them (all when N ≥ the analysis rate)."),
+        frameSchema());
     // Serialised once on the analysis thread; the server thread sends the same text to all.
     analyzer.setFrameSink([&server](const metrics::MetricsFrame& frame) {
         server.publish(kMetricsStreamPath,

@@ -119,7 +119,7 @@ QJsonObject operation(const Route& route) {
 }
 
 QJsonObject streamOperation(const StreamDescription& stream) {
-    return {
+    QJsonObject op{
         {QStringLiteral("operationId"),
          QStringLiteral("ws") + QString(stream.path).replace(u'/', u'_')},
         {QStringLiteral("summary"),
@@ -152,6 +152,18 @@ QJsonObject streamOperation(const StreamDescription& stream) {
                                   {QStringLiteral("4004"), QStringLiteral("unknown stream")},
                                   {QStringLiteral("4008"), QStringLiteral("client stalled")}}}}},
     };
+    if (!stream.description.isEmpty())
+        op[QStringLiteral("description")] =
+            op[QStringLiteral("description")].toString() + QStringLiteral(" ") + stream.description;
+    if (!stream.frameSchema.isEmpty()) {
+        QJsonObject ws = op[QStringLiteral("x-websocket")].toObject();
+        ws.insert(QStringLiteral("frame"), stream.frameSchema);
+        QJsonObject codes = ws[QStringLiteral("close_codes")].toObject();
+        codes.insert(QStringLiteral("4022"), QStringLiteral("bad query parameter (e.g. ?rate=)"));
+        ws.insert(QStringLiteral("close_codes"), codes);
+        op.insert(QStringLiteral("x-websocket"), ws);
+    }
+    return op;
 }
 
 }  // namespace

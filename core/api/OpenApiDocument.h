@@ -12,6 +12,8 @@ namespace soundlab::api {
 struct StreamDescription {
     QString path;
     double rateHz = 0.0;
+    QString description;     // added to the common one (e.g. a pushed stream's ?rate=N)
+    QJsonObject frameSchema;  // of its frames, as x-websocket.frame; empty: not described
 };
 
 // Builds the OpenAPI 3.1 document of the server from its route table and streams, so the
