@@ -24,6 +24,8 @@ packages=(
   liblo-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl wrk xvfb xauth
+  # the /ws/metrics load script's clients (scripts/bench-metrics-ws.sh)
+  python3-websockets
 )
 
 missing=()
