@@ -31,9 +31,11 @@ def frame_id(message):
 
 async def client(url, keep_times, out, connected, window):
     ids, times = [], []
-    async with websockets.connect(url, max_queue=None, ping_interval=None,
-                                  open_timeout=60) as ws:
-        connected()
+    try:
+        ws = await websockets.connect(url, max_queue=None, ping_interval=None, open_timeout=60)
+    finally:
+        connected()  # connected or failed: the window must not wait for it
+    try:
         first, last = await window[0], None
         deadline = None
         while True:
@@ -46,6 +48,9 @@ async def client(url, keep_times, out, connected, window):
                 message = await asyncio.wait_for(ws.recv(), timeout=1.0)
             except asyncio.TimeoutError:
                 continue
+            except websockets.ConnectionClosed as e:
+                print(f"client closed by the server: {e}", file=sys.stderr)
+                break
             fid = frame_id(message)
             if fid >= first and (last is None or fid <= last):
                 ids.append(fid)
@@ -53,7 +58,11 @@ async def client(url, keep_times, out, connected, window):
                     times.append(time.monotonic())
             if last is not None and fid >= last:
                 break
-        out.append({"first": first, "last": last, "ids": ids, "times": times})
+        if last is None:  # closed early: its window still ends with the others'
+            last = await window[1]
+    finally:
+        await ws.close()
+    out.append({"first": first, "last": last, "ids": ids, "times": times})
 
 
 async def group(url, base, count, seconds):
