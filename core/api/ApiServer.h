@@ -117,7 +117,7 @@ private:
     struct StreamSpec {
         QString path;
         double rateHz;
-        std::function<QJsonObject()> frame;  // empty: pushed
+        std::function<QJsonObject()> frame;  // empty: pushed (publish())
         QString description = {};
         QJsonObject frameSchema = {};
     };

@@ -70,6 +70,8 @@ void WebSocketHub::addStream(const QString& path, double rateHz, FrameSource fra
 
 void WebSocketHub::addPushStream(const QString& path, double rateHz) {
     addStream(path, rateHz, {});
+    for (auto& stream : streams_)
+        if (stream->path == path) stream->pushed = true;
 }
 
 bool WebSocketHub::hasStream(const QString& path) const {
@@ -92,7 +94,7 @@ double WebSocketHub::streamRate(const QString& path) const {
 
 void WebSocketHub::start() {
     for (auto& stream : streams_) {
-        if (!stream->frame) continue;  // pushed
+        if (stream->pushed || !stream->frame) continue;  // no timer
         stream->timer = std::make_unique<QTimer>();
         stream->timer->setTimerType(Qt::PreciseTimer);
         stream->timer->setInterval(
@@ -159,7 +161,7 @@ void WebSocketHub::accept(std::unique_ptr<QWebSocket> owned) {
         return;
     }
     const QUrlQuery query(url);
-    if (!c.stream->frame && query.hasQueryItem(QStringLiteral("rate"))) {
+    if (c.stream->pushed && query.hasQueryItem(QStringLiteral("rate"))) {
         bool ok = false;
         c.rateHz = query.queryItemValue(QStringLiteral("rate")).toDouble(&ok);
         if (!ok || !std::isfinite(c.rateHz) || c.rateHz < 1.0) {

@@ -111,7 +111,8 @@ private:
     struct Stream {
         QString path;
         double rateHz = 0.0;
-        FrameSource frame;  // empty for a pushed stream
+        FrameSource frame;    // polled streams only
+        bool pushed = false;  // frames come through publish(), not a timer
         std::unique_ptr<QTimer> timer;
         quint64 framesSent = 0;
         quint64 framesDropped = 0;
