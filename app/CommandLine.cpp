@@ -74,6 +74,10 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
         QStringLiteral("osc-host"),
         QStringLiteral("Address the OSC server binds (default 127.0.0.1)."),
         QStringLiteral("addr"));
+    const QCommandLineOption metricsRate(
+        QStringLiteral("metrics-rate"),
+        QStringLiteral("Metrics frames per second, 30 to 120 (default 30)."),
+        QStringLiteral("hz"));
     const QCommandLineOption dataDir(QStringLiteral("data-dir"),
                                      QStringLiteral("Where presets live (default: %1).")
                                          .arg(QStringLiteral("~/.local/share/soundlab")),
@@ -125,7 +129,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
                        outputDevice, sampleRate,    bufferSize,  autoStart,    noGui,
                        host,         port,          token,       insecure,     corsOrigin,
                        dataDir,      logDir,        noLogging,   virtualInput, virtualLoopback,
-                       virtualSkew,  virtualRecord, oscPort,     oscHost});
+                       virtualSkew,  virtualRecord, oscPort,     oscHost,      metricsRate});
     parser.addOption(logKeepDays);
     parser.addOptions({virtualLoopbackGain, virtualLoopbackSnr, calibrate});
 
@@ -188,6 +192,14 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
         o.oscPort = quint16(value);
     }
     if (parser.isSet(oscHost)) o.oscHost = parser.value(oscHost);
+    if (parser.isSet(metricsRate)) {
+        bool ok = false;
+        const double value = parser.value(metricsRate).toDouble(&ok);
+        if (!ok || !(value >= 30.0 && value <= 120.0))
+            return failure(QStringLiteral("invalid --metrics-rate '%1'; valid: 30 to 120 (Hz)")
+                               .arg(parser.value(metricsRate)));
+        o.metricsRate = value;
+    }
     o.token = parser.isSet(token) ? parser.value(token) : qEnvironmentVariable("SOUNDLAB_TOKEN");
     o.insecure = parser.isSet(insecure);
     o.corsOrigins = parser.values(corsOrigin);

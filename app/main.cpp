@@ -6,6 +6,7 @@
 #include "api/ApiServer.h"
 #include "api/LatencyActivityLog.h"
 #include "api/LogRoutes.h"
+#include "api/MetricsRoutes.h"
 #include "api/OscServer.h"
 #include "api/PresetRoutes.h"
 #include "engine/AudioEngine.h"
@@ -224,6 +225,15 @@ int main(int argc, char* argv[]) {
                                 });
     apiServer.addMetric(QStringLiteral("soundlab_presets"), QStringLiteral("Presets in the store."),
                         [&presetStore] { return static_cast<double>(presetStore.size()); });
+    // The metrics analysis (SPEC §5, docs/metrics.md) on its own thread, fed by the chain's ring;
+    // declared after the API server so that it stops first (its frames go to /ws/metrics).
+    metrics::MetricsAnalyzer metricsAnalyzer(
+        engine.chain().analysisRing(),
+        {{options.metricsRate, 2048}, [&engine] { return engine.status().stream.outputLatency; }});
+    api::addMetricsApi(apiServer, metricsAnalyzer,
+                       sessionLog ? api::metricsLogSink(*sessionLog)
+                                  : std::function<void(const QJsonObject&, double)>{});
+    metricsAnalyzer.start();
     if (auto error = apiServer.start()) {
         std::fprintf(stderr, "soundlab: %s\n", qPrintable(*error));
         return 2;

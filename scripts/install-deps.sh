@@ -26,7 +26,8 @@ packages=(
   libconcurrentqueue-dev zlib1g-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl wrk xvfb xauth
-  # scripts/bench-phi-load.py: sensor pushes over WS /ws/control
+  # load scripts' WebSocket clients: /ws/control sensor pushes (bench-phi-load), /ws/metrics
+  # readers (bench-metrics-ws)
   python3-websockets
 )
 

@@ -74,6 +74,41 @@ void ApiServer::addStream(QString path, double rateHz, std::function<QJsonObject
     streams_.append({path, rateHz, std::move(frame)});
 }
 
+void ApiServer::addPushStream(QString path, double nominalRateHz, QString description,
+                              QJsonObject frameSchema) {
+    if (!path.startsWith(u'/')) path = QStringLiteral("/ws/") + path;
+    if (running_) {
+        qWarning("soundlab api: addPushStream(%s) after start() is ignored", qPrintable(path));
+        return;
+    }
+    streams_.append({path, nominalRateHz, {}, std::move(description), std::move(frameSchema)});
+}
+
+void ApiServer::publish(const QString& path, QString text, double rateHz) {
+    if (!running_) return;
+    if (pendingPublishes_.fetch_add(1) >= kMaxPendingPublishes) {
+        pendingPublishes_.fetch_sub(1);
+        publishesDropped_.fetch_add(1);
+        return;
+    }
+    QMetaObject::invokeMethod(
+        threadContext_.get(),
+        [this, path, text = std::move(text), rateHz] {
+            pendingPublishes_.fetch_sub(1);
+            if (hub_) hub_->publish(path, text, rateHz);
+        },
+        Qt::QueuedConnection);
+}
+
+WebSocketHub::StreamTotals ApiServer::streamTotals(const QString& path) const {
+    WebSocketHub::StreamTotals totals;
+    if (!running_) return totals;
+    runOnServerThread([&] {
+        if (hub_) totals = hub_->streamTotals(path);
+    });
+    return totals;
+}
+
 void ApiServer::setStatusField(const QString& name, std::function<QJsonValue()> provider) {
     if (running_) {
         qWarning("soundlab api: setStatusField(%s) after start() is ignored", qPrintable(name));
@@ -204,7 +239,7 @@ void ApiServer::buildRouteTable() {
         {QStringLiteral("/ws/latency"), kLatencyStreamRateHz, {}, {}}};
     for (const auto& s : streams_)
         if (s.path != QLatin1String("/ws/status") && s.path != QLatin1String("/ws/latency"))
-            streams.append({s.path, s.rateHz, {}, {}});
+            streams.append({s.path, s.rateHz, s.description, {}, s.frameSchema});
     streams.append(
         {kControlPath, 0.0,
          QStringLiteral("JSON messages that run REST routes, for clients that stream updates at a "
@@ -248,8 +283,13 @@ std::optional<QString> ApiServer::start() {
         hub_->addStream(QStringLiteral("/ws/latency"), kLatencyStreamRateHz, [this] {
             return latencyStreamFrame({engine_, calibrator_, compensation_});
         });
-        for (const auto& s : streams_)
-            if (s.path != QLatin1String("/ws/latency")) hub_->addStream(s.path, s.rateHz, s.frame);
+        for (const auto& s : streams_) {
+            if (s.path == QLatin1String("/ws/latency")) continue;
+            if (s.frame)
+                hub_->addStream(s.path, s.rateHz, s.frame);
+            else
+                hub_->addPushStream(s.path, s.rateHz);
+        }
         hub_->addControl(kControlPath,
                          [control = control_.get()](const QJsonObject& message,
                                                     const WebSocketHub::Reply& reply) {

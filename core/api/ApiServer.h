@@ -18,6 +18,7 @@
 #include <QString>
 #include <QStringList>
 #include <QThread>
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -91,6 +92,20 @@ public:
     // A WebSocket stream at `path` ("/ws/metrics"; a bare name gets the /ws/ prefix) whose
     // `frame` is called on the server thread at `rateHz` while it has clients.
     void addStream(QString path, double rateHz, std::function<QJsonObject()> frame);
+    // A pushed stream (e.g. /ws/metrics): its producer calls publish() for every frame, from any
+    // thread; `nominalRateHz` is what the OpenAPI document and /api/websockets show.
+    // `description` and `frameSchema` go into the OpenAPI document.
+    void addPushStream(QString path, double nominalRateHz, QString description = {},
+                       QJsonObject frameSchema = {});
+    // Hands one frame (serialised once) of a pushed stream to the server thread, which sends it
+    // to every client of `path` (WebSocketHub::publish). Any thread; never blocks. Frames beyond
+    // kMaxPendingPublishes waiting for a busy server thread are dropped (publishesDropped()).
+    void publish(const QString& path, QString text, double rateHz);
+    static constexpr int kMaxPendingPublishes = 256;
+    quint64 publishesDropped() const { return publishesDropped_.load(); }
+    // Frames sent and lost on one stream since start, and its clients now (asks the server
+    // thread; zeros while stopped).
+    WebSocketHub::StreamTotals streamTotals(const QString& path) const;
     // A field of /api/status (and /ws/status), e.g. "latency_calibrated"; called on the server
     // thread.
     void setStatusField(const QString& name, std::function<QJsonValue()> provider);
@@ -115,7 +130,9 @@ private:
     struct StreamSpec {
         QString path;
         double rateHz;
-        std::function<QJsonObject()> frame;
+        std::function<QJsonObject()> frame;  // empty: pushed (publish())
+        QString description = {};
+        QJsonObject frameSchema = {};
     };
 
     void buildRouteTable();
@@ -156,7 +173,10 @@ private:
     WebSocketHub* hub_ = nullptr;
     HttpFrontend* frontend_ = nullptr;
 
-    bool running_ = false;
+    std::atomic<int> pendingPublishes_{0};
+    std::atomic<quint64> publishesDropped_{0};
+
+    std::atomic<bool> running_ = false;
     quint16 port_ = 0;
     QString address_;
 };

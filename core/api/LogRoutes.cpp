@@ -1,6 +1,7 @@
 #include "api/LogRoutes.h"
 
 #include "api/JsonSchema.h"
+#include "logging/GapDetector.h"
 #include "logging/LogSessions.h"
 #include "logging/SessionLogger.h"
 
@@ -25,6 +26,22 @@ QByteArray mediaTypeOf(const QString& name) {
 }
 
 }  // namespace
+
+std::function<void(const QJsonObject& frame, double rateHz)> metricsLogSink(logging::SessionLogger& logger) {
+    auto gaps = std::make_shared<logging::GapDetector>(1.0 / 30.0);
+    return [&logger, gaps](const QJsonObject& frame, double rateHz) {
+        QJsonObject fields = frame;
+        const double timestamp = fields.take(QStringLiteral("timestamp")).toDouble();
+        if (rateHz > 0.0) gaps->setPeriod(1.0 / rateHz);
+        if (auto gap = gaps->frame(timestamp)) {
+            gap->insert(QStringLiteral("frame_id"), fields.value(QStringLiteral("frame_id")));
+            logger.log(logging::LogRecord{logging::Category::Metrics, QStringLiteral("gap"),
+                                          gap->value(QStringLiteral("start")).toDouble(), *gap});
+        }
+        logger.log(logging::LogRecord{logging::Category::Metrics, QStringLiteral("frame"),
+                                      timestamp, std::move(fields)});
+    };
+}
 
 QJsonObject loggingStatus(const logging::SessionLogger* logger) {
     if (logger == nullptr) return QJsonObject{{QStringLiteral("enabled"), false}};

@@ -4,6 +4,8 @@
 
 #include <QList>
 
+#include <functional>
+
 namespace soundlab::logging {
 class SessionLogger;
 }
@@ -17,6 +19,12 @@ namespace soundlab::api {
 // `logger` is null with --no-logging: the list is empty and markers answer 409. It must outlive
 // the server. The handlers read the disk, so they run on workers.
 QList<Route> logRoutes(logging::SessionLogger* logger);
+
+// What the metrics analysis hands each frame to for the `metrics` log: a `frame` record (the
+// /ws/metrics fields, stamped with the frame's own timestamp) and a `gap` record before a frame
+// that follows more than two frame periods after the last (logging::GapDetector). Call it from
+// one thread (the analysis thread).
+std::function<void(const QJsonObject& frame, double rateHz)> metricsLogSink(logging::SessionLogger& logger);
 
 // The `logging` object of /api/status.
 QJsonObject loggingStatus(const logging::SessionLogger* logger);

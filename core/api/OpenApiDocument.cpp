@@ -158,6 +158,17 @@ QJsonObject streamOperation(const StreamDescription& stream) {
         QJsonObject ws = op.value(QStringLiteral("x-websocket")).toObject();
         ws.insert(QStringLiteral("messages"), stream.messages);
         op.insert(QStringLiteral("x-websocket"), ws);
+    } else if (!stream.description.isEmpty()) {
+        op[QStringLiteral("description")] =
+            op[QStringLiteral("description")].toString() + QStringLiteral(" ") + stream.description;
+    }
+    if (!stream.frameSchema.isEmpty()) {
+        QJsonObject ws = op[QStringLiteral("x-websocket")].toObject();
+        ws.insert(QStringLiteral("frame"), stream.frameSchema);
+        QJsonObject codes = ws[QStringLiteral("close_codes")].toObject();
+        codes.insert(QStringLiteral("4022"), QStringLiteral("bad query parameter (e.g. ?rate=)"));
+        ws.insert(QStringLiteral("close_codes"), codes);
+        op.insert(QStringLiteral("x-websocket"), ws);
     }
     return op;
 }

@@ -16,6 +16,8 @@ struct WebSocketHub::Client {
     quint64 dropped = 0;
     qint64 lastPongMs = 0;        // on the hub's clock
     qint64 droppingSinceMs = -1;  // when it started losing frames; -1 while it keeps up
+    double rateHz = 0.0;          // ?rate=N on a pushed stream; 0: every frame
+    double credit = 1.0;          // decimation: a frame goes out when a whole one is owed
     bool closing = false;
 };
 
@@ -74,6 +76,12 @@ void WebSocketHub::addControl(const QString& path, MessageHandler handler) {
         if (stream->path == path) stream->onMessage = std::move(handler);
 }
 
+void WebSocketHub::addPushStream(const QString& path, double rateHz) {
+    addStream(path, rateHz, {});
+    for (auto& stream : streams_)
+        if (stream->path == path) stream->pushed = true;
+}
+
 bool WebSocketHub::hasStream(const QString& path) const {
     for (const auto& s : streams_)
         if (s->path == path) return true;
@@ -94,7 +102,8 @@ double WebSocketHub::streamRate(const QString& path) const {
 
 void WebSocketHub::start() {
     for (auto& stream : streams_) {
-        if (stream->onMessage) continue;  // a control endpoint sends no frames
+        // No timer: a control endpoint sends no frames, a pushed stream's come from publish().
+        if (stream->onMessage || stream->pushed || !stream->frame) continue;
         stream->timer = std::make_unique<QTimer>();
         stream->timer->setTimerType(Qt::PreciseTimer);
         stream->timer->setInterval(
@@ -160,6 +169,16 @@ void WebSocketHub::accept(std::unique_ptr<QWebSocket> owned) {
         refuse(c, kCloseUnknownStream, QStringLiteral("no such stream"));
         return;
     }
+    const QUrlQuery query(url);
+    if (c.stream->pushed && query.hasQueryItem(QStringLiteral("rate"))) {
+        bool ok = false;
+        c.rateHz = query.queryItemValue(QStringLiteral("rate")).toDouble(&ok);
+        if (!ok || !std::isfinite(c.rateHz) || c.rateHz < 1.0) {
+            refuse(c, kCloseBadRequest,
+                   QStringLiteral("rate must be a number from 1 to the analysis rate (Hz)"));
+            return;
+        }
+    }
     publishCounts();
 
     connect(socket, &QWebSocket::textMessageReceived, this, [this, socket](const QString& text) {
@@ -189,21 +208,42 @@ void WebSocketHub::broadcast(Stream& stream) {
         return;
     }
     const qint64 now = nowMs();
+    for (const auto& c : clients_)
+        if (c->stream == &stream && !c->closing) sendFrame(*c, text, now);
+}
+
+void WebSocketHub::publish(const QString& path, const QString& text, double rateHz) {
+    const Stream* stream = nullptr;
+    for (const auto& s : streams_)
+        if (s->path == path) stream = s.get();
+    const qint64 now = nowMs();
     for (const auto& c : clients_) {
-        if (c->stream != &stream || c->closing) continue;
-        if (c->socket->bytesToWrite() > limits_.maxQueuedBytes) {
-            ++c->dropped;
-            ++framesDroppedTotal_;
-            if (c->droppingSinceMs < 0) c->droppingSinceMs = now;
-            if (now - c->droppingSinceMs > limits_.stallTimeout.count())
-                closeClient(*c, kCloseStalled, QStringLiteral("client stalled"));
-            continue;
+        if (c->closing || c->stream != stream || !stream) continue;
+        if (c->rateHz > 0.0 && c->rateHz < rateHz) {
+            // Decimation by credit: exactly rateHz·(N/rate) frames on average, evenly spread.
+            c->credit += c->rateHz / rateHz;
+            if (c->credit < 1.0) continue;
+            c->credit -= 1.0;
         }
-        c->droppingSinceMs = -1;
-        c->socket->sendTextMessage(text);
-        ++c->sent;
-        ++framesSentTotal_;
+        sendFrame(*c, text, now);
     }
+}
+
+void WebSocketHub::sendFrame(Client& c, const QString& text, qint64 now) {
+    if (c.socket->bytesToWrite() > limits_.maxQueuedBytes) {
+        ++c.dropped;
+        ++c.stream->framesDropped;
+        ++framesDroppedTotal_;
+        if (c.droppingSinceMs < 0) c.droppingSinceMs = now;
+        if (now - c.droppingSinceMs > limits_.stallTimeout.count())
+            closeClient(c, kCloseStalled, QStringLiteral("client stalled"));
+        return;
+    }
+    c.droppingSinceMs = -1;
+    c.socket->sendTextMessage(text);
+    ++c.sent;
+    ++c.stream->framesSent;
+    ++framesSentTotal_;
 }
 
 void WebSocketHub::reply(Client& client, const QJsonObject& message) {
@@ -324,6 +364,17 @@ int WebSocketHub::clientCount(const QString& path) const {
     for (const auto& c : clients_)
         if (c->stream && c->stream->path == path && !c->closing) ++count;
     return count;
+}
+
+WebSocketHub::StreamTotals WebSocketHub::streamTotals(const QString& path) const {
+    StreamTotals totals;
+    for (const auto& s : streams_) {
+        if (s->path != path) continue;
+        totals.framesSent = s->framesSent;
+        totals.framesDropped = s->framesDropped;
+    }
+    totals.clients = clientCount(path);
+    return totals;
 }
 
 QList<WebSocketClientStats> WebSocketHub::clientStats() const {

@@ -72,6 +72,14 @@ public:
     // A path whose clients send messages instead of receiving frames (rate 0 in streamRate).
     // Same access checks as the streams. Before start().
     void addControl(const QString& path, MessageHandler handler);
+    // A pushed stream (/ws/metrics): no timer; every frame given to publish() goes out once, in
+    // order, to each client (or to every k-th client that asked for ?rate=N). `rateHz` is its
+    // nominal rate for /api/websockets.
+    void addPushStream(const QString& path, double rateHz);
+    // Sends one frame of a pushed stream, serialised once, the same text to every client. A
+    // client whose send queue is over the limit loses it (counted). `rateHz`: the rate the
+    // frames come at now, for the clients' ?rate=N decimation.
+    void publish(const QString& path, const QString& text, double rateHz);
     bool hasStream(const QString& path) const;
     QStringList streamPaths() const;
     double streamRate(const QString& path) const;
@@ -91,6 +99,13 @@ public:
     using CountsListener = std::function<void(const QHash<QString, int>& clientsPerStream)>;
     void setCountsListener(CountsListener listener) { countsListener_ = std::move(listener); }
     QList<WebSocketClientStats> clientStats() const;
+    // Frames sent and lost of one stream since start, clients that have gone included.
+    struct StreamTotals {
+        int clients = 0;
+        quint64 framesSent = 0;
+        quint64 framesDropped = 0;
+    };
+    StreamTotals streamTotals(const QString& path) const;
     // Since start, clients that have gone included (for /metrics counters that never go back).
     quint64 framesSentTotal() const { return framesSentTotal_; }
     quint64 framesDroppedTotal() const { return framesDroppedTotal_; }
@@ -99,18 +114,25 @@ public:
     static constexpr int kCloseForbiddenOrigin = 4003;
     static constexpr int kCloseUnknownStream = 4004;
     static constexpr int kCloseStalled = 4008;
+    static constexpr int kCloseBadRequest = 4022;  // e.g. ?rate= out of range
 
 private:
     struct Client;
     struct Stream {
         QString path;
         double rateHz = 0.0;
-        FrameSource frame;
+        FrameSource frame;         // polled streams only
         MessageHandler onMessage;  // set for a control endpoint
+        bool pushed = false;       // frames come through publish(), not a timer
         std::unique_ptr<QTimer> timer;
+        quint64 framesSent = 0;
+        quint64 framesDropped = 0;
     };
 
     void broadcast(Stream& stream);
+    // Sends `text` unless the client's queue is over the limit (then counts a lost frame and
+    // closes a client that has been losing them for the stall timeout).
+    void sendFrame(Client& client, const QString& text, qint64 nowMs);
     void onTextMessage(Client& client, const QString& message);
     // Sends a reply to something the client sent, unless its send queue is over the limit: a
     // client that sends faster than it reads must not grow the server's memory (counted as a

@@ -15,7 +15,8 @@ int64_t steadyNs() {
 }
 }  // namespace
 
-ProcessingChain::ProcessingChain() = default;
+ProcessingChain::ProcessingChain()
+    : analysisSamples_(metrics::AnalysisRing::kMaxBlockFrames) {}
 
 void ProcessingChain::prepare(double sampleRate, int maxFrames) {
     // Called with the stream stopped: the audio thread is not running.
@@ -34,6 +35,9 @@ void ProcessingChain::prepare(double sampleRate, int maxFrames) {
         channelBuffers_[k].assign(size_t(maxFrames), 0.0f);
         channels_[k] = channelBuffers_[k].data();
     }
+    ++generation_;
+    samplePosition_ = 0;
+    lastCpuLoad_ = 0.0f;
     orderParameter_ = 0.0f;
     nonFinite_ = 0;
     flushToZero_ = false;
@@ -53,7 +57,7 @@ void ProcessingChain::process(const AudioBlock& block) noexcept {
     // Hosts with their own period (JACK) may hand us more than maxFrames: run it in pieces.
     for (int offset = 0; offset < block.frames; offset += maxFrames_) {
         const int n = std::min(maxFrames_, block.frames - offset);
-        processChunk(block.input + offset, block.left + offset, block.right + offset, n);
+        processChunk(block.input + offset, block.left + offset, block.right + offset, n, start);
     }
 
     orderParameter_.store(engine_.orderParameter(), std::memory_order_relaxed);
@@ -71,6 +75,8 @@ void ProcessingChain::process(const AudioBlock& block) noexcept {
     timing.inputTime = block.inputTime;
     timing.outputTime = block.outputTime;
     timing.endNs = steadyNs();
+    if (block.frames > 0)
+        lastCpuLoad_ = float(double(timing.endNs - start) * sampleRate_ / (1e9 * block.frames));
     if (!timings_.try_enqueue(timing)) timingsDropped_.fetch_add(1, std::memory_order_relaxed);
 }
 
@@ -82,13 +88,46 @@ void ProcessingChain::takeParameters() noexcept {
     }
 }
 
-void ProcessingChain::processChunk(const float* input, float* left, float* right,
-                                   int frames) noexcept {
+void ProcessingChain::processChunk(const float* input, float* left, float* right, int frames,
+                                   int64_t callbackNs) noexcept {
     // Per chunk: the controller's (phase, depth) for these frames; the engine ramps to it.
     const dsp::PhiInput phi = phi_.process(input, frames);
     engine_.process(input, frames, phi, channels_.data());
     downmix_.process(channels_.data(), frames, left, right);
+    pushAnalysis(input, left, right, frames, phi, callbackNs);
     probe_.audio().run(input, left, right, frames);
+}
+
+void ProcessingChain::pushAnalysis(const float* input, const float* left, const float* right,
+                                   int frames, const dsp::PhiInput& phi,
+                                   int64_t callbackNs) noexcept {
+    // Records of at most kMaxBlockFrames (maxFrames_ may exceed it only in theory).
+    constexpr int kMax = int(metrics::AnalysisRing::kMaxBlockFrames);
+    for (int offset = 0; offset < frames; offset += kMax) {
+        const int n = std::min(kMax, frames - offset);
+        for (int i = 0; i < n; ++i) {
+            metrics::AnalysisSample& s = analysisSamples_[size_t(i)];
+            for (int k = 0; k < metrics::kAnalysisChannels; ++k)
+                s.channels[size_t(k)] = channels_[size_t(k)][offset + i];
+            s.left = left[offset + i];
+            s.right = right[offset + i];
+            s.input = input[offset + i];
+        }
+        metrics::AnalysisBlock record;
+        record.generation = generation_;
+        record.samplePosition = samplePosition_;
+        record.frames = n;
+        record.sampleRate = sampleRate_;
+        record.callbackSteadyNs = callbackNs;
+        record.orderParameter = engine_.orderParameter();
+        record.fieldPhases = engine_.fieldPhases();
+        record.phiPhase = phi.phase;
+        record.phiDepth = phi.depth;
+        record.phiMode = uint8_t(phi_.activeMode());
+        record.cpuLoad = lastCpuLoad_;
+        analysisProducer_.push(record, analysisSamples_.data());
+        samplePosition_ += n;
+    }
 }
 
 }  // namespace soundlab

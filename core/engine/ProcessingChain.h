@@ -6,6 +6,7 @@
 #include "dsp/StereoDownmix.h"
 #include "engine/BlockTiming.h"
 #include "engine/LoopbackProbe.h"
+#include "metrics/AnalysisRing.h"
 #include "phi/PhiController.h"
 #include "rt/TripleBuffer.h"
 
@@ -48,6 +49,9 @@ public:
     // published state are lock-free towards the audio thread (PhiController).
     phi::PhiController& phi() { return phi_; }
     const phi::PhiController& phi() const { return phi_; }
+    // The metrics analysis's end of the ring the audio thread fills after the downmix (one
+    // consumer at a time; it must not outlive the chain).
+    metrics::AnalysisRing& analysisRing() { return analysis_; }
     // Monitor side (one consumer).
     bool popTiming(BlockTiming* timing) { return timings_.try_dequeue(*timing); }
 
@@ -69,7 +73,10 @@ public:
 
 private:
     void takeParameters() noexcept;
-    void processChunk(const float* input, float* left, float* right, int frames) noexcept;
+    void processChunk(const float* input, float* left, float* right, int frames,
+                      int64_t callbackNs) noexcept;
+    void pushAnalysis(const float* input, const float* left, const float* right, int frames,
+                      const dsp::PhiInput& phi, int64_t callbackNs) noexcept;
 
     static constexpr size_t kTimingCapacity = 8192;  // > 10 s of 64-frame blocks at 48 kHz
 
@@ -87,6 +94,14 @@ private:
     std::array<float*, dsp::kFieldChannels> channels_{};
     TripleBuffer<ChainParameters> parameters_;
     ChainParameters current_;  // what the engine and downmix were last given
+
+    // To the metrics analysis: the ring, the audio thread's end, and its staging buffer.
+    metrics::AnalysisRing analysis_;
+    metrics::AnalysisRing::Producer analysisProducer_{analysis_};
+    std::vector<metrics::AnalysisSample> analysisSamples_;  // kMaxBlockFrames, allocated once
+    uint64_t generation_ = 0;       // prepare() calls
+    int64_t samplePosition_ = 0;    // frames since prepare()
+    float lastCpuLoad_ = 0.0f;      // the previous block's
 
     std::atomic<float> orderParameter_{0.0f};
     std::atomic<uint64_t> nonFinite_{0};

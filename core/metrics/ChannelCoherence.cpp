@@ -9,10 +9,10 @@
 
 namespace soundlab::metrics {
 
-namespace {
-// FFTW's planner is not thread-safe: every plan is made (and destroyed) under this lock.
-std::mutex g_plannerMutex;
-}  // namespace
+std::mutex& ChannelCoherence::fftwPlannerMutex() {
+    static std::mutex mutex;
+    return mutex;
+}
 
 void ChannelCoherence::FftwDeleter::operator()(void* p) const {
     fftwf_free(p);
@@ -31,7 +31,7 @@ ChannelCoherence::ChannelCoherence(std::size_t window) : window_(window) {
     input_.reset(fftwf_alloc_real(window));
     for (Spectrum& spectrum : spectra_)
         spectrum.reset(reinterpret_cast<std::complex<float>*>(fftwf_alloc_complex(bins)));
-    std::lock_guard lock(g_plannerMutex);
+    std::lock_guard lock(fftwPlannerMutex());
     // FFTW_ESTIMATE: a plan at once, without timing trial runs (and without touching the
     // buffers). The plan is executed on each spectrum buffer with fftwf_execute_dft_r2c, which
     // FFTW allows for buffers of the same size and alignment.
@@ -42,7 +42,7 @@ ChannelCoherence::ChannelCoherence(std::size_t window) : window_(window) {
 }
 
 ChannelCoherence::~ChannelCoherence() {
-    std::lock_guard lock(g_plannerMutex);
+    std::lock_guard lock(fftwPlannerMutex());
     fftwf_destroy_plan(static_cast<fftwf_plan>(plan_));
 }
 

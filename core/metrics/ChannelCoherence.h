@@ -4,6 +4,7 @@
 #include <complex>
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace soundlab::metrics {
@@ -33,6 +34,10 @@ public:
     ChannelCoherence& operator=(const ChannelCoherence&) = delete;
 
     std::size_t window() const { return window_; }
+
+    // FFTW's planner is not thread-safe: every plan of the process is made (and destroyed)
+    // under this lock.
+    static std::mutex& fftwPlannerMutex();
 
     // channels: 8 pointers to `window()` samples each (the latest window).
     double compute(const std::array<const float*, kChannels>& channels);

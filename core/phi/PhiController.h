@@ -53,6 +53,8 @@ public:
     // Readers: the state published after the latest block (the initial state before any).
     State state() const;
 
+    // Audio-thread side: the active (incoming) source, for the metrics records.
+    Mode activeMode() const noexcept { return active_; }
     // Audio-thread side, for tests: the latest output of one source.
     Output sourceOutput(Mode mode) const noexcept { return outputs_[int(mode)]; }
 

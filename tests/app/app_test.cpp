@@ -131,6 +131,8 @@ TEST(SoundlabApp, BadFlagValuesExitWithCode2AndSayWhatIsValid) {
         {{"--port", "70000"}, "0 to 65535"},
         {{"--osc-port", "70000"}, "0 to 65535"},
         {{"--osc-port", "udp"}, "0 to 65535"},
+        {{"--metrics-rate", "29"}, "30 to 120"},
+        {{"--metrics-rate", "fast"}, "30 to 120"},
         {{"--device", "virtual", "--virtual-loopback-delay", "10", "--no-gui"}, "at least 512"},
         {{"--device", "virtual", "--virtual-input", "pink", "--no-gui"}, "sine:FREQ, noise"},
         {{"--device", "virtual", "--virtual-input", "file:/no/such.wav", "--no-gui"},
@@ -189,7 +191,8 @@ TEST(SoundlabApp, HelpAndVersion) {
                              "--osc-host",
                              "--calibrate",
                              "--virtual-loopback-snr",
-                             "--virtual-loopback-gain"})
+                             "--virtual-loopback-gain",
+                             "--metrics-rate"})
         EXPECT_TRUE(help.out.contains(QLatin1String(flag))) << flag;
     EXPECT_TRUE(help.out.startsWith(QStringLiteral("Usage: soundlab [options]")))
         << help.out.left(80).toStdString();

@@ -143,6 +143,22 @@ TEST(SessionLogProcess, ARunWritesEveryCategoryAndCompressesItOnExit) {
     // Markers are in the log as markers and sensor samples in the Φ log, not as control requests.
     EXPECT_EQ(controlPaths, (QStringList{"/api/engine", "/api/phi", "/api/latency/calibrate"}));
 
+    // Metrics: every frame of the analysis (30 Hz), frame_id +1, no gap.
+    const QList<QJsonObject> metrics =
+        jsonRecords(zcat(logs.filePath("metrics/" + session + "_metrics.jsonl.gz")));
+    QList<QJsonObject> frames;
+    for (const QJsonObject& record : metrics)
+        if (record.value("type") == "frame") frames << record;
+    EXPECT_FALSE(typesOf(metrics).contains("gap"));
+    ASSERT_GE(frames.size(), 60);
+    for (int i = 1; i < frames.size(); ++i)
+        ASSERT_EQ(frames[i].value("frame_id").toInteger(),
+                  frames[i - 1].value("frame_id").toInteger() + 1);
+    const double span =
+        frames.last().value("timestamp").toDouble() - frames.first().value("timestamp").toDouble();
+    EXPECT_NEAR(double(frames.size() - 1), span * 30.0, 1.0);
+    EXPECT_TRUE(frames.first().contains("consciousness_level") && frames.first().contains("state"));
+
     const QList<QJsonObject> latency =
         jsonRecords(zcat(logs.filePath("latency/" + session + "_latency.jsonl.gz")));
     const QStringList latencyTypes = typesOf(latency);

@@ -8,6 +8,7 @@
 #include "audio/VirtualAudioBackend.h"
 #include "engine/PerformanceMonitor.h"
 #include "engine/ProcessingChain.h"
+#include "metrics/MetricsAnalyzer.h"
 
 #include <gtest/gtest.h>
 
@@ -105,11 +106,14 @@ private:
     std::atomic<long> blocks_{0};
 };
 
-// Runs the chain for a few seconds with the monitor draining it and a loopback probe posted
-// half-way (the probe slot), and returns the allocations counted on the audio thread.
+// Runs the chain for a few seconds with the monitor draining it, the metrics analysis running on
+// its ring (at 120 Hz) and a loopback probe posted half-way (the probe slot), and returns the
+// allocations counted on the audio thread.
 long allocationsWhileRunning(AudioBackend& backend, const BackendStreamConfig& config) {
     ProcessingChain chain;
     PerformanceMonitor monitor(chain);
+    metrics::MetricsAnalyzer analyzer(chain.analysisRing(), {{120.0, 2048}, {}});
+    analyzer.start();
     AudioThreadMarker marker(chain);
     monitor.reset(config.sampleRate, config.blockSize);
     g_audioThreadAllocations = 0;
@@ -152,6 +156,7 @@ long allocationsWhileRunning(AudioBackend& backend, const BackendStreamConfig& c
     const long afterRun = g_audioThreadAllocations.load();
     EXPECT_GT(marker.blocks(), 100);
     EXPECT_GT(monitor.snapshot().callbackCount, 100u);
+    EXPECT_GT(analyzer.stats().frames, 100u);  // the analysis really ran on the ring
     backend.stop();
     return afterRun - atStart;
 }
