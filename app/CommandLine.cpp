@@ -73,6 +73,11 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
         QStringLiteral("osc-host"),
         QStringLiteral("Address the OSC server binds (default 127.0.0.1)."),
         QStringLiteral("addr"));
+    const QCommandLineOption midiPort(
+        QStringLiteral("midi-port"),
+        QStringLiteral("Open this MIDI input port for the Φ `midi` source (a name from GET "
+                       "/api/phi/midi/ports; opened when it appears)."),
+        QStringLiteral("name"));
     const QCommandLineOption dataDir(QStringLiteral("data-dir"),
                                      QStringLiteral("Where presets live (default: %1).")
                                          .arg(QStringLiteral("~/.local/share/soundlab")),
@@ -105,6 +110,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
                        host,         port,          token,       insecure,     corsOrigin,
                        dataDir,      logDir,        noLogging,   virtualInput, virtualLoopback,
                        virtualSkew,  virtualRecord, oscPort,     oscHost});
+    parser.addOption(midiPort);
 
     if (!parser.parse(arguments)) return failure(parser.errorText());
     if (!parser.positionalArguments().isEmpty())
@@ -164,6 +170,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
         o.oscPort = quint16(value);
     }
     if (parser.isSet(oscHost)) o.oscHost = parser.value(oscHost);
+    if (parser.isSet(midiPort)) o.midiPort = parser.value(midiPort);
     o.token = parser.isSet(token) ? parser.value(token) : qEnvironmentVariable("SOUNDLAB_TOKEN");
     o.insecure = parser.isSet(insecure);
     o.corsOrigins = parser.values(corsOrigin);

@@ -22,6 +22,8 @@ packages=(
   libreaderwriterqueue-dev libvalijson-dev libfftw3-dev
   # OSC decoding for the Φ sensor/control server (--osc-port; docs/phi.md "OSC")
   liblo-dev
+  # MIDI input for the Φ `midi` source: JACK MIDI and the ALSA sequencer (docs/phi.md "MIDI")
+  librtmidi-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl wrk xvfb xauth
 )

@@ -16,7 +16,7 @@ class AudioEngine;
 
 namespace soundlab::api {
 
-// GET/PUT /api/phi and POST /api/phi/sensor: the Φ controller (docs/phi.md). A PUT is a partial
+// GET/PUT /api/phi, POST /api/phi/sensor and GET /api/phi/midi/ports: the Φ controller (docs/phi.md). A PUT is a partial
 // update validated like /api/engine (422 naming each bad field and its range; nothing changes);
 // a sensor push takes one sample or a batch, applied in `t` order. Every handler only takes
 // short locks that no slow operation holds, so they run inline on the server thread.
@@ -26,6 +26,11 @@ QList<Route> phiRoutes(AudioEngine& engine, OscCountersProvider osc = {});
 
 // The GET /api/phi document (also what PUT answers).
 QJsonObject phiState(const AudioEngine& engine, const OscCountersProvider& osc = {});
+
+// The GET /api/phi/midi/ports document: the MIDI API in use, the port names, the selection. The
+// first call may wait up to 2 s for the MIDI input's first scan; later ones return at once. The
+// GUI's port chooser reads it too.
+QJsonObject midiPorts(AudioEngine& engine);
 
 // The partial update PUT /api/phi runs: `patch` is checked against the PUT schema, then its
 // present fields are applied in one AudioEngine::updatePhiSettings (any error: nothing changes).

@@ -51,9 +51,14 @@ void ProcessingChain::process(const AudioBlock& block) noexcept {
     takeParameters();
 
     // Hosts with their own period (JACK) may hand us more than maxFrames: run it in pieces.
+    // The block stands for the period that just ended, [start − frames/fs, start): MIDI events
+    // that arrived in it are placed at the same position within the block (docs/phi.md "MIDI").
+    const double nsPerFrame = 1e9 / sampleRate_;
     for (int offset = 0; offset < block.frames; offset += maxFrames_) {
         const int n = std::min(maxFrames_, block.frames - offset);
-        processChunk(block.input + offset, block.left + offset, block.right + offset, n);
+        const phi::BlockWindow window{start - int64_t(double(block.frames - offset) * nsPerFrame),
+                                      start - int64_t(double(block.frames - offset - n) * nsPerFrame)};
+        processChunk(block.input + offset, block.left + offset, block.right + offset, n, window);
     }
 
     orderParameter_.store(engine_.orderParameter(), std::memory_order_relaxed);
@@ -82,11 +87,15 @@ void ProcessingChain::takeParameters() noexcept {
     }
 }
 
-void ProcessingChain::processChunk(const float* input, float* left, float* right,
-                                   int frames) noexcept {
-    // Per chunk: the controller's (phase, depth) for these frames; the engine ramps to it.
-    const dsp::PhiInput phi = phi_.process(input, frames);
-    engine_.process(input, frames, phi, channels_.data());
+void ProcessingChain::processChunk(const float* input, float* left, float* right, int frames,
+                                   phi::BlockWindow window) noexcept {
+    // The controller's (phase, depth) for these frames, in segments where a MIDI event changes
+    // it within the chunk; the engine ramps to each from the segment's first sample.
+    phi_.process(input, frames, window, [&](int offset, int n, const dsp::PhiInput& phi) {
+        std::array<float*, dsp::kFieldChannels> channels;
+        for (size_t k = 0; k < channels.size(); ++k) channels[k] = channels_[k] + offset;
+        engine_.process(input + offset, n, phi, channels.data());
+    });
     downmix_.process(channels_.data(), frames, left, right);
     probe_.audio().run(input, left, right, frames);
 }

@@ -69,7 +69,8 @@ public:
 
 private:
     void takeParameters() noexcept;
-    void processChunk(const float* input, float* left, float* right, int frames) noexcept;
+    void processChunk(const float* input, float* left, float* right, int frames,
+                      phi::BlockWindow window) noexcept;
 
     static constexpr size_t kTimingCapacity = 8192;  // > 10 s of 64-frame blocks at 48 kHz
 
