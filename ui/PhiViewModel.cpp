@@ -3,6 +3,8 @@
 #include "api/PhiRoutes.h"
 #include "phi/PhiTypes.h"
 
+#include <QJsonArray>
+
 #include <algorithm>
 #include <cmath>
 
@@ -10,6 +12,7 @@ namespace soundlab {
 
 namespace {
 constexpr int kRefreshMs = 33;  // 30 Hz: the GUI asks at a rate, never per block
+constexpr double kMidiActiveSeconds = 0.25;  // the activity lamp stays lit this long per event
 
 double logMin() {
     return std::log(phi::kMinInternalHz);
@@ -142,6 +145,35 @@ double PhiViewModel::sensorApplied() const {
     return sensor().value(QLatin1String("applied")).toDouble();
 }
 
+QString PhiViewModel::midiPort() const {
+    return midi().value(QLatin1String("port")).toString();  // null → ""
+}
+bool PhiViewModel::midiConnected() const {
+    return midi().value(QLatin1String("connected")).toBool();
+}
+int PhiViewModel::midiCc1() const {
+    return midi().value(QLatin1String("cc1")).toInt(-1);
+}
+int PhiViewModel::midiPitchBend() const {
+    return midi().value(QLatin1String("pitch_bend")).toInt(0);
+}
+bool PhiViewModel::midiActive() const {
+    const QJsonValue age = midi().value(QLatin1String("last_event_age_s"));
+    return age.isDouble() && age.toDouble() < kMidiActiveSeconds;
+}
+
+void PhiViewModel::refreshMidiPorts() {
+    const QJsonObject list = api::midiPorts(engine_);
+    QStringList ports;
+    for (const QJsonValue& port : list.value(QLatin1String("ports")).toArray())
+        ports << port.toString();
+    const QString api = list.value(QLatin1String("api")).toString();
+    if (ports == midiPorts_ && api == midiApi_) return;
+    midiPorts_ = ports;
+    midiApi_ = api;
+    emit midiPortsChanged();
+}
+
 double PhiViewModel::maxDepth() const {
     return phi::kMaxDepth;
 }
@@ -177,6 +209,10 @@ bool PhiViewModel::setRelease(double ms) {
 
 bool PhiViewModel::setInternalFrequency(double hz) {
     return patch({{QStringLiteral("internal"), QJsonObject{{QStringLiteral("frequency_hz"), hz}}}});
+}
+
+bool PhiViewModel::setMidiPort(const QString& port) {
+    return patch({{QStringLiteral("midi"), QJsonObject{{QStringLiteral("port"), port}}}});
 }
 
 bool PhiViewModel::setInternalFrequencyPosition(double position) {

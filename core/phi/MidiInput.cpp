@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 
 namespace soundlab::phi {
 
@@ -152,7 +153,9 @@ void MidiInput::run() {
                 in = create(RtMidi::UNIX_JACK);
                 if (in) api = "jack";
             }
-            if (!in) {
+            // Without the sequencer device RtMidi's ALSA API fails (and says so on stderr, every
+            // retry): not worth asking.
+            if (!in && std::filesystem::exists("/dev/snd/seq")) {
                 in = create(RtMidi::LINUX_ALSA);
                 if (in) api = "alsa";
             }

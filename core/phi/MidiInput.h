@@ -29,8 +29,8 @@ struct MidiInputStatus {
 // "MIDI").
 //
 // - API: JACK MIDI when a JACK server answers (JackBackend::probe, the server libjack picks:
-//   JACK_DEFAULT_SERVER, else "default"), else the ALSA sequencer; neither: no ports, and the
-//   MIDI thread tries again every 5 s. RtMidi errors are caught (exceptions) or routed to an
+//   JACK_DEFAULT_SERVER, else "default"), else the ALSA sequencer (when /dev/snd/seq exists);
+//   neither: no ports, and the MIDI thread tries again every 5 s. RtMidi errors are caught (exceptions) or routed to an
 //   error callback (warnings); they end up in MidiPortList::error, never in a crash.
 // - The MIDI thread rescans the ports every 250 ms. The port asked for is opened as soon as a
 //   port of that exact name exists; when it goes away the input reports disconnected and opens
