@@ -90,7 +90,8 @@ AudioEngine::AudioEngine()
       sensorInbox_(std::make_unique<phi::SensorInbox>(
           [this](const phi::SensorValues& values) { chain_->phi().setSensor(values); })),
       // The chain's controller hands its MIDI producer end out once: to this input.
-      midiInput_(std::make_unique<phi::MidiInput>(*chain_->phi().takeMidiProducer())) {
+      midiInput_(std::make_unique<phi::MidiInput>(*chain_->phi().takeMidiProducer(),
+                                                  [] { return JackBackend::available(); })) {
     {
         std::lock_guard lock(controlMutex_);
         devices_.publish(scanLocked());

@@ -1,7 +1,5 @@
 #include "phi/MidiInput.h"
 
-#include "audio/JackBackend.h"
-
 #include <RtMidi.h>
 
 #include <algorithm>
@@ -51,8 +49,9 @@ struct MidiInput::Receiver {
     }
 };
 
-MidiInput::MidiInput(MidiEventQueue::Producer producer)
-    : receiver_(std::make_unique<Receiver>(std::move(producer))) {}
+MidiInput::MidiInput(MidiEventQueue::Producer producer, JackProbe jackAnswers)
+    : receiver_(std::make_unique<Receiver>(std::move(producer))),
+      jackAnswers_(std::move(jackAnswers)) {}
 
 MidiInput::~MidiInput() {
     {
@@ -149,7 +148,7 @@ void MidiInput::run() {
             api.clear();
             lastApiTry = Clock::now();
             rebuild = false;
-            if (JackBackend::available()) {
+            if (jackAnswers_ && jackAnswers_()) {
                 in = create(RtMidi::UNIX_JACK);
                 if (in) api = "jack";
             }

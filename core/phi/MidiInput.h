@@ -4,6 +4,7 @@
 
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -28,8 +29,9 @@ struct MidiInputStatus {
 // The `midi` source's input: owns the RtMidiIn and the thread that drives it (docs/phi.md
 // "MIDI").
 //
-// - API: JACK MIDI when a JACK server answers (JackBackend::probe, the server libjack picks:
-//   JACK_DEFAULT_SERVER, else "default"), else the ALSA sequencer (when /dev/snd/seq exists);
+// - API: JACK MIDI when a JACK server answers (`jackAnswers`: AudioEngine passes
+//   JackBackend::available, the server libjack picks: JACK_DEFAULT_SERVER, else "default"; it
+//   must never start one), else the ALSA sequencer (when /dev/snd/seq exists);
 //   neither: no ports, and the MIDI thread tries again every 5 s. RtMidi errors are caught (exceptions) or routed to an
 //   error callback (warnings); they end up in MidiPortList::error, never in a crash.
 // - The MIDI thread rescans the ports every 250 ms. The port asked for is opened as soon as a
@@ -46,7 +48,9 @@ struct MidiInputStatus {
 // runs until the first select() or ports(): a Soundlab that never uses MIDI opens no client.
 class MidiInput {
 public:
-    explicit MidiInput(MidiEventQueue::Producer producer);
+    // Whether a JACK server answers now; called on the MIDI thread, must return in bounded time.
+    using JackProbe = std::function<bool()>;
+    MidiInput(MidiEventQueue::Producer producer, JackProbe jackAnswers);
     ~MidiInput();
     MidiInput(const MidiInput&) = delete;
     MidiInput& operator=(const MidiInput&) = delete;
@@ -68,6 +72,7 @@ private:
     void run();
 
     std::unique_ptr<Receiver> receiver_;
+    JackProbe jackAnswers_;
 
     mutable std::mutex mutex_;
     std::condition_variable wake_;
