@@ -52,6 +52,7 @@ public:
     // offsets, ascending) the chunk has.
     int collect(BlockWindow window, int frames) noexcept {
         count_ = 0;
+        windowEndNs_ = window.endNs;
         while (const MidiEvent* event = events_.peek()) {
             if (event->arrivalNs >= window.endNs) break;  // belongs to a later chunk
             const int offset = sampleOffset(event->arrivalNs, window, frames);
@@ -84,6 +85,7 @@ public:
             out_.phase = phaseFor(bend_);
         }
         lastArrivalNs_ = change.arrivalNs;
+        lastAppliedNs_ = windowEndNs_;
         eventsApplied_ += change.events;
     }
 
@@ -91,6 +93,8 @@ public:
     int modWheel() const noexcept { return modWheel_; }  // −1 before the first CC1
     int bend() const noexcept { return bend_; }          // kNoBend before the first bend
     int64_t lastArrivalNs() const noexcept { return lastArrivalNs_; }  // 0 before any event
+    // The end of the window of the chunk that applied the latest event (its callback's start).
+    int64_t lastAppliedNs() const noexcept { return lastAppliedNs_; }
     uint64_t events() const noexcept { return eventsApplied_; }
 
     static constexpr int kNoBend = kNoMidiBend;
@@ -111,6 +115,8 @@ private:
     int modWheel_ = -1;
     int bend_ = kNoBend;
     int64_t lastArrivalNs_ = 0;
+    int64_t lastAppliedNs_ = 0;
+    int64_t windowEndNs_ = 0;
     uint64_t eventsApplied_ = 0;
 };
 

@@ -161,6 +161,7 @@ void PhiController::publish() noexcept {
     s.midiModWheel = midi_.modWheel();
     s.midiBend = midi_.bend();
     s.midiLastEventNs = midi_.lastArrivalNs();
+    s.midiLastAppliedNs = midi_.lastAppliedNs();
     s.midiEvents = midi_.events();
     s.blocks = blocks_;
     published_.write(s);

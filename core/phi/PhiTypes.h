@@ -86,10 +86,12 @@ struct State {
     double envelope = 0.0;      // the audio source's follower, linear
     // The `midi` source as of this block: the latest mod wheel (CC1) value, −1 before any; the
     // latest pitch bend (−8192…8191), kNoMidiBend before any; the arrival time (steady clock, ns)
-    // of the latest event applied, 0 before any; events applied so far.
+    // of the latest event applied, 0 before any, and the end of the window of the block that
+    // applied it (that callback's start); events applied so far.
     int midiModWheel = -1;
     int midiBend = kNoMidiBend;
     int64_t midiLastEventNs = 0;
+    int64_t midiLastAppliedNs = 0;
     uint64_t midiEvents = 0;
     uint64_t blocks = 0;
 };

@@ -145,6 +145,7 @@ TEST(MidiController, TheEngineGetsTheNewDepthFromTheEventsSampleOn) {
     EXPECT_DOUBLE_EQ(s.depth, dsp::kPhi);
     EXPECT_EQ(s.midiModWheel, 127);
     EXPECT_EQ(s.midiLastEventNs, t);
+    EXPECT_EQ(s.midiLastAppliedNs, 2 * MidiRig::kBlockNs);  // block 1's window end
     EXPECT_EQ(s.midiEvents, 1u);
     // The value holds.
     const auto next = rig.block(2);
