@@ -21,7 +21,8 @@ struct AppOptions {
     QStringList corsOrigins;
     std::optional<quint16> oscPort;  // empty: no OSC server (0: any free port)
     QString oscHost = QStringLiteral("127.0.0.1");
-    QString midiPort;  // --midi-port: the MIDI input the `midi` Φ source opens; empty: none
+    // --midi-port: the MIDI input the `midi` Φ source opens; empty: none.
+    QString midiPort;
     QString dataDir;  // presets and other state
     QString logDir;   // log root
     bool noLogging = false;

@@ -11,7 +11,7 @@
 namespace soundlab {
 
 namespace {
-constexpr int kRefreshMs = 33;  // 30 Hz: the GUI asks at a rate, never per block
+constexpr int kRefreshMs = 33;               // 30 Hz: the GUI asks at a rate, never per block
 constexpr double kMidiActiveSeconds = 0.25;  // the activity lamp stays lit this long per event
 
 double logMin() {

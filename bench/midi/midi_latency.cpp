@@ -138,14 +138,14 @@ int main(int argc, char** argv) {
     engine.stop();
 
     const double periodMs = 1000.0 * status.stream.blockSize / status.stream.sampleRate;
-    std::printf("rate=%.0f period=%d (%.3f ms) events sent=%d applied=%llu paired=%zu dropped=%llu "
-                "xruns out=%llu\n",
-                status.stream.sampleRate, status.stream.blockSize, periodMs, total,
-                (unsigned long long)seen, arrivalToBlock.size(),
-                (unsigned long long)engine.phiMidi().dropped(),
-                (unsigned long long)p.outputUnderflows);
-    for (const auto& [name, v] : {std::pair{"arrival->block", &arrivalToBlock},
-                                  std::pair{"send->block", &sendToBlock}}) {
+    std::printf(
+        "rate=%.0f period=%d (%.3f ms) events sent=%d applied=%llu paired=%zu dropped=%llu "
+        "xruns out=%llu\n",
+        status.stream.sampleRate, status.stream.blockSize, periodMs, total,
+        (unsigned long long)seen, arrivalToBlock.size(),
+        (unsigned long long)engine.phiMidi().dropped(), (unsigned long long)p.outputUnderflows);
+    for (const auto& [name, v] :
+         {std::pair{"arrival->block", &arrivalToBlock}, std::pair{"send->block", &sendToBlock}}) {
         const double p50 = percentile(*v, 0.5), p99 = percentile(*v, 0.99),
                      max = percentile(*v, 1.0);
         std::printf("%-15s p50=%.3f ms (%.2f period)  p99=%.3f ms (%.2f period)  max=%.3f ms\n",

@@ -226,8 +226,7 @@ QJsonObject sensorJson(const phi::SensorStatus& s) {
     };
 }
 
-QJsonObject midiJson(const phi::MidiInputStatus& input, const phi::State& state,
-                     uint64_t dropped) {
+QJsonObject midiJson(const phi::MidiInputStatus& input, const phi::State& state, uint64_t dropped) {
     QJsonValue age;
     if (state.midiLastEventNs != 0) {
         const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -239,7 +238,8 @@ QJsonObject midiJson(const phi::MidiInputStatus& input, const phi::State& state,
         {QStringLiteral("port"),
          input.port.empty() ? QJsonValue() : QJsonValue(QString::fromStdString(input.port))},
         {QStringLiteral("connected"), input.connected},
-        {QStringLiteral("cc1"), state.midiModWheel >= 0 ? QJsonValue(state.midiModWheel) : QJsonValue()},
+        {QStringLiteral("cc1"),
+         state.midiModWheel >= 0 ? QJsonValue(state.midiModWheel) : QJsonValue()},
         {QStringLiteral("pitch_bend"),
          state.midiBend != phi::kNoMidiBend ? QJsonValue(state.midiBend) : QJsonValue()},
         {QStringLiteral("last_event_age_s"), age},

@@ -16,11 +16,12 @@ class AudioEngine;
 
 namespace soundlab::api {
 
-// GET/PUT /api/phi, POST /api/phi/sensor and GET /api/phi/midi/ports: the Φ controller (docs/phi.md). A PUT is a partial
+// GET/PUT /api/phi and POST /api/phi/sensor: the Φ controller (docs/phi.md). A PUT is a partial
 // update validated like /api/engine (422 naming each bad field and its range; nothing changes);
 // a sensor push takes one sample or a batch, applied in `t` order. Every handler only takes
 // short locks that no slow operation holds, so they run inline on the server thread.
 // `osc` gives the OSC server's counters for the document; empty: OSC is off (port null).
+// GET /api/phi/midi/ports runs on a worker: its first call waits for the first MIDI port scan.
 using OscCountersProvider = std::function<OscCounters()>;
 QList<Route> phiRoutes(AudioEngine& engine, OscCountersProvider osc = {});
 

@@ -56,8 +56,9 @@ void ProcessingChain::process(const AudioBlock& block) noexcept {
     const double nsPerFrame = 1e9 / sampleRate_;
     for (int offset = 0; offset < block.frames; offset += maxFrames_) {
         const int n = std::min(maxFrames_, block.frames - offset);
-        const phi::BlockWindow window{start - int64_t(double(block.frames - offset) * nsPerFrame),
-                                      start - int64_t(double(block.frames - offset - n) * nsPerFrame)};
+        const phi::BlockWindow window{
+            start - int64_t(double(block.frames - offset) * nsPerFrame),
+            start - int64_t(double(block.frames - offset - n) * nsPerFrame)};
         processChunk(block.input + offset, block.left + offset, block.right + offset, n, window);
     }
 
@@ -94,7 +95,7 @@ void ProcessingChain::processChunk(const float* input, float* left, float* right
     phi_.process(input, frames, window, [&](int offset, int n, const dsp::PhiInput& phi) {
         std::array<float*, dsp::kFieldChannels> channels;
         for (size_t k = 0; k < channels.size(); ++k) channels[k] = channels_[k] + offset;
-        engine_.process(input + offset, n, phi, channels.data());
+        engine_.process(input ? input + offset : nullptr, n, phi, channels.data());
     });
     downmix_.process(channels_.data(), frames, left, right);
     probe_.audio().run(input, left, right, frames);

@@ -30,8 +30,8 @@ inline std::optional<MidiEvent> decodeMidi(const unsigned char* bytes, size_t si
     if (status == 0xB0u && bytes[1] == 1)
         return MidiEvent{MidiEvent::Kind::ModWheel, int16_t(bytes[2]), arrivalNs};
     if (status == 0xE0u)  // LSB first, 14 bits, 8192 = centre
-        return MidiEvent{MidiEvent::Kind::PitchBend, int16_t(int(bytes[1] | (bytes[2] << 7)) - 8192),
-                         arrivalNs};
+        return MidiEvent{MidiEvent::Kind::PitchBend,
+                         int16_t(int(bytes[1] | (bytes[2] << 7)) - 8192), arrivalNs};
     return std::nullopt;
 }
 

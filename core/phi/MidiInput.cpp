@@ -172,8 +172,8 @@ void MidiInput::run() {
 
         // A port that went away is closed (reported disconnected); the wanted one is (re)opened
         // as soon as a port of that name is listed.
-        if (!open.empty() && (open != wanted || std::find(names.begin(), names.end(), open) ==
-                                                    names.end()))
+        if (!open.empty() &&
+            (open != wanted || std::find(names.begin(), names.end(), open) == names.end()))
             close();
         if (in && open.empty() && !wanted.empty()) {
             const auto it = std::find(names.begin(), names.end(), wanted);

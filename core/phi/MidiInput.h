@@ -32,8 +32,9 @@ struct MidiInputStatus {
 // - API: JACK MIDI when a JACK server answers (`jackAnswers`: AudioEngine passes
 //   JackBackend::available, the server libjack picks: JACK_DEFAULT_SERVER, else "default"; it
 //   must never start one), else the ALSA sequencer (when /dev/snd/seq exists);
-//   neither: no ports, and the MIDI thread tries again every 5 s. RtMidi errors are caught (exceptions) or routed to an
-//   error callback (warnings); they end up in MidiPortList::error, never in a crash.
+//   neither: no ports, and the MIDI thread tries again every 5 s. RtMidi errors are caught
+//   (exceptions) or routed to an error callback (warnings); they end up in MidiPortList::error,
+//   never in a crash.
 // - The MIDI thread rescans the ports every 250 ms. The port asked for is opened as soon as a
 //   port of that exact name exists; when it goes away the input reports disconnected and opens
 //   it again automatically when a port of the same name reappears. Selecting a port (even the

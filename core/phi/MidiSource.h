@@ -56,8 +56,8 @@ public:
         while (const MidiEvent* event = events_.peek()) {
             if (event->arrivalNs >= window.endNs) break;  // belongs to a later chunk
             const int offset = sampleOffset(event->arrivalNs, window, frames);
-            if (count_ == 0 || (changes_[count_ - 1].offset != offset &&
-                                count_ < kMaxChangesPerChunk)) {
+            if (count_ == 0 ||
+                (changes_[count_ - 1].offset != offset && count_ < kMaxChangesPerChunk)) {
                 changes_[count_++] = Change{offset};
             }
             Change& change = changes_[count_ - 1];

@@ -38,7 +38,7 @@ std::vector<dsp::ParameterError> validate(const Settings& settings);
 // Threading:
 //  - prepare(): control thread, stream stopped.
 //  - process(): the audio thread only; no locks, no allocation.
-//  - takeMidiProducer(): once, by the MIDI input that will push events (MidiInput's thread).
+//  - takeMidiProducer(): control side, once (AudioEngine hands the end to its MidiInput).
 //  - setSettings(), setSensor(): control side, one writer at a time each (AudioEngine
 //    serialises); they reach the audio thread through triple buffers (latest wins).
 //  - state(): any non-audio thread; readers share a short lock among themselves that the audio
@@ -64,7 +64,8 @@ public:
         for (int i = 0; i < changes; ++i) {
             const int offset = midi_.changeOffset(i);
             if (offset > position) {
-                segment(position, offset - position, advance(at(input, position), offset - position));
+                segment(position, offset - position,
+                        advance(at(input, position), offset - position));
                 position = offset;
             }
             midi_.apply(i);

@@ -81,8 +81,7 @@ protected:
         server_ = new JackServerProcess(
             QStringLiteral("soundlab-midi-%1").arg(QCoreApplication::applicationPid()));
         // Soundlab's MIDI input (RtMidi, JackBackend::probe) and our sender use this server.
-        if (server_->start())
-            qputenv("JACK_DEFAULT_SERVER", server_->name().toLocal8Bit());
+        if (server_->start()) qputenv("JACK_DEFAULT_SERVER", server_->name().toLocal8Bit());
     }
     static void TearDownTestSuite() {
         delete server_;
@@ -103,9 +102,9 @@ protected:
     }
     // Selects `port` and mode midi and waits until the port is open and the fade is over.
     void openMidi(const QString& port) {
-        const QByteArray body = QJsonDocument(QJsonObject{{"mode", "midi"},
-                                                          {"midi", QJsonObject{{"port", port}}}})
-                                    .toJson(QJsonDocument::Compact);
+        const QByteArray body =
+            QJsonDocument(QJsonObject{{"mode", "midi"}, {"midi", QJsonObject{{"port", port}}}})
+                .toJson(QJsonDocument::Compact);
         const HttpReply r = put(body);
         ASSERT_EQ(r.status, 200) << r.body.toStdString();
         ASSERT_TRUE(waitFor([&] { return midi().value("connected").toBool(); }))

@@ -141,8 +141,8 @@ long allocationsWhileRunning(AudioBackend& backend, const BackendStreamConfig& c
                 const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                                         std::chrono::steady_clock::now().time_since_epoch())
                                         .count();
-                const auto kind = k % 2 ? phi::MidiEvent::Kind::PitchBend
-                                        : phi::MidiEvent::Kind::ModWheel;
+                const auto kind =
+                    k % 2 ? phi::MidiEvent::Kind::PitchBend : phi::MidiEvent::Kind::ModWheel;
                 const int value = k % 2 ? (i * 97 + k) % 16384 - 8192 : (i + k) % 128;
                 EXPECT_TRUE(midi->push(phi::MidiEvent{kind, int16_t(value), now}));
                 std::this_thread::sleep_for(std::chrono::microseconds(500));

@@ -82,11 +82,11 @@ TEST(MidiDecode, ModWheelOnAnyChannelAndPitchBend) {
 }
 
 TEST(MidiDecode, EverythingElseIsNotForPhi) {
-    EXPECT_FALSE(decode({0xB0, 7, 100}));    // volume, not the mod wheel
-    EXPECT_FALSE(decode({0xB0, 33, 100}));   // CC1's LSB partner
-    EXPECT_FALSE(decode({0x90, 60, 100}));   // note on
-    EXPECT_FALSE(decode({0xB0, 1}));         // truncated
-    EXPECT_FALSE(decode({0xB0, 1, 0x80}));   // not a data byte
+    EXPECT_FALSE(decode({0xB0, 7, 100}));   // volume, not the mod wheel
+    EXPECT_FALSE(decode({0xB0, 33, 100}));  // CC1's LSB partner
+    EXPECT_FALSE(decode({0x90, 60, 100}));  // note on
+    EXPECT_FALSE(decode({0xB0, 1}));        // truncated
+    EXPECT_FALSE(decode({0xB0, 1, 0x80}));  // not a data byte
     EXPECT_FALSE(decode({}));
 }
 
@@ -189,9 +189,9 @@ TEST(MidiController, ALateEventAppliesAtTheFirstSample) {
 
 TEST(MidiController, EventsInOrderWithinABlockMakeOneSegmentEach) {
     MidiRig rig;
-    rig.push(MidiEvent::Kind::ModWheel, 32, rig.at(0, 0.125));  // sample 64
+    rig.push(MidiEvent::Kind::ModWheel, 32, rig.at(0, 0.125));      // sample 64
     rig.push(MidiEvent::Kind::PitchBend, -4096, rig.at(0, 0.125));  // same sample: one change
-    rig.push(MidiEvent::Kind::ModWheel, 96, rig.at(0, 0.75));   // sample 384
+    rig.push(MidiEvent::Kind::ModWheel, 96, rig.at(0, 0.75));       // sample 384
     const auto segments = rig.block(0);
     ASSERT_EQ(segments.size(), 3u);
     EXPECT_EQ(segments[1].offset, 64);
