@@ -147,6 +147,8 @@ TEST_F(MidiRoutesTest, ModWheelReachesPhiInTheBlockAndPitchBendMovesThePhase) {
     }));
     EXPECT_EQ(s.midiModWheel, 127);
     EXPECT_DOUBLE_EQ(s.depth, dsp::kPhi);
+    // Applied by a block whose callback started after the event arrived, never before.
+    EXPECT_GT(s.midiLastAppliedNs, s.midiLastEventNs);
     EXPECT_EQ(s.mode, phi::Mode::Midi);
     const QJsonObject m = midi();
     EXPECT_EQ(m.value("cc1").toInt(), 127);
