@@ -1,12 +1,13 @@
-// The `midi` Φ source end to end on a real JACK server (dummy driver): a MIDI client of the
-// test's own, written with libjack, plays a controller; Soundlab lists its port, opens it, and
-// CC1 / pitch bend move depth and phase; the client going away is reported, and coming back is
-// picked up again. Over real HTTP (GET /api/phi/midi/ports, PUT /api/phi midi.port).
+// The `midi` Φ source end to end on a real JACK server (the CTest fixture's dummy-driver jackd):
+// a MIDI client of the test's own, written with libjack, plays a controller; Soundlab lists its
+// port, opens it, and CC1 / pitch bend move depth and phase; the client going away is reported,
+// and coming back is picked up again. Over real HTTP (GET /api/phi/midi/ports, PUT /api/phi
+// midi.port).
 
 #include "ApiTestSupport.h"
-#include "JackServer.h"
 #include "VirtualDeviceApiTest.h"
 #include "api/PhiRoutes.h"
+#include "audio/JackBackend.h"
 
 #include <jack/jack.h>
 #include <jack/midiport.h>
@@ -21,7 +22,6 @@
 using namespace soundlab;
 using namespace soundlab::api;
 using namespace soundlab::api::test;
-using soundlab::test::JackServerProcess;
 
 namespace {
 
@@ -76,20 +76,10 @@ constexpr const char* kSenderName = "midi-test-sender";
 
 class MidiRoutesTest : public VirtualDeviceApiTest {
 protected:
-    static void SetUpTestSuite() {
-        if (!JackServerProcess::installed()) return;
-        server_ = new JackServerProcess(
-            QStringLiteral("soundlab-midi-%1").arg(QCoreApplication::applicationPid()));
-        // Soundlab's MIDI input (RtMidi, JackBackend::probe) and our sender use this server.
-        if (server_->start()) qputenv("JACK_DEFAULT_SERVER", server_->name().toLocal8Bit());
-    }
-    static void TearDownTestSuite() {
-        delete server_;
-        server_ = nullptr;
-    }
+    // Soundlab's MIDI input (RtMidi, JackBackend::probe) and our sender use the fixture's
+    // server, which libjack finds through JACK_DEFAULT_SERVER.
     void SetUp() override {
-        if (!server_ || qgetenv("JACK_DEFAULT_SERVER") != server_->name().toLocal8Bit())
-            GTEST_SKIP() << "no JACK server of our own (jackd not installed or did not start)";
+        if (!JackBackend::available()) GTEST_SKIP() << "no JACK server (jackd not installed?)";
         VirtualDeviceApiTest::SetUp();
     }
 
@@ -111,8 +101,6 @@ protected:
             << QJsonDocument(ports()).toJson().toStdString();
         ASSERT_TRUE(waitFor([&] { return !engine.phiState().fading; }));
     }
-
-    static inline JackServerProcess* server_ = nullptr;
 };
 
 }  // namespace
