@@ -87,6 +87,11 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
                                     QStringLiteral("dir"));
     const QCommandLineOption noLogging(QStringLiteral("no-logging"),
                                        QStringLiteral("Write no logs."));
+    const QCommandLineOption logKeepDays(
+        QStringLiteral("log-keep-days"),
+        QStringLiteral("Remove log sessions older than this many days at start (default: keep "
+                       "everything)."),
+        QStringLiteral("days"));
     const QCommandLineOption virtualInput(
         QStringLiteral("virtual-input"),
         QStringLiteral("Virtual device input: sine:FREQ, noise, silence or file:PATH "
@@ -110,6 +115,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
                        host,         port,          token,       insecure,     corsOrigin,
                        dataDir,      logDir,        noLogging,   virtualInput, virtualLoopback,
                        virtualSkew,  virtualRecord, oscPort,     oscHost});
+    parser.addOption(logKeepDays);
     parser.addOption(midiPort);
 
     if (!parser.parse(arguments)) return failure(parser.errorText());
@@ -183,6 +189,14 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
     o.dataDir = QDir::cleanPath(QDir(o.dataDir).absolutePath());
     o.logDir = QDir::cleanPath(QDir(o.logDir).absolutePath());
     o.noLogging = parser.isSet(noLogging);
+    if (parser.isSet(logKeepDays)) {
+        bool ok = false;
+        const int days = parser.value(logKeepDays).toInt(&ok);
+        if (!ok || days < 1 || days > 36500)
+            return failure(QStringLiteral("invalid --log-keep-days '%1'; valid: 1 to 36500")
+                               .arg(parser.value(logKeepDays)));
+        o.logKeepDays = days;
+    }
 
     VirtualDeviceOptions& v = o.stream.virtualDevice;
     if (parser.isSet(virtualInput)) v.input = parser.value(virtualInput);

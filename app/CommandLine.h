@@ -26,6 +26,7 @@ struct AppOptions {
     QString dataDir;  // presets and other state
     QString logDir;   // log root
     bool noLogging = false;
+    std::optional<int> logKeepDays;  // empty: keep every session
 };
 
 // Parses and checks the flags whose validity does not depend on the audio devices.

@@ -4,9 +4,12 @@
 #include "CommandLine.h"
 #include "UnixSignalWatcher.h"
 #include "api/ApiServer.h"
+#include "api/LogRoutes.h"
 #include "api/OscServer.h"
 #include "api/PresetRoutes.h"
 #include "engine/AudioEngine.h"
+#include "engine/EngineActivityLog.h"
+#include "logging/SessionLogger.h"
 #include "presets/AbComparator.h"
 #include "presets/EnginePresetTarget.h"
 #include "presets/PresetAuditLog.h"
@@ -109,6 +112,20 @@ int main(int argc, char* argv[]) {
         return 2;
     }
 
+    // Session logs (SPEC §8, docs/logging.md): one session per run under the log root; none with
+    // --no-logging. Declared before everything that logs, so that it outlives them; its
+    // destructor flushes and compresses the files on a clean exit.
+    std::unique_ptr<logging::SessionLogger> sessionLog;
+    if (!options.noLogging) {
+        sessionLog = std::make_unique<logging::SessionLogger>(
+            logging::SessionLogger::Options{options.logDir, 16384, options.logKeepDays, {}});
+        sessionLog->log(logging::Category::AudioEngine, QStringLiteral("session_start"),
+                        {{QStringLiteral("version"), QStringLiteral(SOUNDLAB_VERSION)},
+                         {QStringLiteral("arguments"), arguments.mid(1).join(' ')}});
+        std::printf("logging to %s (session %s)\n", qPrintable(sessionLog->root()),
+                    qPrintable(sessionLog->sessionId()));
+    }
+
     UnixSignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, app.get(),
                      [](int) { QCoreApplication::quit(); });
@@ -123,7 +140,9 @@ int main(int argc, char* argv[]) {
     // <log-dir>/presets/audit.jsonl (none with --no-logging), A/B and apply on the live engine.
     // Declared before the API server, whose routes use them, so they outlive it.
     std::unique_ptr<presets::PresetAuditLog> presetAudit;
-    if (!options.noLogging) presetAudit = std::make_unique<presets::PresetAuditLog>(options.logDir);
+    if (sessionLog) presetAudit = std::make_unique<presets::PresetAuditLog>(*sessionLog);
+    std::unique_ptr<EngineActivityLog> engineLog;
+    if (sessionLog) engineLog = std::make_unique<EngineActivityLog>(engine, *sessionLog);
     presets::PresetStore presetStore(
         {presets::PresetStore::directoryFor(options.dataDir), presetAudit.get(), {}});
     reportPresetStore(presetStore.stats());
@@ -159,9 +178,31 @@ int main(int argc, char* argv[]) {
     apiOptions.insecure = options.insecure;
     apiOptions.corsOrigins = options.corsOrigins;
     apiOptions.oscCounters = [&oscServer] { return oscServer.counters(); };
+    if (sessionLog) {
+        // Who changed what: every request that may change state, with its answer's status.
+        // Not markers (logged as themselves) nor sensor samples (data, up to hundreds a
+        // second: the Φ log's business).
+        apiOptions.changeObserver = [log = sessionLog.get()](const api::Request& request,
+                                                            const api::Response& response) {
+            if (request.path == QLatin1String("/api/markers") ||
+                request.path == QLatin1String("/api/phi/sensor"))
+                return;
+            QJsonObject fields{{QStringLiteral("client"), request.peer.toString()},
+                               {QStringLiteral("method"), QString::fromLatin1(request.method)},
+                               {QStringLiteral("path"), request.path},
+                               {QStringLiteral("status"), response.status}};
+            if (request.body.isObject() || request.body.isArray())
+                if (request.rawBody.size() <= 4096) fields.insert(QStringLiteral("body"), request.body);
+            log->log(logging::Category::AudioEngine, QStringLiteral("control"), fields);
+        };
+    }
     api::ApiServer apiServer(engine, apiOptions);
     for (api::Route& route : api::presetRoutes(presetStore, abComparator, presetAudit.get()))
         apiServer.addRoute(std::move(route));
+    for (api::Route& route : api::logRoutes(sessionLog.get())) apiServer.addRoute(std::move(route));
+    apiServer.setStatusField(QStringLiteral("logging"), [log = sessionLog.get()] {
+        return QJsonValue(api::loggingStatus(log));
+    });
     apiServer.setStatusField(QStringLiteral("preset_loaded"), [&presetTarget] {
         return QJsonValue(presetTarget.loadedPreset().has_value());
     });
@@ -195,6 +236,7 @@ int main(int argc, char* argv[]) {
         audioViewModel = std::make_unique<AudioViewModel>(engine);
         engineViewModel = std::make_unique<EngineViewModel>(engine);
         phiViewModel = std::make_unique<PhiViewModel>(engine);
+        phiViewModel->setOscCounters(apiOptions.oscCounters);
         qml = std::make_unique<QQmlApplicationEngine>();
         qml->setInitialProperties(
             {{QStringLiteral("audio"), QVariant::fromValue(audioViewModel.get())},
@@ -212,5 +254,10 @@ int main(int argc, char* argv[]) {
     // Device changes started from the GUI finish before the engine goes away.
     QThreadPool::globalInstance()->waitForDone();
     engine.stop();
+    if (sessionLog) {
+        engineLog->sample();  // the stream's stop
+        sessionLog->log(logging::Category::AudioEngine, QStringLiteral("session_end"),
+                        {{QStringLiteral("exit_code"), code}});
+    }
     return code;
 }

@@ -351,6 +351,16 @@ Pane {
                                              .arg(panel.phi.sensorAccelY.toFixed(2))
                                              .arg(panel.phi.sensorAccelZ.toFixed(2))
                 }
+                // The OSC server's counters (GET /api/phi `osc`); greyed while OSC is off.
+                Label { text: qsTr("OSC"); enabled: panel.phi.oscPort > 0 }
+                Label {
+                    Layout.columnSpan: 3
+                    enabled: panel.phi.oscPort > 0
+                    text: panel.phi.oscPort > 0
+                          ? qsTr("udp %1: %2 received, %3 rejected").arg(panel.phi.oscPort)
+                                .arg(panel.phi.oscReceived).arg(panel.phi.oscRejected)
+                          : qsTr("off (--osc-port)")
+                }
             }
         }
 

@@ -22,10 +22,14 @@ packages=(
   libreaderwriterqueue-dev libvalijson-dev libfftw3-dev
   # OSC decoding for the Φ sensor/control server (--osc-port; docs/phi.md "OSC")
   liblo-dev
+  # session logs: the logger's lock-free multi-producer queue, gzip (docs/logging.md)
+  libconcurrentqueue-dev zlib1g-dev
   # MIDI input for the Φ `midi` source: JACK MIDI and the ALSA sequencer (docs/phi.md "MIDI")
   librtmidi-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl wrk xvfb xauth
+  # scripts/bench-phi-load.py: sensor pushes over WS /ws/control
+  python3-websockets
 )
 
 missing=()

@@ -30,8 +30,13 @@ PhiViewModel::PhiViewModel(AudioEngine& engine, QObject* parent)
     refresh();
 }
 
+void PhiViewModel::setOscCounters(api::OscCountersProvider osc) {
+    osc_ = std::move(osc);
+    refresh();
+}
+
 void PhiViewModel::refresh() {
-    QJsonObject next = api::phiState(engine_);
+    QJsonObject next = api::phiState(engine_, osc_);
     if (next == document_) return;
     document_ = std::move(next);
     emit changed();
@@ -172,6 +177,16 @@ void PhiViewModel::refreshMidiPorts() {
     midiPorts_ = ports;
     midiApi_ = api;
     emit midiPortsChanged();
+}
+
+int PhiViewModel::oscPort() const {
+    return section("osc").value(QLatin1String("port")).toInt(0);  // null while off
+}
+double PhiViewModel::oscReceived() const {
+    return section("osc").value(QLatin1String("received")).toDouble();
+}
+double PhiViewModel::oscRejected() const {
+    return section("osc").value(QLatin1String("rejected")).toDouble();
 }
 
 double PhiViewModel::maxDepth() const {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api/PhiRoutes.h"
 #include "engine/AudioEngine.h"
 
 #include <QtQml/qqmlregistration.h>
@@ -47,6 +48,10 @@ class PhiViewModel : public QObject {
     // Counts as JS numbers (exact to 2^53; QML tooling in Qt 6.4 does not know qint64).
     Q_PROPERTY(double sensorReceived READ sensorReceived NOTIFY changed)
     Q_PROPERTY(double sensorApplied READ sensorApplied NOTIFY changed)
+    // The document's `osc` section: the port (0 while OSC is off) and the message counts.
+    Q_PROPERTY(int oscPort READ oscPort NOTIFY changed)
+    Q_PROPERTY(double oscReceived READ oscReceived NOTIFY changed)
+    Q_PROPERTY(double oscRejected READ oscRejected NOTIFY changed)
     // The `midi` source: the port asked for (empty: none), whether it is open, the latest CC1 and
     // pitch bend (−1 / 0 before any), and activity: an event applied within the last 250 ms.
     Q_PROPERTY(QString midiPort READ midiPort NOTIFY changed)
@@ -97,6 +102,9 @@ public:
     bool sensorStale() const;
     double sensorReceived() const;
     double sensorApplied() const;
+    int oscPort() const;
+    double oscReceived() const;
+    double oscRejected() const;
     QString midiPort() const;
     bool midiConnected() const;
     int midiCc1() const;
@@ -124,6 +132,10 @@ public:
     // first scan (tens of milliseconds; at most 2 s).
     Q_INVOKABLE void refreshMidiPorts();
 
+    // The OSC server's counters, as the API server gets them (ApiServerOptions::oscCounters),
+    // so the document's `osc` section is the one GET /api/phi serves. Unset: OSC is off.
+    void setOscCounters(api::OscCountersProvider osc);
+
     // Reads the document now (the timer does it 30 times a second).
     Q_INVOKABLE void refresh();
 
@@ -138,6 +150,7 @@ private:
     QJsonObject midi() const { return section("midi"); }
 
     AudioEngine& engine_;
+    api::OscCountersProvider osc_;
     QTimer timer_;
     QJsonObject document_;
     QString lastError_;

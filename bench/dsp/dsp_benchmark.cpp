@@ -30,6 +30,9 @@ public:
             engine_.setImplementation(implementation) && downmix_.setImplementation(implementation);
         engine_.prepare(kSampleRate, frames);
         downmix_.prepare(kSampleRate, frames);
+        // As ProcessingChain keeps it: the downmix knows the engine's (default) band split.
+        downmix_.setBandSplit(EngineParameters{}.bandSplit);
+        downmix_.reset();
         std::mt19937 generator(1);
         std::uniform_real_distribution<float> noise(-0.5f, 0.5f);
         input_.resize(static_cast<size_t>(frames));
@@ -50,6 +53,13 @@ public:
         if (phi_.phase > 6.28f) phi_.phase -= 6.28f;
         engine_.process(input_.data(), frames_, phi_, pointers_.data());
         benchmark::DoNotOptimize(channels_[7].data());
+    }
+
+    void setStrategy(DownmixStrategy strategy) {
+        DownmixParameters parameters;
+        parameters.strategy = strategy;
+        downmix_.setParameters(parameters);
+        downmix_.reset();
     }
 
     void processDownmix() {
@@ -134,6 +144,22 @@ void BM_BandSplitter(benchmark::State& state) {
     reportLoad(state, frames);
 }
 
+// The downmix alone on band-split channels, per strategy: `spatial` runs the BandDecorrelator
+// (odd bands turned ≈ 90°), `linear` only the weighted sums.
+void BM_Downmix(benchmark::State& state) {
+    const auto frames = static_cast<int>(state.range(2));
+    CallbackFixture fixture(implementationArgument(state), frames);
+    if (!fixture.valid()) {
+        state.SkipWithError("this CPU has no AVX2+FMA");
+        return;
+    }
+    fixture.setStrategy(static_cast<DownmixStrategy>(state.range(1)));
+    ScopedFlushDenormals flush;
+    fixture.processEngine();  // band-split channels to mix
+    for (auto _ : state) fixture.processDownmix();
+    reportLoad(state, frames);
+}
+
 void blockSizes(benchmark::internal::Benchmark* benchmark) {
     benchmark->ArgNames({"avx2", "frames"});
     benchmark->ArgsProduct({{0, 1}, {64, 128, 256, 512, 1024, 2048}});
@@ -142,5 +168,11 @@ void blockSizes(benchmark::internal::Benchmark* benchmark) {
 BENCHMARK(BM_Engine)->Apply(blockSizes);
 BENCHMARK(BM_EngineAndDownmix)->Apply(blockSizes);
 BENCHMARK(BM_BandSplitter)->Apply(blockSizes);
+BENCHMARK(BM_Downmix)
+    ->ArgNames({"avx2", "strategy", "frames"})
+    ->ArgsProduct({{0, 1},
+                   {static_cast<int>(DownmixStrategy::Spatial),
+                    static_cast<int>(DownmixStrategy::Linear)},
+                   {64, 512, 2048}});
 
 }  // namespace

@@ -17,6 +17,8 @@ namespace soundlab::api {
 
 namespace {
 
+const QString kControlPath = QStringLiteral("/ws/control");
+
 QString hostForUrl(const QHostAddress& address) {
     return address.protocol() == QAbstractSocket::IPv6Protocol
                ? QStringLiteral("[%1]").arg(address.toString())
@@ -168,12 +170,38 @@ void ApiServer::buildRouteTable() {
     for (auto& route : engineRoutes(engine_)) routes_.add(std::move(route));
     for (auto& route : phiRoutes(engine_, options_.oscCounters)) routes_.add(std::move(route));
     for (const auto& route : extraRoutes_) routes_.add(route);
+    if (options_.changeObserver) {
+        RouteTable observed;
+        for (Route route : routes_.routes()) {
+            if (route.method != "GET" && route.handler) {
+                route.handler = [inner = std::move(route.handler),
+                                 observer = options_.changeObserver](const Request& request) {
+                    Response response = inner(request);
+                    observer(request, response);
+                    return response;
+                };
+            }
+            observed.add(std::move(route));
+        }
+        routes_ = std::move(observed);
+    }
     for (const auto& route : routes_.routes())
         if (route.execution == Execution::Worker) executor_.addSerialQueue(route.serialQueue);
 
-    QList<StreamDescription> streams{{QStringLiteral("/ws/status"), options_.statusStreamRateHz}};
+    control_ = std::make_unique<ControlChannel>(routes_, executor_);
+    QList<StreamDescription> streams{
+        {QStringLiteral("/ws/status"), options_.statusStreamRateHz, {}, {}}};
     for (const auto& s : streams_)
-        if (s.path != QLatin1String("/ws/status")) streams.append({s.path, s.rateHz});
+        if (s.path != QLatin1String("/ws/status")) streams.append({s.path, s.rateHz, {}, {}});
+    streams.append(
+        {kControlPath, 0.0,
+         QStringLiteral("JSON messages that run REST routes, for clients that stream updates at a "
+                        "high rate (docs/api.md \"WebSocket control\"). A message with an \"id\" "
+                        "always gets {\"type\":\"result\",\"id\",\"ok\":true,\"status\","
+                        "\"result\"} or {\"type\":\"error\",\"id\",\"ok\":false,\"error\":"
+                        "{\"status\",\"code\",\"message\"}}; one without an id is answered only "
+                        "when it fails. Malformed JSON: an error with status 400."),
+         control_->messagesDescription()});
     openApiJson_ =
         QJsonDocument(buildOpenApiDocument(routes_, streams, QStringLiteral(SOUNDLAB_VERSION)))
             .toJson(QJsonDocument::Compact);
@@ -206,6 +234,11 @@ std::optional<QString> ApiServer::start() {
         hub_->addStream(QStringLiteral("/ws/status"), options_.statusStreamRateHz,
                         [this] { return statusFrame(); });
         for (const auto& s : streams_) hub_->addStream(s.path, s.rateHz, s.frame);
+        hub_->addControl(kControlPath,
+                         [control = control_.get()](const QJsonObject& message,
+                                                    const WebSocketHub::Reply& reply) {
+                             control->handle(message, reply);
+                         });
         hub_->setCountsListener([this](const QHash<QString, int>& counts) {
             std::lock_guard lock(clientCountsMutex_);
             clientCounts_ = counts;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/AccessPolicy.h"
+#include "api/ControlChannel.h"
 #include "api/HttpRequestCounter.h"
 #include "api/OscServer.h"
 #include "api/ProbeRoutes.h"
@@ -49,6 +50,10 @@ struct ApiServerOptions {
     std::chrono::milliseconds stopTimeout{5'000};
     // The OSC server's counters for GET /api/phi `osc`; empty: OSC is off.
     std::function<OscCounters()> oscCounters;
+    // Told of every answered request that may change state (any method but GET), on the thread
+    // that ran its handler: the session log's "who changed what" (docs/logging.md). Must not
+    // block.
+    std::function<void(const Request&, const Response&)> changeObserver;
 };
 
 // The HTTP + WebSocket API on one port (SPEC §9). It runs on its own thread, where its Qt
@@ -135,6 +140,8 @@ private:
     // After threadContext_, so that it is destroyed first: it waits for running handlers,
     // whose answers are posted to threadContext_.
     RouteExecutor executor_;
+    // /ws/control: messages that run routes_ (built with it; used on thread_ only).
+    std::unique_ptr<ControlChannel> control_;
     // Created and destroyed on thread_ while running.
     WebSocketHub* hub_ = nullptr;
     HttpFrontend* frontend_ = nullptr;

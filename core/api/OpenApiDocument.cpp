@@ -119,7 +119,7 @@ QJsonObject operation(const Route& route) {
 }
 
 QJsonObject streamOperation(const StreamDescription& stream) {
-    return {
+    QJsonObject op{
         {QStringLiteral("operationId"),
          QStringLiteral("ws") + QString(stream.path).replace(u'/', u'_')},
         {QStringLiteral("summary"),
@@ -152,6 +152,14 @@ QJsonObject streamOperation(const StreamDescription& stream) {
                                   {QStringLiteral("4004"), QStringLiteral("unknown stream")},
                                   {QStringLiteral("4008"), QStringLiteral("client stalled")}}}}},
     };
+    if (!stream.messages.isEmpty()) {
+        op.insert(QStringLiteral("summary"), QStringLiteral("WebSocket control channel"));
+        op.insert(QStringLiteral("description"), stream.description);
+        QJsonObject ws = op.value(QStringLiteral("x-websocket")).toObject();
+        ws.insert(QStringLiteral("messages"), stream.messages);
+        op.insert(QStringLiteral("x-websocket"), ws);
+    }
+    return op;
 }
 
 }  // namespace

@@ -12,6 +12,9 @@ namespace soundlab::api {
 struct StreamDescription {
     QString path;
     double rateHz = 0.0;
+    // A control endpoint (rate 0): what it does and the messages it takes (x-websocket).
+    QString description;
+    QJsonObject messages;
 };
 
 // Builds the OpenAPI 3.1 document of the server from its route table and streams, so the

@@ -40,6 +40,45 @@ std::optional<double> number(const char* types, lo_arg** argv, int i) {
     }
 }
 
+// OSC 1.0 bundle: "#bundle\0", an 8-byte time tag, then elements, each an int32 (big-endian)
+// size and that many bytes: a message or a bundle.
+constexpr char kBundleTag[8] = {'#', 'b', 'u', 'n', 'd', 'l', 'e', '\0'};
+constexpr std::size_t kBundleHeader = 16;
+// Bundles inside bundles deeper than this are refused: a bound on the recursion a datagram can ask.
+constexpr int kMaxBundleDepth = 8;
+
+bool isBundle(const char* data, std::size_t size) {
+    return size >= kBundleHeader && std::memcmp(data, kBundleTag, sizeof kBundleTag) == 0;
+}
+
+// Calls `element(data, size)` for each element of the bundle, in order; false when the framing is
+// broken (sizes that are not positive multiples of 4 or run past the end).
+template <typename F>
+bool forEachElement(const char* data, std::size_t size, F element) {
+    std::size_t at = kBundleHeader;
+    while (at < size) {
+        if (size - at < 4) return false;
+        uint32_t length = 0;
+        std::memcpy(&length, data + at, 4);
+        length = ntohl(length);
+        at += 4;
+        if (length == 0 || length % 4 != 0 || length > size - at) return false;
+        element(data + at, std::size_t(length));
+        at += length;
+    }
+    return true;
+}
+
+// The framing of a bundle and of the bundles inside it, checked before anything is applied.
+bool wellFormedBundle(const char* data, std::size_t size, int depth) {
+    if (depth > kMaxBundleDepth) return false;
+    bool ok = true;
+    const bool framed = forEachElement(data, size, [&](const char* e, std::size_t n) {
+        if (isBundle(e, n)) ok = ok && wellFormedBundle(e, n, depth + 1);
+    });
+    return framed && ok;
+}
+
 bool numbersOnly(std::string_view types, std::size_t count) {
     if (types.size() != count) return false;
     for (char t : types)
@@ -130,6 +169,23 @@ void OscServer::run() {
 }
 
 bool OscServer::handleDatagram(const char* data, std::size_t size) {
+    if (!isBundle(data, size)) return handleMessage(data, size);
+    if (!wellFormedBundle(data, size, 0)) {
+        rejected_.fetch_add(1, std::memory_order_relaxed);
+        return false;
+    }
+    return handleBundle(data, size);
+}
+
+bool OscServer::handleBundle(const char* data, std::size_t size) {
+    bool all = true;
+    forEachElement(data, size, [&](const char* e, std::size_t n) {
+        all = (isBundle(e, n) ? handleBundle(e, n) : handleMessage(e, n)) && all;
+    });
+    return all;
+}
+
+bool OscServer::handleMessage(const char* data, std::size_t size) {
     bool applied = false;
     int result = 0;
     // liblo checks the whole encoding (padding, type tags against the payload length); it takes

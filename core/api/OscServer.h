@@ -44,11 +44,16 @@ public:
     void stop();
     OscCounters counters() const;
 
-    // One datagram, as the receiving thread handles it: true when applied. Any thread.
+    // One datagram, as the receiving thread handles it: a message, or a bundle whose messages
+    // (nested bundles included) are each applied and counted on their own, in order, on arrival
+    // whatever their time tag. A bundle that does not parse is one rejection and applies nothing.
+    // True when everything in it was applied. Any thread.
     bool handleDatagram(const char* data, std::size_t size);
 
 private:
     void run();
+    bool handleMessage(const char* data, std::size_t size);
+    bool handleBundle(const char* data, std::size_t size);
 
     AudioEngine& engine_;
     int socket_ = -1;

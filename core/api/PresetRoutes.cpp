@@ -269,7 +269,8 @@ QList<Route> managementRoutes(presets::PresetStore& store,
                 {QStringLiteral("directory_error"), string()},
                 {QStringLiteral("audit_log"),
                  withTypes(object({{QStringLiteral("file"), string()},
-                                   {QStringLiteral("written"), integer(0)},
+                                   {QStringLiteral("session"), string()},
+                                   {QStringLiteral("logged"), integer(0)},
                                    {QStringLiteral("dropped"), integer(0)},
                                    {QStringLiteral("failed"), integer(0)}}),
                            {QStringLiteral("object"), QStringLiteral("null")})}});
@@ -279,7 +280,8 @@ QList<Route> managementRoutes(presets::PresetStore& store,
         if (auditLog) {
             const presets::PresetAuditLog::Counters counters = auditLog->counters();
             audit = QJsonObject{{QStringLiteral("file"), auditLog->filePath()},
-                                {QStringLiteral("written"), qint64(counters.written)},
+                                {QStringLiteral("session"), auditLog->sessionId()},
+                                {QStringLiteral("logged"), qint64(counters.logged)},
                                 {QStringLiteral("dropped"), qint64(counters.dropped)},
                                 {QStringLiteral("failed"), qint64(counters.failed)}};
         }

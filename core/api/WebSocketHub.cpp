@@ -35,10 +35,12 @@ QString compact(const QJsonObject& object) {
     return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
 }
 
+// Errors about the message itself; `status` is the HTTP status the same mistake gets over REST.
 QJsonObject errorMessage(const QString& code, const QString& message) {
     return {{QStringLiteral("type"), QStringLiteral("error")},
-            {QStringLiteral("error"),
-             QJsonObject{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}}}};
+            {QStringLiteral("error"), QJsonObject{{QStringLiteral("status"), 400},
+                                                  {QStringLiteral("code"), code},
+                                                  {QStringLiteral("message"), message}}}};
 }
 
 }  // namespace
@@ -66,6 +68,12 @@ void WebSocketHub::addStream(const QString& path, double rateHz, FrameSource fra
     streams_.push_back(std::move(stream));
 }
 
+void WebSocketHub::addControl(const QString& path, MessageHandler handler) {
+    addStream(path, 0.0, {});
+    for (auto& stream : streams_)
+        if (stream->path == path) stream->onMessage = std::move(handler);
+}
+
 bool WebSocketHub::hasStream(const QString& path) const {
     for (const auto& s : streams_)
         if (s->path == path) return true;
@@ -86,6 +94,7 @@ double WebSocketHub::streamRate(const QString& path) const {
 
 void WebSocketHub::start() {
     for (auto& stream : streams_) {
+        if (stream->onMessage) continue;  // a control endpoint sends no frames
         stream->timer = std::make_unique<QTimer>();
         stream->timer->setTimerType(Qt::PreciseTimer);
         stream->timer->setInterval(
@@ -220,25 +229,37 @@ void WebSocketHub::onTextMessage(Client& client, const QString& message) {
     const QString type = object.value(QStringLiteral("type")).toString();
     if (type == QLatin1String("ping")) {
         QJsonObject pong{{QStringLiteral("type"), QStringLiteral("pong")}};
-        if (object.contains(QStringLiteral("id"))) {
-            const QJsonValue id = object.value(QStringLiteral("id"));
-            // Measured as the client wrote it (compact JSON), so any type of id is bounded.
-            const qint64 idBytes =
-                QJsonDocument(QJsonArray{id}).toJson(QJsonDocument::Compact).size() - 2;
-            if (idBytes > limits_.maxPingIdBytes) {
-                closeClient(
-                    client, QWebSocketProtocol::CloseCodeTooMuchData,
-                    QStringLiteral("ping id longer than %1 bytes").arg(limits_.maxPingIdBytes));
-                return;
-            }
-            pong.insert(QStringLiteral("id"), id);
-        }
+        if (!takeId(client, object, &pong)) return;
         reply(client, pong);
+        return;
+    }
+    if (client.stream->onMessage) {
+        QJsonObject bounded;  // only checks the id's length: the handler echoes it
+        if (!takeId(client, object, &bounded)) return;
+        // The reply may come later (from a worker): find the client again then.
+        const QPointer<QWebSocket> socket = client.socket;
+        client.stream->onMessage(object, [this, socket](const QJsonObject& answer) {
+            if (Client* c = socket ? find(socket) : nullptr) reply(*c, answer);
+        });
         return;
     }
     reply(client, errorMessage(
                       QStringLiteral("unknown_message"),
                       QStringLiteral("unknown message type '%1'; known: ping").arg(type.left(64))));
+}
+
+bool WebSocketHub::takeId(Client& client, const QJsonObject& message, QJsonObject* answer) {
+    if (!message.contains(QStringLiteral("id"))) return true;
+    const QJsonValue id = message.value(QStringLiteral("id"));
+    // Measured as the client wrote it (compact JSON), so any type of id is bounded.
+    const qint64 idBytes = QJsonDocument(QJsonArray{id}).toJson(QJsonDocument::Compact).size() - 2;
+    if (idBytes > limits_.maxPingIdBytes) {
+        closeClient(client, QWebSocketProtocol::CloseCodeTooMuchData,
+                    QStringLiteral("message id longer than %1 bytes").arg(limits_.maxPingIdBytes));
+        return false;
+    }
+    answer->insert(QStringLiteral("id"), id);
+    return true;
 }
 
 void WebSocketHub::pingClients() {

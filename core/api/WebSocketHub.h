@@ -49,19 +49,29 @@ struct WebSocketLimits {
 // The WebSocket side of the server: streams (/ws/<name>) that each produce a JSON frame at a
 // fixed rate, and the clients subscribed to them. Each client has its own capped send queue,
 // so a slow client loses frames and never delays the others. Clients may send
-// {"type":"ping"} and get {"type":"pong"}.
+// {"type":"ping"} and get {"type":"pong"}. A control endpoint (addControl) is a path without
+// frames whose clients send messages that a handler answers (/ws/control, docs/api.md).
 //
 // Thread: lives on, and is used only from, the server thread.
 class WebSocketHub : public QObject {
     Q_OBJECT
 public:
     using FrameSource = std::function<QJsonObject()>;
+    // Sends one JSON message back to the client that sent the one being handled; does nothing
+    // once that client has gone. Server thread only; may be kept and called later (a handler
+    // that finishes on a worker answers through it).
+    using Reply = std::function<void(const QJsonObject&)>;
+    // Handles one JSON object a client of a control endpoint sent (not "ping"), on this thread.
+    using MessageHandler = std::function<void(const QJsonObject& message, const Reply& reply)>;
 
     WebSocketHub(const AccessPolicy& access, WebSocketLimits limits, QObject* parent = nullptr);
     ~WebSocketHub() override;
 
     // Before start(). `path` is the full path ("/ws/status").
     void addStream(const QString& path, double rateHz, FrameSource frame);
+    // A path whose clients send messages instead of receiving frames (rate 0 in streamRate).
+    // Same access checks as the streams. Before start().
+    void addControl(const QString& path, MessageHandler handler);
     bool hasStream(const QString& path) const;
     QStringList streamPaths() const;
     double streamRate(const QString& path) const;
@@ -96,6 +106,7 @@ private:
         QString path;
         double rateHz = 0.0;
         FrameSource frame;
+        MessageHandler onMessage;  // set for a control endpoint
         std::unique_ptr<QTimer> timer;
     };
 
@@ -105,6 +116,9 @@ private:
     // client that sends faster than it reads must not grow the server's memory (counted as a
     // dropped frame).
     void reply(Client& client, const QJsonObject& message);
+    // The "id" of a message, if it has one no longer than maxPingIdBytes; a longer one closes
+    // the client (1009) and returns false.
+    bool takeId(Client& client, const QJsonObject& message, QJsonObject* answer);
     void pingClients();
     void closeClient(Client& client, int code, const QString& reason);
     void removeClient(QWebSocket* socket);

@@ -14,7 +14,8 @@ constexpr double kHalfPi = std::numbers::pi / 2.0;
 
 // Spatial pan positions (0 = left, 1 = right; SPEC §3): the two lowest bands (bass) in the
 // centre, the higher ones in pairs alternately left and right, each pair wider than the last.
-constexpr double kSpatialPan[N] = {0.5, 0.5, 0.35, 0.65, 0.25, 0.75, 0.15, 0.85};
+constexpr double kSpatialPan[N] = {0.5, 0.5, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9};
+constexpr double kSpatialBandsMakeUp = 1.1482;  // +1.2 dB (amplitude)
 
 // Equal-power pan law: position 0 = left, 1 = right; cos² + sin² = 1 at every position.
 void panEqualPower(double weight, double position, StereoWeights& weights, int k) {
@@ -30,8 +31,12 @@ StereoWeights spatialWeights(bool bandSplit) {
     StereoWeights weights;
     if (bandSplit) {
         // Each band is its own signal: the equal-power law scaled by √2, so a centred band is
-        // unity on each side and every band keeps its power (the mean of both sides').
-        for (int k = 0; k < N; ++k) panEqualPower(std::numbers::sqrt2, kSpatialPan[k], weights, k);
+        // unity on each side and every band keeps its power (the mean of both sides'). The
+        // bands meet in quadrature (StereoDownmix turns the odd ones), so they add in power,
+        // and the crossover overlaps (−6 dB per band at each split) leave the mix 1.2–1.4 dB
+        // short of the input on noise (EngineLevels tests): kSpatialBandsMakeUp is +1.2 dB.
+        const double gain = std::numbers::sqrt2 * kSpatialBandsMakeUp;
+        for (int k = 0; k < N; ++k) panEqualPower(gain, kSpatialPan[k], weights, k);
         return weights;
     }
     // Full band: eight copies of one signal. Normalised so that all channels at full scale and

@@ -57,12 +57,15 @@ void StereoDownmix::prepare(double sampleRate, int maxBlock) {
     // floor(), as the engine's 10 ms parameter ramps: 441 / 480 / 960 samples.
     fadeLength_ = std::max(1, static_cast<int>(std::floor(kCrossfadeSeconds * sampleRate)));
     maxBlock_ = std::max(0, maxBlock);
+    decorrelator_.prepare(sampleRate);
     reset();
 }
 
 void StereoDownmix::reset() {
     from_ = to_;
+    fromTurned_ = StereoWeights{};
     fadeDone_ = fadeLength_;
+    decorrelatorRunning_ = false;
     channelPower_ = 0.0;
     sumPower_ = 0.0;
     energyTracking_ = false;
@@ -100,12 +103,14 @@ void StereoDownmix::retarget() noexcept {
     targetNominal_ = nominal;
     const bool energy =
         !parameters_.customWeights && parameters_.strategy == DownmixStrategy::Energy;
+    const bool turned =
+        bandSplit_ && !parameters_.customWeights && parameters_.strategy == DownmixStrategy::Spatial;
     StereoWeights next = nominal;
     if (energy) {
         next.left.fill(energyWeight());
         next.right.fill(energyWeight());
     }
-    if (next == to_ && energy == toEnergy_) return;
+    if (next == to_ && energy == toEnergy_ && turned == toTurned_) return;
     // Freeze the weights the output runs on at this instant (the last sample of the last block:
     // the kernel's t and energy gain there) as the start of the new crossfade.
     const float t = fadeDone_ >= fadeLength_
@@ -113,14 +118,23 @@ void StereoDownmix::retarget() noexcept {
                         : detail::shapeFade(fadeShape_, static_cast<float>(fadeDone_) /
                                                             static_cast<float>(fadeLength_));
     const float toGain = toEnergy_ ? energyGain_ : 1.0f;
+    const float plainShare = toTurned_ ? 0.0f : t * toGain;
+    const float turnedShare = toTurned_ ? t * toGain : 0.0f;
     for (int k = 0; k < kFieldChannels; ++k) {
-        from_.left[k] = (1.0f - t) * from_.left[k] + t * toGain * to_.left[k];
-        from_.right[k] = (1.0f - t) * from_.right[k] + t * toGain * to_.right[k];
+        from_.left[k] = (1.0f - t) * from_.left[k] + plainShare * to_.left[k];
+        from_.right[k] = (1.0f - t) * from_.right[k] + plainShare * to_.right[k];
+        fromTurned_.left[k] = (1.0f - t) * fromTurned_.left[k] + turnedShare * to_.left[k];
+        fromTurned_.right[k] = (1.0f - t) * fromTurned_.right[k] + turnedShare * to_.right[k];
     }
     if (energy && !toEnergy_) energyTracking_ = false;  // start from the next block's powers
     to_ = next;
     toEnergy_ = energy;
-    fadeDone_ = (!energy && from_ == to_) ? fadeLength_ : 0;
+    toTurned_ = turned;
+    // No fade when the output already runs on exactly the new weights.
+    const StereoWeights none{};
+    const bool alreadyThere = turned ? (fromTurned_ == to_ && from_ == none)
+                                     : (from_ == to_ && fromTurned_ == none);
+    fadeDone_ = (!energy && alreadyThere) ? fadeLength_ : 0;
     fadeShape_ = shape;
 }
 
@@ -179,18 +193,47 @@ void StereoDownmix::process(const float* const* channels, int frames, float* lef
         std::fill_n(right, frames, 0.0f);
         return;
     }
+    // energy: g ramps linearly over the block from where it ended to this block's estimate.
+    const float gain0 = toEnergy_ ? energyGain_ : 1.0f;
+    const float gain1 = toEnergy_ ? updateEnergyGain(channels, frames) : 1.0f;
+    const auto gainAt = [&](int n) {
+        return gain0 + (gain1 - gain0) * (static_cast<float>(n) / static_cast<float>(frames));
+    };
+    // In chunks of what the decorrelator holds; the gain ramp runs on across them.
+    for (int done = 0; done < frames;) {
+        const int chunk = std::min(frames - done, BandDecorrelator::kChunk);
+        const float* chunkChannels[kFieldChannels];
+        for (int k = 0; k < kFieldChannels; ++k)
+            chunkChannels[k] = channels[k] ? channels[k] + done : nullptr;
+        processChunk(chunkChannels, chunk, gainAt(done), gainAt(done + chunk), left + done,
+                     right + done);
+        done += chunk;
+    }
+}
+
+void StereoDownmix::processChunk(const float* const* channels, int frames, float gain0,
+                                 float gain1, float* left, float* right) noexcept {
+    const StereoWeights none{};
+    const bool fading = fadeDone_ < fadeLength_;
+    const float* const* turned = nullptr;
+    if (toTurned_ || (fading && !(fromTurned_ == none))) {
+        if (!decorrelatorRunning_) decorrelator_.reset();
+        decorrelatorRunning_ = true;
+        turned = decorrelator_.process(channels, frames).data();
+    } else {
+        decorrelatorRunning_ = false;
+    }
     detail::MixRamp ramp;
     ramp.from = from_;
+    ramp.fromTurned = fromTurned_;
     ramp.to = to_;
+    ramp.toTurned = toTurned_;
     ramp.fadeDone = fadeDone_;
     ramp.fadeLength = fadeLength_;
     ramp.shape = fadeShape_;
-    if (toEnergy_) {
-        // g ramps linearly over the block from where it ended to this block's estimate.
-        ramp.toGain0 = energyGain_;
-        ramp.toGain1 = updateEnergyGain(channels, frames);
-    }
-    kernel_(channels, frames, ramp, left, right);
+    ramp.toGain0 = gain0;
+    ramp.toGain1 = gain1;
+    kernel_(channels, turned, frames, ramp, left, right);
     if (fadeDone_ < fadeLength_) fadeDone_ += std::min(frames, fadeLength_ - fadeDone_);
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "dsp/BandDecorrelator.h"
 #include "dsp/DownmixParameters.h"
 #include "dsp/SimdImplementation.h"
 #include "dsp/StereoMixKernel.h"
@@ -12,6 +13,8 @@ namespace soundlab::dsp {
 // Mixes the engine's eight channels to stereo with a strategy's (or custom) weights, then a soft
 // limiter keeps every output sample within ±1 (SPEC §3). The `energy` strategy follows power:
 // L = R = g·Σy with g = √(mean channel power ÷ power of Σy), both powers smoothed (50 ms).
+// `spatial` with band split mixes the bands with odd ones turned ≈ 90° (BandDecorrelator), so
+// neighbours panned apart do not cancel in L − R where they overlap.
 //
 // Threading: construction and prepare() on a control thread; setParameters(), process() and the
 // accessors on the audio thread: they never allocate, lock or throw.
@@ -34,8 +37,8 @@ public:
     // Time constant of the energy strategy's power estimates (SPEC §3: ≥ 50 ms).
     static constexpr double kEnergyTimeConstantSeconds = 0.050;
 
-    // The downmix keeps no per-sample buffers, so this allocates nothing; it sets the crossfade
-    // length and the energy smoothing for the sample rate and calls reset(). Throws
+    // The downmix's buffers are fixed members, so this allocates nothing; it sets the crossfade
+    // length, the energy smoothing and the decorrelator for the sample rate and calls reset(). Throws
     // std::invalid_argument for a rate that is not finite and positive.
     void prepare(double sampleRate, int maxBlock);
     // Ends any crossfade (the next block uses the target weights throughout) and forgets the
@@ -81,6 +84,9 @@ private:
     float updateEnergyGain(const float* const* channels, int frames) noexcept;
     // Starts the crossfade to what parameters_ and bandSplit_ now call for.
     void retarget() noexcept;
+    // Mixes up to BandDecorrelator::kChunk frames; energy's g goes from gain0 to gain1.
+    void processChunk(const float* const* channels, int frames, float gain0, float gain1,
+                      float* left, float* right) noexcept;
     // energy's nominal weight u: 1/8 for full-band channels (their mean is the input), 1 for
     // band-split ones (their sum is).
     float energyWeight() const noexcept { return bandSplit_ ? 1.0f : 0.125f; }
@@ -92,11 +98,17 @@ private:
     bool bandSplit_ = false;
     DownmixParameters parameters_;
     StereoWeights targetNominal_;
-    // The crossfade: from `from_` (fixed weights: a change freezes whatever the output was
-    // running on, energy gain included) to `to_` (for energy: all ones, times energyGain_).
+    // The crossfade: from `from_` + `fromTurned_` (fixed weights on the channels and on the
+    // turned channels: a change freezes whatever the output was running on, energy gain
+    // included) to `to_` (for energy: all ones, times energyGain_), on the turned channels when
+    // toTurned_ (spatial with band split).
     StereoWeights from_;
+    StereoWeights fromTurned_;
     StereoWeights to_;
     bool toEnergy_ = false;
+    bool toTurned_ = false;
+    BandDecorrelator decorrelator_;
+    bool decorrelatorRunning_ = false;  // false: its state is stale; reset before the next use
     int fadeDone_ = 0;
     int fadeLength_ = 480;
     // Energy strategy: one-pole smoothed mean channel power and power of Σy (double: a 50 ms

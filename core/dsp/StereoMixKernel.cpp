@@ -16,8 +16,9 @@
 
 namespace soundlab::dsp::detail {
 
-void mixStereoScalar(const float* const* channels, int frames, const MixRamp& ramp, float* left,
-                     float* right) {
+void mixStereoScalar(const float* const* channels, const float* const* turned, int frames,
+                     const MixRamp& ramp, float* left, float* right) {
+    const MixInputs inputs(channels, turned, ramp);
     const bool fading = ramp.fading();
     const float blockLength = static_cast<float>(frames);
     const float fadeLength = static_cast<float>(ramp.fadeLength);
@@ -26,14 +27,13 @@ void mixStereoScalar(const float* const* channels, int frames, const MixRamp& ra
         float toRight = 0.0f;
         float fromLeft = 0.0f;
         float fromRight = 0.0f;
-        for (int k = 0; k < kFieldChannels; ++k) {
-            if (channels[k] == nullptr) continue;
-            const float y = channels[k][n];
-            toLeft += ramp.to.left[k] * y;
-            toRight += ramp.to.right[k] * y;
+        for (int i = 0; i < inputs.count; ++i) {
+            const float y = inputs.signal[i][n];
+            toLeft += inputs.toLeft[i] * y;
+            toRight += inputs.toRight[i] * y;
             if (fading) {
-                fromLeft += ramp.from.left[k] * y;
-                fromRight += ramp.from.right[k] * y;
+                fromLeft += inputs.fromLeft[i] * y;
+                fromRight += inputs.fromRight[i] * y;
             }
         }
         const float r = static_cast<float>(n + 1) / blockLength;
@@ -96,23 +96,16 @@ SOUNDLAB_TARGET_AVX2 inline __m256 softLimit8(__m256 x) {
 
 }  // namespace
 
-SOUNDLAB_TARGET_AVX2 void mixStereoAvx2(const float* const* channels, int frames,
+SOUNDLAB_TARGET_AVX2 void mixStereoAvx2(const float* const* channels,
+                                        const float* const* turned, int frames,
                                         const MixRamp& ramp, float* left, float* right) {
-    const float* active[kFieldChannels];
-    float toLeft[kFieldChannels];
-    float toRight[kFieldChannels];
-    float fromLeft[kFieldChannels];
-    float fromRight[kFieldChannels];
-    int count = 0;
-    for (int k = 0; k < kFieldChannels; ++k) {
-        if (channels[k] == nullptr) continue;
-        active[count] = channels[k];
-        toLeft[count] = ramp.to.left[k];
-        toRight[count] = ramp.to.right[k];
-        fromLeft[count] = ramp.from.left[k];
-        fromRight[count] = ramp.from.right[k];
-        ++count;
-    }
+    const MixInputs inputs(channels, turned, ramp);
+    const float* const* active = inputs.signal;
+    const float* toLeft = inputs.toLeft;
+    const float* toRight = inputs.toRight;
+    const float* fromLeft = inputs.fromLeft;
+    const float* fromRight = inputs.fromRight;
+    const int count = inputs.count;
     const bool fading = ramp.fading();
     const __m256 blockLength = _mm256_set1_ps(static_cast<float>(frames));
     const __m256 fadeLength = _mm256_set1_ps(static_cast<float>(ramp.fadeLength));

@@ -38,9 +38,14 @@ inline float shapeFade(FadeShape shape, float t) {
     return t;
 }
 
+// The channels come in two versions: as they are, and turned (BandDecorrelator: odd bands ≈ 90°
+// against even ones, for `spatial` with band split). `from` and `fromTurned` weigh one each (a
+// fade can start between the two); `to` weighs the turned ones when toTurned.
 struct MixRamp {
     StereoWeights from;
+    StereoWeights fromTurned;
     StereoWeights to;
+    bool toTurned = false;
     float toGain0 = 1.0f;
     float toGain1 = 1.0f;
     int fadeDone = 0;    // samples of the fade played before this block
@@ -49,19 +54,53 @@ struct MixRamp {
     bool fading() const { return fadeDone < fadeLength; }
 };
 
-// Null channels are skipped.
-using StereoMixKernel = void (*)(const float* const* channels, int frames, const MixRamp& ramp,
-                                 float* left, float* right);
+// Null channels (and a null `turned`) are skipped, and so are channels with no weight.
+using StereoMixKernel = void (*)(const float* const* channels, const float* const* turned,
+                                 int frames, const MixRamp& ramp, float* left, float* right);
 
-void mixStereoScalar(const float* const* channels, int frames, const MixRamp& ramp, float* left,
-                     float* right);
+void mixStereoScalar(const float* const* channels, const float* const* turned, int frames,
+                     const MixRamp& ramp, float* left, float* right);
 
 #if defined(__x86_64__) || defined(__i386__)
 #define SOUNDLAB_DSP_HAS_AVX2_MIX 1
 // Requires cpuSupportsAvx2Fma(); compiled per function with target("avx2,fma").
-void mixStereoAvx2(const float* const* channels, int frames, const MixRamp& ramp, float* left,
-                   float* right);
+void mixStereoAvx2(const float* const* channels, const float* const* turned, int frames,
+                   const MixRamp& ramp, float* left, float* right);
 #endif
+
+// The weighted inputs of one block: both versions of each channel that carry any weight.
+struct MixInputs {
+    static constexpr int kMax = 2 * kFieldChannels;
+    const float* signal[kMax];
+    float toLeft[kMax];
+    float toRight[kMax];
+    float fromLeft[kMax];
+    float fromRight[kMax];
+    int count = 0;
+
+    MixInputs(const float* const* channels, const float* const* turned, const MixRamp& ramp) {
+        for (int k = 0; k < kFieldChannels; ++k) {
+            add(channels ? channels[k] : nullptr, ramp.toTurned ? 0.0f : ramp.to.left[k],
+                ramp.toTurned ? 0.0f : ramp.to.right[k], ramp.from.left[k], ramp.from.right[k]);
+        }
+        for (int k = 0; k < kFieldChannels; ++k) {
+            add(turned ? turned[k] : nullptr, ramp.toTurned ? ramp.to.left[k] : 0.0f,
+                ramp.toTurned ? ramp.to.right[k] : 0.0f, ramp.fromTurned.left[k],
+                ramp.fromTurned.right[k]);
+        }
+    }
+
+private:
+    void add(const float* y, float tl, float tr, float fl, float fr) {
+        if (y == nullptr || (tl == 0.0f && tr == 0.0f && fl == 0.0f && fr == 0.0f)) return;
+        signal[count] = y;
+        toLeft[count] = tl;
+        toRight[count] = tr;
+        fromLeft[count] = fl;
+        fromRight[count] = fr;
+        ++count;
+    }
+};
 
 // The limiter curve shared by both builds (StereoDownmix::softLimit() documents it).
 inline constexpr float kLimiterKnee = 0.89125094f;  // −1 dBFS

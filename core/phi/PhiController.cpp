@@ -91,6 +91,8 @@ void PhiController::startFade(Mode to) noexcept {
 }
 
 void PhiController::takeControl() noexcept {
+    // vDSO clock read: no system call, safe on the audio thread.
+    blockNs_ = steadyNowNs();
     Settings next;
     if (settings_.read(&next)) {
         if (!audio_.sameTimes(next.attackMs, next.releaseMs))
@@ -164,6 +166,7 @@ void PhiController::publish() noexcept {
     s.midiLastAppliedNs = midi_.lastAppliedNs();
     s.midiEvents = midi_.events();
     s.blocks = blocks_;
+    s.blockNs = blockNs_;
     published_.write(s);
 }
 

@@ -122,6 +122,7 @@ private:
     double fadeElapsed_ = 0.0;  // samples
     Output last_{};
     double progress_ = 1.0;  // of the fade, as of the latest segment
+    int64_t blockNs_ = 0;    // when this chunk took its settings (State::blockNs)
     uint64_t blocks_ = 0;
 
     std::mutex producerMutex_;

@@ -94,6 +94,10 @@ struct State {
     int64_t midiLastAppliedNs = 0;
     uint64_t midiEvents = 0;
     uint64_t blocks = 0;
+    // When this block read its settings and sensor values (steady clock, ns; CLOCK_MONOTONIC on
+    // Linux): a change written before it is in this block. Lets a reader tell how fresh the
+    // state is, and bench/phi measure control-to-audio latency.
+    int64_t blockNs = 0;
 };
 static_assert(std::is_trivially_copyable_v<State>);
 

@@ -3,32 +3,32 @@
 #include "presets/AuditRecord.h"
 
 #include <QString>
-#include <condition_variable>
+#include <atomic>
 #include <cstdint>
-#include <deque>
-#include <mutex>
-#include <thread>
+
+namespace soundlab::logging {
+class SessionLogger;
+}
 
 namespace soundlab::presets {
 
-// The preset audit trail: JSON Lines appended to <log-root>/presets/audit.jsonl, kept across
-// restarts. Callers hand records to a bounded queue and return at once; a writer thread does the
-// disk I/O, so a request never waits on the disk. When the queue is full a record is dropped and
-// counted (visible in counters()), never blocking the caller.
+// The preset audit trail (SPEC §7, §8): one `audit` record per preset action in the session's
+// `presets` log (<log-root>/presets/<session>_presets.{csv,jsonl}, gzipped at session close).
+// record() hands the record to the session logger's queue and returns at once; the logger
+// thread does the disk I/O, so a request never waits on the disk. When the queue is full the
+// record is dropped and counted.
 //
-// Thread-safety: record(), flush() and counters() may be called from any thread.
+// Thread-safety: record(), flush() and counters() may be called from any thread. The logger
+// must outlive this object.
 class PresetAuditLog {
 public:
-    static constexpr int kDefaultCapacity = 4096;
-
-    explicit PresetAuditLog(const QString& logRoot, int capacity = kDefaultCapacity);
-    // Writes everything still queued, then stops the writer.
-    ~PresetAuditLog();
+    explicit PresetAuditLog(logging::SessionLogger& logger);
     PresetAuditLog(const PresetAuditLog&) = delete;
     PresetAuditLog& operator=(const PresetAuditLog&) = delete;
 
-    static QString filePathFor(const QString& logRoot);
-    QString filePath() const { return filePath_; }
+    // The session's presets JSONL while the session runs (".gz" appended once it is closed).
+    QString filePath() const;
+    QString sessionId() const;
 
     void record(AuditRecord record);
     // Blocks until every record queued before the call is written (or failed to be): for tests
@@ -36,27 +36,16 @@ public:
     void flush();
 
     struct Counters {
-        uint64_t written = 0;  // lines on disk
-        uint64_t dropped = 0;  // queue full
-        uint64_t failed = 0;   // the file could not be opened or written
+        uint64_t logged = 0;   // handed to the session log
+        uint64_t dropped = 0;  // its queue was full
+        uint64_t failed = 0;   // the session log could not write (any category; see its status)
     };
     Counters counters() const;
 
 private:
-    void writerLoop();
-
-    const QString filePath_;
-    const size_t capacity_;
-
-    mutable std::mutex mutex_;
-    std::condition_variable wakeWriter_;
-    std::condition_variable batchDone_;
-    std::deque<AuditRecord> queue_;
-    uint64_t accepted_ = 0;  // records put on the queue
-    uint64_t finished_ = 0;  // records the writer is done with (written or failed)
-    Counters counters_;
-    bool stopping_ = false;
-    std::thread writer_;
+    logging::SessionLogger& logger_;
+    std::atomic<uint64_t> logged_{0};
+    std::atomic<uint64_t> dropped_{0};
 };
 
 }  // namespace soundlab::presets

@@ -2,6 +2,7 @@
 // the PUT update, so the GUI and the API always show the same state.
 #include "PhiViewModel.h"
 
+#include "api/OscServer.h"
 #include "api/PhiRoutes.h"
 #include "engine/AudioEngine.h"
 
@@ -10,6 +11,7 @@
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QUdpSocket>
 
 namespace soundlab {
 namespace {
@@ -46,6 +48,33 @@ TEST(PhiViewModel, ShowsTheDocumentTheApiServes) {
     EXPECT_EQ(vm.sensorAge(), -1.0);
     EXPECT_EQ(vm.sensorReceived(), 0);
     EXPECT_EQ(vm.modes(), (QStringList{"manual", "audio", "midi", "sensor", "internal"}));
+}
+
+TEST(PhiViewModel, ShowsTheOscCountersOfTheDocument) {
+    AudioEngine engine;
+    PhiViewModel vm(engine);
+    EXPECT_EQ(vm.oscPort(), 0) << "no OSC server: off";
+    api::OscServer osc(engine);
+    ASSERT_FALSE(osc.start(QStringLiteral("127.0.0.1"), 0));
+    vm.setOscCounters([&osc] { return osc.counters(); });
+    EXPECT_EQ(vm.oscPort(), int(*osc.counters().port));
+
+    // One good message (/soundlab/phi/depth 1.0f) and one for an unknown address, over UDP.
+    const QByteArray good = QByteArray("/soundlab/phi/depth\0,f\0\0\x3f\x80\0\0", 28);
+    const QByteArray unknown = QByteArray("/nope\0\0\0,\0\0\0", 12);
+    QUdpSocket udp;
+    for (const QByteArray& datagram : {good, unknown})
+        ASSERT_EQ(udp.writeDatagram(datagram, QHostAddress::LocalHost, *osc.counters().port),
+                  datagram.size());
+    QElapsedTimer clock;
+    clock.start();
+    while (osc.counters().received + osc.counters().rejected < 2 && clock.elapsed() < 2000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    vm.refresh();
+    EXPECT_EQ(vm.oscReceived(), 1);
+    EXPECT_EQ(vm.oscRejected(), 1);
+    const QJsonObject doc = vm.document()["osc"].toObject();
+    EXPECT_EQ(doc["received"].toInt(), 1) << "the same section GET /api/phi serves";
 }
 
 TEST(PhiViewModel, AChangeThroughTheViewModelIsInTheApiDocument) {

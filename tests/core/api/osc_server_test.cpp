@@ -10,6 +10,7 @@
 #include "engine/AudioEngine.h"
 
 #include <gtest/gtest.h>
+#include <lo/lo.h>
 #include <QElapsedTimer>
 #include <QThread>
 
@@ -203,6 +204,67 @@ TEST_F(OscServerTest, MalformedAndOutOfRangeAreRejectedCountedAndChangeNothing) 
     send({message("/soundlab/phi/depth", {f(1.0f)})});
     EXPECT_EQ(osc->counters().received, 1u);
     EXPECT_DOUBLE_EQ(engine.phiSettings().manualDepth, 1.0);
+}
+
+// What bridges send when several values change at once: a bundle, built and sent by liblo's own
+// client over UDP. Each message in it (nested bundles too) is applied and counted on its own.
+TEST_F(OscServerTest, BundlesAndNestedBundlesApplyEachMessage) {
+    lo_address address = lo_address_new("127.0.0.1", std::to_string(*osc->counters().port).c_str());
+    lo_bundle outer = lo_bundle_new(LO_TT_IMMEDIATE);
+    lo_message mode = lo_message_new();
+    lo_message_add_string(mode, "sensor");
+    lo_bundle_add_message(outer, "/soundlab/phi/mode", mode);
+    lo_bundle inner = lo_bundle_new(LO_TT_IMMEDIATE);
+    lo_message gsr = lo_message_new();
+    lo_message_add_float(gsr, 0.5f);
+    lo_bundle_add_message(inner, "/soundlab/sensor/gsr", gsr);
+    lo_message hr = lo_message_new();
+    lo_message_add_float(hr, 90.0f);
+    lo_bundle_add_message(inner, "/soundlab/sensor/hr", hr);
+    lo_message tooDeep = lo_message_new();
+    lo_message_add_float(tooDeep, 3.0f);  // > Φ: this one alone is rejected
+    lo_bundle_add_message(inner, "/soundlab/phi/depth", tooDeep);
+    lo_bundle_add_bundle(outer, inner);
+    ASSERT_GT(lo_send_bundle(address, outer), 0) << lo_address_errstr(address);
+    lo_bundle_free_recursive(outer);
+    lo_address_free(address);
+
+    ASSERT_TRUE(waitFor([&] {
+        const OscCounters c = osc->counters();
+        return c.received + c.rejected == 4;
+    })) << "every message of the bundle is counted";
+    EXPECT_EQ(osc->counters().received, 3u);
+    EXPECT_EQ(osc->counters().rejected, 1u);
+    EXPECT_EQ(engine.phiSettings().mode, phi::Mode::Sensor);
+    EXPECT_NE(engine.phiSettings().manualDepth, 3.0);
+    const phi::SensorStatus status = engine.phiSensor().status();
+    EXPECT_EQ(status.received, 2u);
+    EXPECT_DOUBLE_EQ(status.values.gsr, 0.5);
+    EXPECT_DOUBLE_EQ(status.values.heartRateBpm, 90.0);
+    EXPECT_TRUE(waitFor([&] {
+        const phi::State st = engine.phiState();
+        return !st.fading && st.mode == phi::Mode::Sensor &&
+               std::abs(st.depth - 0.5 * dsp::kPhi) < 1e-9;
+    }));
+}
+
+TEST_F(OscServerTest, ABundleWithBrokenFramingIsOneRejectionAndAppliesNothing) {
+    const QByteArray header = QByteArray("#bundle", 8) + QByteArray(8, '\0');
+    const QByteArray depth = message("/soundlab/phi/depth", {f(1.0f)});
+    const auto sized = [](const QByteArray& element, int32_t size) {
+        return i(size).bytes + element;
+    };
+    const phi::Settings before = engine.phiSettings();
+    // A good element first, then one whose size runs past the end: nothing of it is applied.
+    send({header + sized(depth, int32_t(depth.size())) + sized(depth, int32_t(depth.size()) + 4)});
+    send({header + sized(depth, 3)});  // not a multiple of 4
+    QByteArray nested = header;        // bundles nested deeper than 8
+    for (int level = 0; level < 10; ++level)
+        nested = header + sized(nested, int32_t(nested.size()));
+    send({nested});
+    EXPECT_EQ(osc->counters().rejected, 3u);
+    EXPECT_EQ(osc->counters().received, 0u);
+    EXPECT_EQ(engine.phiSettings(), before);
 }
 
 TEST_F(OscServerTest, CountersShowInGetApiPhi) {

@@ -4,6 +4,7 @@
 // upload (`curl -F file=@bundle.json`).
 
 #include "SoundlabProcess.h"
+#include "logging/GzipFile.h"
 
 #include <gtest/gtest.h>
 #include <QDir>
@@ -29,12 +30,19 @@ CurlResult postJson(const QString& url, const QByteArray& body) {
                  QString::fromUtf8(body), url});
 }
 
+// The audit records of every session under `logDir`, oldest session first (each session's
+// presets log, gzipped when it closed).
 QList<QJsonObject> auditRecords(const QString& logDir) {
-    QFile file(QDir(logDir).filePath("presets/audit.jsonl"));
     QList<QJsonObject> records;
-    if (!file.open(QIODevice::ReadOnly)) return records;
-    for (const QByteArray& line : file.readAll().split('\n'))
-        if (!line.isEmpty()) records.append(QJsonDocument::fromJson(line).object());
+    const QDir dir(QDir(logDir).filePath("presets"));
+    for (const QString& name : dir.entryList({"*_presets.jsonl.gz"}, QDir::Files, QDir::Name)) {
+        const auto content = soundlab::logging::gunzipFile(dir.filePath(name));
+        if (!content) continue;
+        for (const QByteArray& line : content->split('\n')) {
+            const QJsonObject record = QJsonDocument::fromJson(line).object();
+            if (record.value("type") == "audit") records.append(record);
+        }
+    }
     return records;
 }
 

@@ -10,6 +10,7 @@
 #include "preset_fixtures.h"
 #include "presets/AbComparator.h"
 #include "presets/EnginePresetTarget.h"
+#include "logging/SessionLogger.h"
 #include "presets/PresetAuditLog.h"
 #include "presets/PresetStore.h"
 
@@ -81,7 +82,9 @@ protected:
     // Builds the preset services and the server as app/main.cpp does. Tests that need files in
     // the preset directory before the store loads write them first.
     void start() {
-        auditLog = std::make_unique<presets::PresetAuditLog>(logRoot.path());
+        sessionLog = std::make_unique<logging::SessionLogger>(
+            logging::SessionLogger::Options{logRoot.path()});
+        auditLog = std::make_unique<presets::PresetAuditLog>(*sessionLog);
         store = std::make_unique<presets::PresetStore>(
             presets::PresetStore::Options{presetDirectory(), auditLog.get(), {}});
         target = std::make_unique<presets::EnginePresetTarget>(engine);
@@ -130,6 +133,7 @@ protected:
     QTemporaryDir dataDir;
     QTemporaryDir logRoot;
     AudioEngine engine;
+    std::unique_ptr<logging::SessionLogger> sessionLog;
     std::unique_ptr<presets::PresetAuditLog> auditLog;
     std::unique_ptr<presets::PresetStore> store;
     std::unique_ptr<presets::EnginePresetTarget> target;
@@ -368,7 +372,8 @@ TEST_F(PresetRoutesTest, StatsReportCountsTagsDamagedFilesAndTheAuditLog) {
     auditLog->flush();
     const QJsonObject audit = http->get("/api/presets/stats").json().value("audit_log").toObject();
     EXPECT_EQ(audit.value("file").toString(), auditLog->filePath());
-    EXPECT_GE(audit.value("written").toInt(), 3);  // the damaged file's load, two creates
+    EXPECT_EQ(audit.value("session").toString(), sessionLog->sessionId());
+    EXPECT_GE(audit.value("logged").toInt(), 3);  // the damaged file's load, two creates
     EXPECT_EQ(audit.value("dropped").toInt(), 0);
 }
 

@@ -59,7 +59,7 @@ TEST(DownmixStrategy, NamesRoundTrip) {
 
 // SPEC §3: the two lowest bands in the centre, the higher ones alternately left and right in
 // pairs, each pair wider.
-constexpr double kPan[N] = {0.5, 0.5, 0.35, 0.65, 0.25, 0.75, 0.15, 0.85};
+constexpr double kPan[N] = {0.5, 0.5, 0.3, 0.7, 0.2, 0.8, 0.1, 0.9};
 
 TEST(DownmixWeights, SpatialIsAnEqualPowerPanNormalisedToZeroDbfs) {
     const StereoWeights w = strategyWeights(DownmixStrategy::Spatial);
@@ -85,13 +85,16 @@ TEST(DownmixWeights, SpatialIsAnEqualPowerPanNormalisedToZeroDbfs) {
 TEST(DownmixWeights, BandSplitWeightsKeepEachBandsPower) {
     const StereoWeights spatial = strategyWeights(DownmixStrategy::Spatial, true);
     for (int k = 0; k < N; ++k) {
-        // √2·(cos, sin): a centred band is unity on each side; every band keeps its power as
-        // the mean of both sides'.
-        EXPECT_NEAR(std::sqrt(2.0) * std::cos(kPan[k] * kHalfPi), spatial.left[k], 1e-6) << k;
+        // √2·(cos, sin) and +1.2 dB of make-up for the crossover overlaps: a centred band is
+        // 1.2 dB above unity on each side; every band keeps its power (the mean of both
+        // sides'), raised by the same 1.2 dB.
+        const double makeUp = 1.1482;
+        EXPECT_NEAR(std::sqrt(2.0) * makeUp * std::cos(kPan[k] * kHalfPi), spatial.left[k], 1e-6)
+            << k;
         EXPECT_NEAR(0.5 * (spatial.left[k] * spatial.left[k] + spatial.right[k] * spatial.right[k]),
-                    1.0, 1e-6);
+                    makeUp * makeUp, 1e-6);
     }
-    EXPECT_NEAR(spatial.left[0], 1.0f, 1e-6f);
+    EXPECT_NEAR(spatial.left[0], 1.1482f, 1e-6f);
     const StereoWeights linear = strategyWeights(DownmixStrategy::Linear, true);
     for (int k = 0; k < N; ++k) EXPECT_EQ(linear.left[k], 1.0f);  // the bands sum to the input
     EXPECT_EQ(strategyWeights(DownmixStrategy::Phi, true), strategyWeights(DownmixStrategy::Phi));

@@ -202,7 +202,8 @@ TEST(AbComparatorTest, ConcurrentTogglesNeverFailAndEndConsistent) {
 
 TEST(AbComparatorTest, StoreToggleAndClearAreAudited) {
     QTemporaryDir logRoot;
-    PresetAuditLog audit(logRoot.path());
+    TestAuditLog sessionAudit(logRoot.path());
+    PresetAuditLog& audit = sessionAudit.audit;
     RecordingTarget target;
     AbComparator ab(&target, &audit);
     ab.storeLive(AbSlot::A, "gui");
@@ -228,7 +229,8 @@ TEST(AbComparatorTest, StoreToggleAndClearAreAudited) {
 
 TEST(AbComparatorTest, ApplyLoadsAPresetOutsideTheSlotsAndLeavesNoneActive) {
     QTemporaryDir logRoot;
-    PresetAuditLog audit(logRoot.path());
+    TestAuditLog sessionAudit(logRoot.path());
+    PresetAuditLog& audit = sessionAudit.audit;
     RecordingTarget target;
     AbComparator ab(&target, &audit);
     ab.store(AbSlot::A, named("A", 0.1), "gui");

@@ -13,6 +13,9 @@
 #include <QMap>
 #include <QString>
 #include <functional>
+
+#include "logging/SessionLogger.h"
+#include "presets/PresetAuditLog.h"
 #include <memory>
 #include <ostream>
 
@@ -87,3 +90,12 @@ inline QMap<QString, QByteArray> directorySnapshot(const QString& path) {
 }
 
 }  // namespace soundlab::presets::testing
+
+namespace soundlab::presets {
+// A session log under `root` with the preset audit trail on it, as the app wires them.
+struct TestAuditLog {
+    explicit TestAuditLog(const QString& root) : session({root}), audit(session) {}
+    logging::SessionLogger session;
+    PresetAuditLog audit;
+};
+}  // namespace soundlab::presets

@@ -56,7 +56,8 @@ protected:
 
     QTemporaryDir root;
     ManualClock clock;
-    PresetAuditLog audit{root.filePath("logs")};
+    TestAuditLog sessionAudit{root.filePath("logs")};
+    PresetAuditLog& audit = sessionAudit.audit;
 };
 
 QStringList actions(const ImportReport& report) {

@@ -419,7 +419,8 @@ TEST_F(PresetStoreTest, DamagedFilesAreReportedLeftAloneAndDoNotBlockTheOthers) 
     writeFile("huge.json", QByteArray(2 * 1024 * 1024, ' '));
     const auto before = directorySnapshot(presetDir());
 
-    PresetAuditLog audit(dataDir.filePath("logs"));
+    TestAuditLog sessionAudit(dataDir.filePath("logs"));
+    PresetAuditLog& audit = sessionAudit.audit;
     auto store = openStore(&audit);
     EXPECT_EQ(store->size(), 1);
     EXPECT_EQ(store->get("good").outcome, PresetOutcome::Ok);

@@ -1,0 +1,144 @@
+#include "api/LogRoutes.h"
+
+#include "api/JsonSchema.h"
+#include "logging/LogSessions.h"
+#include "logging/SessionLogger.h"
+
+#include <QFile>
+#include <QJsonArray>
+
+namespace soundlab::api {
+
+namespace {
+
+constexpr int kMaxLabelLength = 200;
+// A download is read into memory: session logs are megabytes, not gigabytes (30 Hz metrics make
+// about 10 MB an hour before compression).
+constexpr qint64 kMaxDownloadBytes = qint64(512) << 20;
+
+QByteArray mediaTypeOf(const QString& name) {
+    if (name.endsWith(QStringLiteral(".gz"))) return "application/gzip";
+    if (name.endsWith(QStringLiteral(".csv"))) return "text/csv; charset=utf-8";
+    if (name.endsWith(QStringLiteral(".jsonl"))) return "application/x-ndjson";
+    if (name.endsWith(QStringLiteral(".flac"))) return "audio/flac";
+    return "application/octet-stream";
+}
+
+}  // namespace
+
+QJsonObject loggingStatus(const logging::SessionLogger* logger) {
+    if (logger == nullptr) return QJsonObject{{QStringLiteral("enabled"), false}};
+    const logging::SessionLogger::Status s = logger->status();
+    return QJsonObject{{QStringLiteral("enabled"), true},
+                       {QStringLiteral("session"), s.sessionId},
+                       {QStringLiteral("root"), s.root},
+                       {QStringLiteral("written"), double(s.written)},
+                       {QStringLiteral("dropped"), double(s.dropped)},
+                       {QStringLiteral("failed"), double(s.failed)},
+                       {QStringLiteral("error"), s.error.isEmpty() ? QJsonValue(QJsonValue::Null)
+                                                                   : QJsonValue(s.error)},
+                       {QStringLiteral("recovered"), QJsonArray::fromStringList(s.recovered)}};
+}
+
+QList<Route> logRoutes(logging::SessionLogger* logger) {
+    using namespace schema;
+    const QJsonObject fileSchema = object({{QStringLiteral("name"), string()},
+                                           {QStringLiteral("category"), string()},
+                                           {QStringLiteral("bytes"), integer(0)},
+                                           {QStringLiteral("compressed"), boolean()}});
+
+    Route list;
+    list.method = "GET";
+    list.path = QStringLiteral("/api/logs/sessions");
+    list.summary = QStringLiteral("The log sessions under the log root, newest first");
+    list.tag = QStringLiteral("logs");
+    list.responseSchema = object(
+        {{QStringLiteral("enabled"), boolean()},
+         {QStringLiteral("current"), withTypes(string(), {QStringLiteral("null")})},
+         {QStringLiteral("sessions"),
+          arrayOf(object({{QStringLiteral("id"), string()},
+                          {QStringLiteral("started"), string()},
+                          {QStringLiteral("bytes"), integer(0)},
+                          {QStringLiteral("files"), arrayOf(fileSchema)}}))}});
+    list.handler = [logger](const Request&) {
+        if (logger == nullptr)
+            return Response::json(QJsonObject{{QStringLiteral("enabled"), false},
+                                              {QStringLiteral("current"), QJsonValue::Null},
+                                              {QStringLiteral("sessions"), QJsonArray{}}});
+        return Response::json(QJsonObject{
+            {QStringLiteral("enabled"), true},
+            {QStringLiteral("current"), logger->sessionId()},
+            {QStringLiteral("sessions"),
+             logging::sessions::toJson(logging::sessions::list(logger->root()))}});
+    };
+
+    Route download;
+    download.method = "GET";
+    download.path = QStringLiteral("/api/logs/sessions/{id}/{file}");
+    download.summary = QStringLiteral("Download one file of a session");
+    download.description = QStringLiteral(
+        "`file` is a name from GET /api/logs/sessions (e.g. "
+        "20261130T020500Z-3fa9_metrics.csv.gz); anything else is 404. The running session's "
+        "files are uncompressed and still growing.");
+    download.tag = QStringLiteral("logs");
+    download.responseMediaType = "application/octet-stream";
+    download.errorStatuses = {404};
+    download.handler = [logger](const Request& request) {
+        const QString id = request.pathParams.value(QStringLiteral("id"));
+        const QString name = request.pathParams.value(QStringLiteral("file"));
+        const auto file = logger ? logging::sessions::find(logger->root(), id, name)
+                                 : std::optional<logging::sessions::SessionFile>{};
+        if (!file)
+            return Response::error(ApiError::notFound(
+                QStringLiteral("no file %1 in log session %2").arg(name, id)));
+        QFile in(file->path);
+        if (!in.open(QIODevice::ReadOnly))
+            return Response::error(ApiError::notFound(
+                QStringLiteral("cannot read %1: %2").arg(name, in.errorString())));
+        if (in.size() > kMaxDownloadBytes)
+            return Response::error(ApiError::payloadTooLarge(
+                QStringLiteral("%1 is larger than %2 MiB; copy it from %3")
+                    .arg(name)
+                    .arg(kMaxDownloadBytes >> 20)
+                    .arg(file->path)));
+        Response response;
+        response.body = in.readAll();
+        response.contentType = mediaTypeOf(name);
+        response.addHeader("Content-Disposition",
+                           "attachment; filename=\"" + name.toUtf8() + '"');
+        return response;
+    };
+
+    Route marker;
+    marker.method = "POST";
+    marker.path = QStringLiteral("/api/markers");
+    marker.summary = QStringLiteral("Add a marker record to every category's log");
+    marker.tag = QStringLiteral("logs");
+    marker.requestSchema =
+        object({{QStringLiteral("label"), string()}}, {QStringLiteral("label")});
+    marker.responseSchema = object({{QStringLiteral("label"), string()},
+                                    {QStringLiteral("session"), string()},
+                                    {QStringLiteral("timestamp"), number()}});
+    marker.successStatus = 201;
+    marker.errorStatuses = {409, 422};
+    marker.execution = Execution::ServerThread;  // a lock-free enqueue
+    marker.handler = [logger](const Request& request) {
+        if (logger == nullptr)
+            return Response::error(ApiError::conflict(
+                QStringLiteral("logging_off"), QStringLiteral("logging is off (--no-logging)")));
+        const QString label = request.body.toObject().value(QStringLiteral("label")).toString();
+        if (label.trimmed().isEmpty() || label.size() > kMaxLabelLength)
+            return Response::error(ApiError::invalidValue(
+                QStringLiteral("label: 1 to %1 characters").arg(kMaxLabelLength)));
+        const double timestamp = logger->logEverywhere(QStringLiteral("marker"),
+                              {{QStringLiteral("label"), label},
+                               {QStringLiteral("client"), request.peer.toString()}});
+        return Response::json(QJsonObject{{QStringLiteral("label"), label},
+                                          {QStringLiteral("session"), logger->sessionId()},
+                                          {QStringLiteral("timestamp"), timestamp}},
+                              201);
+    };
+    return {list, download, marker};
+}
+
+}  // namespace soundlab::api

@@ -1,0 +1,194 @@
+// The real `soundlab --no-gui` process and its session logs (issue 13, docs/logging.md): every
+// category written and gzipped on a clean exit, a SIGKILLed session recovered at the next start,
+// markers, the log routes, driven by curl and read back with zcat.
+
+#include "SoundlabProcess.h"
+#include "logging/GzipFile.h"
+
+#include <gtest/gtest.h>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QThread>
+
+#include <csignal>
+
+using namespace soundlab::api::test;
+
+namespace {
+
+const QStringList kCategories = {"audio_engine", "phi_modulator", "metrics", "latency",
+                                 "presets"};
+
+CurlResult postJson(const QString& url, const QByteArray& body, const QString& method = "POST") {
+    return curl({"-X", method, "-H", "Content-Type: application/json", "--data-binary",
+                 QString::fromUtf8(body), url});
+}
+
+QList<QJsonObject> jsonRecords(const QByteArray& content) {
+    QList<QJsonObject> records;
+    for (const QByteArray& line : content.split('\n')) {
+        if (line.isEmpty()) continue;
+        QJsonParseError error;
+        const QJsonDocument document = QJsonDocument::fromJson(line, &error);
+        EXPECT_EQ(error.error, QJsonParseError::NoError) << line.toStdString();
+        records.append(document.object());
+    }
+    return records;
+}
+
+QStringList typesOf(const QList<QJsonObject>& records) {
+    QStringList types;
+    for (const QJsonObject& record : records) types << record.value("type").toString();
+    return types;
+}
+
+// What `zcat FILE` prints: the tool a user would reach for.
+QByteArray zcat(const QString& path) {
+    QProcess process;
+    process.start("zcat", {path});
+    process.waitForFinished(10000);
+    EXPECT_EQ(process.exitCode(), 0) << path.toStdString();
+    return process.readAllStandardOutput();
+}
+
+QString sessionOf(const QString& base) {
+    return curl({base + "/api/status"}).json().value("logging").toObject().value("session").toString();
+}
+
+}  // namespace
+
+TEST(SessionLogProcess, ARunWritesEveryCategoryAndCompressesItOnExit) {
+    QTemporaryDir logs;
+    SoundlabProcess soundlab({"--port", "0", "--log-dir", logs.path(), "--auto-start-audio"});
+    const QString base = soundlab.waitForListening();
+    ASSERT_FALSE(base.isEmpty()) << soundlab.standardError().toStdString();
+    const QString session = sessionOf(base);
+    ASSERT_FALSE(session.isEmpty());
+
+    CurlResult r = postJson(base + "/api/markers", R"({"label": "take 1"})");
+    ASSERT_EQ(r.status, 201) << r.body.toStdString();
+    EXPECT_EQ(r.json().value("session").toString(), session);
+    EXPECT_EQ(postJson(base + "/api/markers", R"({"label": ""})").status, 422);
+    r = postJson(base + "/api/engine", R"({"engine": {"coupling_strength": 1.25}})", "PUT");
+    ASSERT_EQ(r.status, 200) << r.body.toStdString();
+    QThread::msleep(2500);  // a few of the 1 Hz status records
+
+    // The running session is listed with its ten files, and one can be downloaded.
+    r = curl({base + "/api/logs/sessions"});
+    ASSERT_EQ(r.status, 200);
+    const QJsonObject listed = r.json();
+    EXPECT_EQ(listed.value("current").toString(), session);
+    const QJsonObject current = listed.value("sessions").toArray().at(0).toObject();
+    EXPECT_EQ(current.value("id").toString(), session);
+    EXPECT_EQ(current.value("files").toArray().size(), 10);
+    const QString download = logs.filePath("download.csv");
+    r = curl({"-o", download,
+              base + "/api/logs/sessions/" + session + "/" + session + "_audio_engine.csv"});
+    EXPECT_EQ(r.status, 200);
+    QFile downloaded(download);
+    ASSERT_TRUE(downloaded.open(QIODevice::ReadOnly));
+    EXPECT_TRUE(downloaded.readAll().startsWith("timestamp,type,"));
+    EXPECT_EQ(curl({base + "/api/logs/sessions/" + session + "/..%2F..%2Fetc%2Fpasswd"}).status,
+              404);
+    EXPECT_EQ(curl({base + "/api/logs/sessions/nope/x.csv"}).status, 404);
+
+    EXPECT_EQ(soundlab.terminate(), 0);
+
+    for (const QString& category : kCategories) {
+        SCOPED_TRACE(category.toStdString());
+        const QString base = logs.filePath(category + "/" + session + "_" + category);
+        EXPECT_FALSE(QFile::exists(base + ".csv"));
+        EXPECT_FALSE(QFile::exists(base + ".jsonl"));
+        const QByteArray csv = zcat(base + ".csv.gz");
+        const QByteArray jsonl = zcat(base + ".jsonl.gz");
+        EXPECT_TRUE(csv.startsWith("timestamp,type,")) << csv.left(200).toStdString();
+        const QList<QJsonObject> records = jsonRecords(jsonl);
+        // The same records in both: one CSV row each, after the header.
+        EXPECT_EQ(csv.count('\n'), records.size() + 1);
+        EXPECT_TRUE(typesOf(records).contains("marker"));
+    }
+    const QList<QJsonObject> engine = jsonRecords(zcat(
+        logs.filePath("audio_engine/" + session + "_audio_engine.jsonl.gz")));
+    const QStringList types = typesOf(engine);
+    EXPECT_EQ(types.first(), "session_start");
+    EXPECT_EQ(types.last(), "session_end");
+    EXPECT_TRUE(types.contains("stream"));
+    EXPECT_GE(types.count("status"), 2);
+    bool sawControl = false;
+    for (const QJsonObject& record : engine) {
+        if (record.value("type") != "control") continue;
+        // Markers are in the log as markers, not again as control requests.
+        EXPECT_NE(record.value("path").toString(), "/api/markers");
+        sawControl = true;
+        EXPECT_EQ(record.value("path").toString(), "/api/engine");
+        EXPECT_EQ(record.value("method").toString(), "PUT");
+        EXPECT_EQ(record.value("client").toString(), "127.0.0.1");
+        EXPECT_EQ(record.value("status").toInt(), 200);
+        EXPECT_EQ(record.value("body").toObject().value("engine").toObject().value(
+                      "coupling_strength").toDouble(),
+                  1.25);
+    }
+    EXPECT_TRUE(sawControl);
+}
+
+TEST(SessionLogProcess, ASessionKilledMidRunIsRecoveredByTheNextStart) {
+    QTemporaryDir logs;
+    QString killed;
+    {
+        SoundlabProcess soundlab({"--port", "0", "--log-dir", logs.path()});
+        const QString base = soundlab.waitForListening();
+        ASSERT_FALSE(base.isEmpty()) << soundlab.standardError().toStdString();
+        killed = sessionOf(base);
+        ASSERT_EQ(postJson(base + "/api/markers", R"({"label": "before the crash"})").status, 201);
+        QThread::msleep(500);
+        EXPECT_EQ(soundlab.terminate(SIGKILL), -1);
+    }
+    ASSERT_TRUE(QFile::exists(logs.filePath("metrics/" + killed + "_metrics.jsonl")));
+
+    SoundlabProcess again({"--port", "0", "--log-dir", logs.path()});
+    const QString base = again.waitForListening();
+    ASSERT_FALSE(base.isEmpty()) << again.standardError().toStdString();
+    QJsonArray recovered;
+    for (int i = 0; i < 50 && recovered.isEmpty(); ++i) {
+        recovered = curl({base + "/api/status"})
+                        .json()
+                        .value("logging")
+                        .toObject()
+                        .value("recovered")
+                        .toArray();
+        if (recovered.isEmpty()) QThread::msleep(100);
+    }
+    ASSERT_EQ(recovered.size(), 1);
+    EXPECT_EQ(recovered.at(0).toString(), killed);
+    for (const QString& category : kCategories) {
+        SCOPED_TRACE(category.toStdString());
+        const QString file = logs.filePath(category + "/" + killed + "_" + category + ".jsonl.gz");
+        const QStringList types = typesOf(jsonRecords(zcat(file)));
+        EXPECT_TRUE(types.contains("marker"));
+        ASSERT_FALSE(types.isEmpty());
+        EXPECT_EQ(types.last(), "recovered");
+    }
+    EXPECT_EQ(again.terminate(), 0);
+}
+
+TEST(SessionLogProcess, NoLoggingWritesNothingAndSaysSo) {
+    QTemporaryDir data;
+    QTemporaryDir logs;
+    SoundlabProcess soundlab(
+        {"--port", "0", "--data-dir", data.path(), "--log-dir", logs.path(), "--no-logging"});
+    const QString base = soundlab.waitForListening();
+    ASSERT_FALSE(base.isEmpty()) << soundlab.standardError().toStdString();
+    EXPECT_FALSE(curl({base + "/api/status"})
+                     .json()
+                     .value("logging")
+                     .toObject()
+                     .value("enabled")
+                     .toBool(true));
+    EXPECT_EQ(postJson(base + "/api/markers", R"({"label": "x"})").status, 409);
+    EXPECT_FALSE(curl({base + "/api/logs/sessions"}).json().value("enabled").toBool(true));
+    EXPECT_EQ(soundlab.terminate(), 0);
+    EXPECT_TRUE(QDir(logs.path()).isEmpty());
+}
