@@ -9,6 +9,7 @@
 #include "api/PresetRoutes.h"
 #include "engine/AudioEngine.h"
 #include "engine/EngineActivityLog.h"
+#include "engine/PhiActivityLog.h"
 #include "logging/SessionLogger.h"
 #include "presets/AbComparator.h"
 #include "presets/EnginePresetTarget.h"
@@ -142,7 +143,11 @@ int main(int argc, char* argv[]) {
     std::unique_ptr<presets::PresetAuditLog> presetAudit;
     if (sessionLog) presetAudit = std::make_unique<presets::PresetAuditLog>(*sessionLog);
     std::unique_ptr<EngineActivityLog> engineLog;
-    if (sessionLog) engineLog = std::make_unique<EngineActivityLog>(engine, *sessionLog);
+    std::unique_ptr<PhiActivityLog> phiLog;
+    if (sessionLog) {
+        engineLog = std::make_unique<EngineActivityLog>(engine, *sessionLog);
+        phiLog = std::make_unique<PhiActivityLog>(engine, *sessionLog);
+    }
     presets::PresetStore presetStore(
         {presets::PresetStore::directoryFor(options.dataDir), presetAudit.get(), {}});
     reportPresetStore(presetStore.stats());

@@ -59,8 +59,14 @@ std::vector<dsp::ParameterError> SensorInbox::push(std::vector<SensorSample> sam
         // Each sample becomes the latest in turn; the audio thread runs with the last one.
         sink_(values_);
         ++applied_;
+        if (observer_) observer_(s);
     }
     return {};
+}
+
+void SensorInbox::setObserver(Observer observer) {
+    std::lock_guard lock(mutex_);
+    observer_ = std::move(observer);
 }
 
 SensorStatus SensorInbox::status() const {

@@ -46,6 +46,12 @@ public:
     std::vector<dsp::ParameterError> push(std::vector<SensorSample> samples, bool batch);
     SensorStatus status() const;
 
+    // Told of every accepted sample (its `t` filled in), in the order applied, on the pushing
+    // thread and under the inbox's lock: it must not block or push. The session log's Φ
+    // category uses it (engine/PhiActivityLog). Empty: none.
+    using Observer = std::function<void(const SensorSample&)>;
+    void setObserver(Observer observer);
+
 private:
     Sink sink_;
     Clock clock_;
@@ -54,6 +60,7 @@ private:
     std::optional<double> latestTime_;
     uint64_t received_ = 0;
     uint64_t applied_ = 0;
+    Observer observer_;
 };
 
 }  // namespace soundlab::phi

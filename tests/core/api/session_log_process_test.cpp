@@ -14,6 +14,7 @@
 #include <QThread>
 
 #include <csignal>
+#include <unistd.h>
 
 using namespace soundlab::api::test;
 
@@ -74,6 +75,11 @@ TEST(SessionLogProcess, ARunWritesEveryCategoryAndCompressesItOnExit) {
     EXPECT_EQ(postJson(base + "/api/markers", R"({"label": ""})").status, 422);
     r = postJson(base + "/api/engine", R"({"engine": {"coupling_strength": 1.25}})", "PUT");
     ASSERT_EQ(r.status, 200) << r.body.toStdString();
+    // Φ: three sensor samples (one, then a batch of two) and a source switch.
+    ASSERT_EQ(postJson(base + "/api/phi/sensor", R"({"heart_rate_bpm": 72, "gsr": 0.4})").status,
+              200);
+    ASSERT_EQ(postJson(base + "/api/phi/sensor", R"([{"gsr": 0.5}, {"gsr": 0.6}])").status, 200);
+    ASSERT_EQ(postJson(base + "/api/phi", R"({"mode": "internal"})", "PUT").status, 200);
     QThread::msleep(2500);  // a few of the 1 Hz status records
 
     // The running session is listed with its ten files, and one can be downloaded.
@@ -118,12 +124,12 @@ TEST(SessionLogProcess, ARunWritesEveryCategoryAndCompressesItOnExit) {
     EXPECT_TRUE(types.contains("stream"));
     EXPECT_GE(types.count("status"), 2);
     bool sawControl = false;
+    QStringList controlPaths;
     for (const QJsonObject& record : engine) {
         if (record.value("type") != "control") continue;
-        // Markers are in the log as markers, not again as control requests.
-        EXPECT_NE(record.value("path").toString(), "/api/markers");
+        controlPaths << record.value("path").toString();
+        if (record.value("path") != "/api/engine") continue;
         sawControl = true;
-        EXPECT_EQ(record.value("path").toString(), "/api/engine");
         EXPECT_EQ(record.value("method").toString(), "PUT");
         EXPECT_EQ(record.value("client").toString(), "127.0.0.1");
         EXPECT_EQ(record.value("status").toInt(), 200);
@@ -132,6 +138,34 @@ TEST(SessionLogProcess, ARunWritesEveryCategoryAndCompressesItOnExit) {
                   1.25);
     }
     EXPECT_TRUE(sawControl);
+    // Markers are in the log as markers and sensor samples in the Φ log, not as control requests.
+    EXPECT_EQ(controlPaths, (QStringList{"/api/engine", "/api/phi"}));
+
+    const QList<QJsonObject> phi = jsonRecords(zcat(
+        logs.filePath("phi_modulator/" + session + "_phi_modulator.jsonl.gz")));
+    const QStringList phiTypes = typesOf(phi);
+    EXPECT_EQ(phiTypes.count("sensor"), 3);  // every accepted sample
+    EXPECT_GE(phiTypes.count("state"), 20);  // 10 Hz over ≥ 2.5 s
+    QList<double> gsr;
+    double switched = 0, fadeStart = 0, fadeEnd = 0;
+    for (const QJsonObject& record : phi) {
+        const QString type = record.value("type").toString();
+        if (type == "sensor") gsr << record.value("gsr").toDouble(-1);
+        if (type == "switch") {
+            EXPECT_EQ(record.value("from").toString(), "manual");
+            EXPECT_EQ(record.value("to").toString(), "internal");
+            switched = record.value("timestamp").toDouble();
+        }
+        if (type == "crossfade_start") fadeStart = record.value("timestamp").toDouble();
+        if (type == "crossfade_end") fadeEnd = record.value("timestamp").toDouble();
+    }
+    EXPECT_EQ(gsr, (QList<double>{0.4, 0.5, 0.6}));
+    ASSERT_GT(switched, 0);
+    ASSERT_GT(fadeStart, 0);
+    ASSERT_GT(fadeEnd, 0);
+    // The fade as the audio thread ran it: 100 ms, starting within a few blocks of the request.
+    EXPECT_NEAR(fadeEnd - fadeStart, 0.1, 0.05);
+    EXPECT_LT(std::fabs(fadeStart - switched), 0.1);
 }
 
 TEST(SessionLogProcess, ASessionKilledMidRunIsRecoveredByTheNextStart) {
@@ -191,4 +225,65 @@ TEST(SessionLogProcess, NoLoggingWritesNothingAndSaysSo) {
     EXPECT_FALSE(curl({base + "/api/logs/sessions"}).json().value("enabled").toBool(true));
     EXPECT_EQ(soundlab.terminate(), 0);
     EXPECT_TRUE(QDir(logs.path()).isEmpty());
+}
+
+// A log directory the program may not write: the audio runs, the error is in /api/status, the
+// probes stay up, nothing crashes. Root ignores file modes, so as root (CI) the program runs as
+// `nobody` (setpriv); where that is impossible the test says why and skips.
+TEST(SessionLogProcess, AnUnwritableLogDirectoryLeavesTheAudioRunningAndSaysSo) {
+    QTemporaryDir data;
+    QTemporaryDir logs;
+    ASSERT_TRUE(QFile::setPermissions(data.path(), QFileDevice::Permissions(0x7777)));
+    ASSERT_TRUE(QFile::setPermissions(logs.path(), QFileDevice::ReadOwner | QFileDevice::ExeOwner |
+                                                       QFileDevice::ReadOther |
+                                                       QFileDevice::ExeOther));  // 0505
+    QStringList command{QStringLiteral(SOUNDLAB_BINARY)};
+    if (::geteuid() == 0) {
+        command = QStringList{"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                              QStringLiteral(SOUNDLAB_BINARY)};
+        QProcess probe;
+        probe.start(command.first(), command.mid(1) + QStringList{"--version"});
+        if (!probe.waitForFinished(10000) || probe.exitCode() != 0)
+            GTEST_SKIP() << "cannot run soundlab as nobody here (setpriv, or the build directory "
+                            "is not readable by other users): "
+                         << probe.readAllStandardError().toStdString();
+    }
+    QProcess soundlab;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "SOUNDLAB_TOKEN"}) env.remove(name);
+    env.insert("HOME", data.path());
+    soundlab.setProcessEnvironment(env);
+    soundlab.start(command.first(),
+                   command.mid(1) + QStringList{"--no-gui", "--device", "virtual", "--port", "0",
+                                                "--auto-start-audio", "--data-dir", data.path(),
+                                                "--log-dir", logs.filePath("logs")});
+    static const QRegularExpression listening(QStringLiteral("listening on (http://\\S+:\\d+)"));
+    QString base;
+    QByteArray out;
+    for (int i = 0; i < 150 && base.isEmpty() && soundlab.state() != QProcess::NotRunning; ++i) {
+        soundlab.waitForReadyRead(100);
+        out += soundlab.readAllStandardOutput();
+        const auto match = listening.match(QString::fromLocal8Bit(out));
+        if (match.hasMatch()) base = match.captured(1);
+    }
+    ASSERT_FALSE(base.isEmpty()) << soundlab.readAllStandardError().toStdString();
+    QJsonObject logging;
+    for (int i = 0; i < 50; ++i) {
+        logging = curl({base + "/api/status"}).json().value("logging").toObject();
+        if (logging.value("error").isString()) break;
+        QThread::msleep(100);
+    }
+    EXPECT_TRUE(logging.value("enabled").toBool());
+    EXPECT_TRUE(logging.value("error").toString().contains("logs")) << logging.value("error").toString().toStdString();
+    const QJsonObject status = curl({base + "/api/status"}).json();
+    EXPECT_TRUE(status.value("audio_running").toBool())
+        << QJsonDocument(status).toJson().toStdString();
+    EXPECT_EQ(curl({base + "/healthz"}).status, 200);
+    // Markers are still accepted (and counted as failed to write).
+    EXPECT_EQ(postJson(base + "/api/markers", R"({"label": "nowhere"})").status, 201);
+    ::kill(pid_t(soundlab.processId()), SIGTERM);
+    ASSERT_TRUE(soundlab.waitForFinished(10000));
+    EXPECT_EQ(soundlab.exitStatus(), QProcess::NormalExit);
+    EXPECT_EQ(soundlab.exitCode(), 0);
+    EXPECT_FALSE(QFile::exists(logs.filePath("logs")));
 }

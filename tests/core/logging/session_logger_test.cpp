@@ -1,3 +1,4 @@
+#include "logging/GapDetector.h"
 #include "logging/GzipFile.h"
 #include "logging/LogSessions.h"
 #include "logging/SessionLogger.h"
@@ -213,6 +214,30 @@ TEST(LogSessions, RetentionRemovesOnlyOldSessionsAndListingNamesTheirFiles) {
     EXPECT_FALSE(sessions::find(root.path(), recent, "../" + recent + "_metrics.csv.gz"));
     EXPECT_FALSE(sessions::find(root.path(), "..", "notes.txt"));
     EXPECT_TRUE(QFile::exists(stray.fileName()));
+}
+
+// A periodic stream's frames 33.3 ms apart (30 Hz): jitter up to two periods is no gap; a stall
+// of half a second is one gap with its bounds and the frames it lost; frames that arrive late
+// but carry their own, regular timestamps (a late analysis catching up) are none.
+TEST(GapDetector, OneGapRecordPerHoleWithItsBoundsAndMissingFrames) {
+    const double period = 1.0 / 30.0;
+    GapDetector detector(period);
+    double t = 1000.0;
+    for (int i = 0; i < 30; ++i, t += period) EXPECT_FALSE(detector.frame(t)) << i;
+    EXPECT_FALSE(detector.frame(t + 0.9 * period));  // jitter: 1.9 periods after the last
+    t += 0.9 * period + period;
+    const double before = t - period;
+    const double after = before + 0.5;  // 15 periods later: 14 frames missing
+    const auto gap = detector.frame(after);
+    ASSERT_TRUE(gap);
+    EXPECT_DOUBLE_EQ(gap->value("start").toDouble(), before);
+    EXPECT_DOUBLE_EQ(gap->value("end").toDouble(), after);
+    EXPECT_EQ(gap->value("missing_frames").toDouble(), 14.0);
+    EXPECT_EQ(detector.gaps(), 1u);
+    EXPECT_FALSE(detector.frame(after + period));
+    detector.reset();  // a new stream: its first frame is no gap
+    EXPECT_FALSE(detector.frame(after + 10.0));
+    EXPECT_EQ(detector.gaps(), 1u);
 }
 
 }  // namespace
