@@ -3,6 +3,7 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QStandardPaths>
+#include <cmath>
 
 namespace soundlab {
 
@@ -102,6 +103,21 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
         QStringLiteral("Loop the virtual output back to its input after this many samples "
                        "(fractional allowed; at least one block)."),
         QStringLiteral("samples"));
+    const QCommandLineOption virtualLoopbackGain(
+        QStringLiteral("virtual-loopback-gain"),
+        QStringLiteral("Gain of the virtual loopback (default 1; negative inverts the polarity; "
+                       "the loop clips at full scale, so e.g. 4 clips the probe). Needs "
+                       "--virtual-loopback-delay."),
+        QStringLiteral("gain"));
+    const QCommandLineOption virtualLoopbackSnr(
+        QStringLiteral("virtual-loopback-snr"),
+        QStringLiteral("Add white noise to the virtual loopback, this many dB below a -6 dBFS "
+                       "sine (-40 to 120). Needs --virtual-loopback-delay."),
+        QStringLiteral("db"));
+    const QCommandLineOption calibrate(
+        QStringLiteral("calibrate"),
+        QStringLiteral("Calibrate the loopback latency once audio runs (implies "
+                       "--auto-start-audio; needs a loop from output to input)."));
     const QCommandLineOption virtualSkew(
         QStringLiteral("virtual-skew-ppm"),
         QStringLiteral("Virtual clock skew against the host clock, in ppm (default 0)."),
@@ -116,6 +132,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
                        dataDir,      logDir,        noLogging,   virtualInput, virtualLoopback,
                        virtualSkew,  virtualRecord, oscPort,     oscHost});
     parser.addOption(logKeepDays);
+    parser.addOptions({virtualLoopbackGain, virtualLoopbackSnr, calibrate});
     parser.addOption(midiPort);
 
     if (!parser.parse(arguments)) return failure(parser.errorText());
@@ -134,7 +151,8 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
 
     AppOptions o;
     o.listDevices = parser.isSet(listDevices);
-    o.autoStartAudio = parser.isSet(autoStart);
+    o.calibrate = parser.isSet(calibrate);
+    o.autoStartAudio = parser.isSet(autoStart) || o.calibrate;
     o.noGui = parser.isSet(noGui);
     if (parser.isSet(device)) o.stream.inputDevice = o.stream.outputDevice = parser.value(device);
     if (parser.isSet(inputDevice)) o.stream.inputDevice = parser.value(inputDevice);
@@ -208,6 +226,27 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
                                           "of samples, at least the block size")
                                .arg(parser.value(virtualLoopback)));
         v.loopbackDelaySamples = delay;
+    }
+    if ((parser.isSet(virtualLoopbackGain) || parser.isSet(virtualLoopbackSnr)) &&
+        !v.loopbackDelaySamples)
+        return failure(QStringLiteral(
+            "--virtual-loopback-gain and --virtual-loopback-snr need --virtual-loopback-delay"));
+    if (parser.isSet(virtualLoopbackGain)) {
+        bool ok = false;
+        v.loopbackGain = parser.value(virtualLoopbackGain).toDouble(&ok);
+        if (!ok || !std::isfinite(v.loopbackGain) || std::abs(v.loopbackGain) > 100)
+            return failure(
+                QStringLiteral("invalid --virtual-loopback-gain '%1'; valid: -100 to 100")
+                    .arg(parser.value(virtualLoopbackGain)));
+    }
+    if (parser.isSet(virtualLoopbackSnr)) {
+        bool ok = false;
+        const double snr = parser.value(virtualLoopbackSnr).toDouble(&ok);
+        if (!ok || !std::isfinite(snr) || snr < -40 || snr > 120)
+            return failure(
+                QStringLiteral("invalid --virtual-loopback-snr '%1'; valid: -40 to 120 dB")
+                    .arg(parser.value(virtualLoopbackSnr)));
+        v.loopbackSnrDb = snr;
     }
     if (parser.isSet(virtualSkew)) {
         bool ok = false;

@@ -13,6 +13,7 @@ struct AppOptions {
     StreamConfig stream;
     bool listDevices = false;
     bool autoStartAudio = false;
+    bool calibrate = false;  // --calibrate: latency calibration once audio runs
     bool noGui = false;
     QString host = QStringLiteral("127.0.0.1");
     quint16 port = 8000;

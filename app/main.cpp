@@ -4,6 +4,7 @@
 #include "CommandLine.h"
 #include "UnixSignalWatcher.h"
 #include "api/ApiServer.h"
+#include "api/LatencyActivityLog.h"
 #include "api/LogRoutes.h"
 #include "api/OscServer.h"
 #include "api/PresetRoutes.h"
@@ -26,6 +27,7 @@
 #include <QHostAddress>
 #include <QQmlApplicationEngine>
 #include <QThreadPool>
+#include <QTimer>
 
 #include <cstdio>
 #include <memory>
@@ -232,6 +234,47 @@ int main(int argc, char* argv[]) {
     }
     std::printf("listening on %s\n", qPrintable(apiServer.url()));
     std::fflush(stdout);
+    // The latency log: frames at 10 Hz and every calibration, from what the latency routes serve.
+    std::unique_ptr<api::LatencyActivityLog> latencyLog;
+    if (sessionLog)
+        latencyLog = std::make_unique<api::LatencyActivityLog>(
+            api::LatencyApi{engine, apiServer.latencyCalibrator(), apiServer.latencyCompensation()},
+            *sessionLog);
+
+    // --calibrate: one latency calibration once audio runs; its result goes to stdout and the API.
+    QTimer calibrationWatch;
+    if (options.calibrate) {
+        const auto start = apiServer.latencyCalibrator().start();
+        if (!start.run) {
+            std::fprintf(stderr, "soundlab: cannot calibrate: %s\n", qPrintable(start.message));
+        } else {
+            const uint64_t id = start.run->id;
+            calibrationWatch.setInterval(100);
+            QObject::connect(
+                &calibrationWatch, &QTimer::timeout, [&apiServer, &calibrationWatch, id] {
+                    const auto run = apiServer.latencyCalibrator().latest();
+                    if (!run || run->id != id ||
+                        run->state == latency::LatencyCalibrator::Run::State::Running)
+                        return;
+                    calibrationWatch.stop();
+                    if (!run->result)
+                        std::fprintf(stderr, "soundlab: latency calibration failed: %s\n",
+                                     qPrintable(run->error));
+                    else if (!run->result->roundTripSamples)
+                        std::fprintf(stderr, "soundlab: latency calibration: %s\n",
+                                     latency::verdictName(run->result->verdict));
+                    else
+                        std::printf(
+                            "soundlab: latency calibration: round trip %.3f samples (%.3f ms), "
+                            "quality %.2f, %s\n",
+                            *run->result->roundTripSamples,
+                            *run->result->roundTripSamples * 1000.0 / run->stream.sampleRate,
+                            run->result->quality, latency::verdictName(run->result->verdict));
+                    std::fflush(stdout);
+                });
+            calibrationWatch.start();
+        }
+    }
 
     std::unique_ptr<AudioViewModel> audioViewModel;
     std::unique_ptr<EngineViewModel> engineViewModel;

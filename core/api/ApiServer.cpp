@@ -5,6 +5,7 @@
 #include "api/GuardedTcpServer.h"
 #include "api/HttpFrontend.h"
 #include "api/JsonSchema.h"
+#include "api/LatencyRoutes.h"
 #include "api/OpenApiDocument.h"
 #include "api/PhiRoutes.h"
 #include "engine/AudioEngine.h"
@@ -17,6 +18,8 @@ namespace soundlab::api {
 
 namespace {
 
+// The seed's /ws/latency rate.
+constexpr double kLatencyStreamRateHz = 10.0;
 const QString kControlPath = QStringLiteral("/ws/control");
 
 QString hostForUrl(const QHostAddress& address) {
@@ -30,12 +33,17 @@ QString hostForUrl(const QHostAddress& address) {
 ApiServer::ApiServer(AudioEngine& engine, ApiServerOptions options)
     : engine_(engine),
       options_(std::move(options)),
+      calibrator_(engine),
       access_(options_.token, options_.corsOrigins),
       report_(engine),
       threadContext_(std::make_unique<QObject>()),
       executor_(threadContext_.get(), std::max(1, options_.workerThreads)) {
     thread_.setObjectName(QStringLiteral("soundlab-api"));
     threadContext_->moveToThread(&thread_);
+    report_.setField(QStringLiteral("latency_calibrated"), [this] {
+        return latencyFrame({engine_, calibrator_, compensation_})
+            .value(QStringLiteral("calibrated"));
+    });
 }
 
 // Then executor_ waits for handlers still running past stop()'s bound, and threadContext_ is
@@ -166,7 +174,9 @@ void ApiServer::buildRouteTable() {
     };
     for (auto& route : probeRoutes({engine_, answers_, webSockets, readiness_, gauges_}))
         routes_.add(std::move(route));  // /healthz, /readyz, /version, /metrics
-    for (auto& route : audioRoutes(engine_, report_)) routes_.add(std::move(route));
+    for (auto& route : audioRoutes(engine_, report_, &calibrator_)) routes_.add(std::move(route));
+    for (auto& route : latencyRoutes({engine_, calibrator_, compensation_}))
+        routes_.add(std::move(route));
     for (auto& route : engineRoutes(engine_)) routes_.add(std::move(route));
     for (auto& route : phiRoutes(engine_, options_.oscCounters)) routes_.add(std::move(route));
     for (const auto& route : extraRoutes_) routes_.add(route);
@@ -190,9 +200,11 @@ void ApiServer::buildRouteTable() {
 
     control_ = std::make_unique<ControlChannel>(routes_, executor_);
     QList<StreamDescription> streams{
-        {QStringLiteral("/ws/status"), options_.statusStreamRateHz, {}, {}}};
+        {QStringLiteral("/ws/status"), options_.statusStreamRateHz, {}, {}},
+        {QStringLiteral("/ws/latency"), kLatencyStreamRateHz, {}, {}}};
     for (const auto& s : streams_)
-        if (s.path != QLatin1String("/ws/status")) streams.append({s.path, s.rateHz, {}, {}});
+        if (s.path != QLatin1String("/ws/status") && s.path != QLatin1String("/ws/latency"))
+            streams.append({s.path, s.rateHz, {}, {}});
     streams.append(
         {kControlPath, 0.0,
          QStringLiteral("JSON messages that run REST routes, for clients that stream updates at a "
@@ -233,7 +245,11 @@ std::optional<QString> ApiServer::start() {
         hub_ = new WebSocketHub(access_, options_.webSockets);
         hub_->addStream(QStringLiteral("/ws/status"), options_.statusStreamRateHz,
                         [this] { return statusFrame(); });
-        for (const auto& s : streams_) hub_->addStream(s.path, s.rateHz, s.frame);
+        hub_->addStream(QStringLiteral("/ws/latency"), kLatencyStreamRateHz, [this] {
+            return latencyStreamFrame({engine_, calibrator_, compensation_});
+        });
+        for (const auto& s : streams_)
+            if (s.path != QLatin1String("/ws/latency")) hub_->addStream(s.path, s.rateHz, s.frame);
         hub_->addControl(kControlPath,
                          [control = control_.get()](const QJsonObject& message,
                                                     const WebSocketHub::Reply& reply) {

@@ -11,6 +11,8 @@
 #include "api/RouteTable.h"
 #include "api/StatusReport.h"
 #include "api/WebSocketHub.h"
+#include "latency/LatencyCalibrator.h"
+#include "latency/LatencyCompensation.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -103,6 +105,12 @@ public:
     // The connected WebSocket clients with their frame counters (asks the server thread).
     QList<WebSocketClientStats> webSocketClients() const;
 
+    // Latency calibration and the user's offsets (docs/latency.md), which the /api/latency
+    // routes, /ws/latency and `?calibrate=true` drive; the same objects for other front ends
+    // (--calibrate, the GUI).
+    latency::LatencyCalibrator& latencyCalibrator() { return calibrator_; }
+    latency::LatencyCompensation& latencyCompensation() { return compensation_; }
+
 private:
     struct StreamSpec {
         QString path;
@@ -118,6 +126,8 @@ private:
 
     AudioEngine& engine_;
     ApiServerOptions options_;
+    latency::LatencyCalibrator calibrator_;
+    latency::LatencyCompensation compensation_;
     AccessPolicy access_;
     StatusReport report_;
     QList<Route> extraRoutes_;

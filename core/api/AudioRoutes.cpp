@@ -1,10 +1,12 @@
 #include "api/AudioRoutes.h"
 
 #include "api/JsonSchema.h"
+#include "api/LatencyRoutes.h"
 #include "api/StatusReport.h"
 #include "engine/AudioEngine.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 
 namespace soundlab::api {
 
@@ -115,7 +117,8 @@ QJsonObject actionSchema() {
 
 }  // namespace
 
-QList<Route> audioRoutes(AudioEngine& engine, const StatusReport& report) {
+QList<Route> audioRoutes(AudioEngine& engine, const StatusReport& report,
+                         latency::LatencyCalibrator* calibrator) {
     QList<Route> routes;
 
     Route status;
@@ -141,11 +144,26 @@ QList<Route> audioRoutes(AudioEngine& engine, const StatusReport& report) {
     start.responseSchema = actionSchema();
     start.errorStatuses = {409, 422};
     start.serialQueue = kAudioQueue;  // opens the device: may take seconds
-    start.handler = [&engine, &report](const Request&) {
+    if (calibrator) {
+        start.query = {{QStringLiteral("calibrate"), schema::boolean(),
+                        QStringLiteral("then start a latency calibration (as POST "
+                                       "/api/latency/calibrate; its answer is in `calibration`)"),
+                        false}};
+        start.description += QStringLiteral(
+            " With ?calibrate=true a latency calibration starts once audio runs: `calibration` "
+            "holds its 202 answer or its 409 error.");
+    }
+    start.handler = [&engine, &report, calibrator](const Request& request) {
         const bool wasRunning = engine.isRunning();
         if (auto error = engine.start()) return actionError(toApiError(*error));
-        return actionAnswer(report.status(), wasRunning ? QStringLiteral("Audio already running")
-                                                        : QStringLiteral("Audio started"));
+        QJsonObject status = report.status();
+        if (calibrator && request.query.value(QStringLiteral("calibrate")).toBool()) {
+            const Response calibration = startCalibration(*calibrator);
+            status.insert(QStringLiteral("calibration"),
+                          QJsonDocument::fromJson(calibration.body).object());
+        }
+        return actionAnswer(status, wasRunning ? QStringLiteral("Audio already running")
+                                               : QStringLiteral("Audio started"));
     };
     routes << start;
 

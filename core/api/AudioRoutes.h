@@ -7,6 +7,9 @@
 namespace soundlab {
 class AudioEngine;
 }
+namespace soundlab::latency {
+class LatencyCalibrator;
+}
 
 namespace soundlab::api {
 
@@ -14,7 +17,9 @@ class StatusReport;
 
 // The routes over the audio host: /api/status, /api/audio/start|stop|performance|device and
 // /api/devices. Engine failures become JSON errors: a value Soundlab does not support is 422,
-// a device that cannot be opened is 409; the server stays up either way.
-QList<Route> audioRoutes(AudioEngine& engine, const StatusReport& report);
+// a device that cannot be opened is 409; the server stays up either way. With a calibrator,
+// POST /api/audio/start?calibrate=true starts a latency calibration once audio runs.
+QList<Route> audioRoutes(AudioEngine& engine, const StatusReport& report,
+                         latency::LatencyCalibrator* calibrator = nullptr);
 
 }  // namespace soundlab::api

@@ -1,5 +1,6 @@
 #include "LoopbackDelayLine.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace soundlab {
@@ -21,7 +22,24 @@ std::optional<QString> LoopbackDelayLine::check(double delaySamples, int blockSi
     return std::nullopt;
 }
 
-void LoopbackDelayLine::prepare(double delaySamples, int maxBlock) {
+std::optional<QString> LoopbackDelayLine::checkImpairments(double gain,
+                                                           std::optional<double> snrDb) {
+    if (!std::isfinite(gain) || std::abs(gain) > 100.0)
+        return QStringLiteral("loopback gain must be within -100 and 100, got %1").arg(gain);
+    if (snrDb && !(std::isfinite(*snrDb) && *snrDb >= -40.0 && *snrDb <= 120.0))
+        return QStringLiteral("loopback SNR must be within -40 and 120 dB, got %1").arg(*snrDb);
+    return std::nullopt;
+}
+
+void LoopbackDelayLine::prepare(double delaySamples, int maxBlock, double gain,
+                                std::optional<double> snrDb) {
+    gain_ = float(gain);
+    // Uniform noise on [−a, a] has an RMS of a/√3; the reference is a −6 dBFS sine's RMS.
+    noiseAmplitude_ =
+        snrDb ? float(std::sqrt(3.0) * 0.5 / std::sqrt(2.0) * std::pow(10.0, -*snrDb / 20.0))
+              : 0.0f;
+    clip_ = gain != 1.0 || snrDb.has_value();
+    noiseState_ = 0x9e3779b9u;
     integerDelay_ = (long long)std::floor(delaySamples);
     const double fraction = delaySamples - double(integerDelay_);
     fractional_ = fraction > 0.0;
@@ -51,14 +69,23 @@ void LoopbackDelayLine::read(float* input, int frames) noexcept {
         const long long source = readPosition_ + i - integerDelay_;
         if (!fractional_) {
             input[i] = source >= 0 ? at(source) : 0.0f;
-            continue;
+        } else {
+            float acc = 0.0f;
+            for (int k = 0; k < 2 * kHalfTaps; ++k) {
+                const long long j = source - (k - kHalfTaps + 1);
+                if (j >= 0) acc += taps_[size_t(k)] * at(j);
+            }
+            input[i] = acc;
         }
-        float acc = 0.0f;
-        for (int k = 0; k < 2 * kHalfTaps; ++k) {
-            const long long j = source - (k - kHalfTaps + 1);
-            if (j >= 0) acc += taps_[size_t(k)] * at(j);
+        if (!clip_) continue;
+        float v = gain_ * input[i];
+        if (noiseAmplitude_ > 0.0f) {
+            noiseState_ ^= noiseState_ << 13;
+            noiseState_ ^= noiseState_ >> 17;
+            noiseState_ ^= noiseState_ << 5;
+            v += noiseAmplitude_ * (float(noiseState_) * (2.0f / 4294967295.0f) - 1.0f);
         }
-        input[i] = acc;
+        input[i] = std::clamp(v, -1.0f, 1.0f);
     }
     readPosition_ += frames;
 }

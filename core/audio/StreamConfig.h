@@ -13,6 +13,11 @@ struct VirtualDeviceOptions {
     // When set, the output (left channel) is looped back to the input after this many samples
     // (fractional allowed) and replaces the test signal.
     std::optional<double> loopbackDelaySamples;
+    // The loop's gain (negative: inverted polarity) and white noise added to it, in dB below a
+    // −6 dBFS sine (the level of the test signals and of the calibration probe). With either,
+    // the loop ends in a converter that clips at full scale (±1). For latency calibration tests.
+    double loopbackGain = 1.0;
+    std::optional<double> loopbackSnrDb;
     // The virtual clock runs this many parts per million fast (+) or slow (-) against the host.
     double clockSkewPpm = 0.0;
     // When not empty, the stereo output is recorded to this WAV file (written by a helper thread).

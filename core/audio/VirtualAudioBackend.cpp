@@ -34,8 +34,12 @@ std::optional<QString> VirtualAudioBackend::start(const BackendStreamConfig& con
     if (options_.loopbackDelaySamples) {
         if (auto error = LoopbackDelayLine::check(*options_.loopbackDelaySamples, frames))
             return error;
+        if (auto error = LoopbackDelayLine::checkImpairments(options_.loopbackGain,
+                                                             options_.loopbackSnrDb))
+            return error;
         loopback_ = std::make_unique<LoopbackDelayLine>();
-        loopback_->prepare(*options_.loopbackDelaySamples, frames);
+        loopback_->prepare(*options_.loopbackDelaySamples, frames, options_.loopbackGain,
+                           options_.loopbackSnrDb);
     } else {
         loopback_.reset();
         if (auto error = TestSignal::create(options_.input, config.sampleRate, &signal_))

@@ -93,6 +93,20 @@ TEST(SoundlabApp, HeadlessRunsAudioAndExitsCleanlyOnSigterm) {
     EXPECT_TRUE(r.out.contains(QStringLiteral("audio running on virtual"))) << r.out.toStdString();
 }
 
+// --calibrate (the seed's flag) starts audio and measures the loop; the figure is printed.
+TEST(SoundlabApp, CalibrateAtStartPrintsTheRoundTrip) {
+    QTemporaryDir data;
+    const ProcessResult r =
+        runThenSignal({"--no-gui", "--device", "virtual", "--buffer-size", "256",
+                       "--virtual-loopback-delay", "1234.37", "--virtual-loopback-snr", "20",
+                       "--calibrate", "--no-logging", "--data-dir", data.path(), "--port", "0"},
+                      SIGTERM, false, 6000);
+    EXPECT_EQ(r.exitCode, 0) << r.err.toStdString();
+    EXPECT_TRUE(r.out.contains(QStringLiteral("audio running on virtual"))) << r.out.toStdString();
+    EXPECT_TRUE(r.out.contains(QStringLiteral("latency calibration: round trip 1234.3")))
+        << r.out.toStdString() << r.err.toStdString();
+}
+
 TEST(SoundlabApp, SigintAlsoExitsCleanly) {
     QTemporaryDir data;
     const ProcessResult r =
@@ -122,6 +136,9 @@ TEST(SoundlabApp, BadFlagValuesExitWithCode2AndSayWhatIsValid) {
         {{"--device", "virtual", "--virtual-input", "file:/no/such.wav", "--no-gui"},
          "cannot read"},
         {{"--no-such-flag"}, "no-such-flag"},
+        {{"--virtual-loopback-snr", "20"}, "need --virtual-loopback-delay"},
+        {{"--virtual-loopback-delay", "600", "--virtual-loopback-gain", "1000"}, "-100 to 100"},
+        {{"--virtual-loopback-delay", "600", "--virtual-loopback-snr", "loud"}, "-40 to 120 dB"},
     };
     for (const Case& c : cases) {
         const ProcessResult r = runToExit(c.args);
@@ -153,10 +170,26 @@ TEST(SoundlabApp, ListsDevicesIncludingTheVirtualOne) {
 TEST(SoundlabApp, HelpAndVersion) {
     const ProcessResult help = runToExit({"--help"});
     EXPECT_EQ(help.exitCode, 0);
-    for (const char* flag :
-         {"--list-devices", "--device", "--input-device", "--output-device", "--sample-rate",
-          "--buffer-size", "--auto-start-audio", "--no-gui", "--host", "--port", "--log-dir",
-          "--data-dir", "--no-logging", "--token", "--version", "--osc-port", "--osc-host"})
+    for (const char* flag : {"--list-devices",
+                             "--device",
+                             "--input-device",
+                             "--output-device",
+                             "--sample-rate",
+                             "--buffer-size",
+                             "--auto-start-audio",
+                             "--no-gui",
+                             "--host",
+                             "--port",
+                             "--log-dir",
+                             "--data-dir",
+                             "--no-logging",
+                             "--token",
+                             "--version",
+                             "--osc-port",
+                             "--osc-host",
+                             "--calibrate",
+                             "--virtual-loopback-snr",
+                             "--virtual-loopback-gain"})
         EXPECT_TRUE(help.out.contains(QLatin1String(flag))) << flag;
     EXPECT_TRUE(help.out.startsWith(QStringLiteral("Usage: soundlab [options]")))
         << help.out.left(80).toStdString();

@@ -63,7 +63,8 @@ QString sessionOf(const QString& base) {
 
 TEST(SessionLogProcess, ARunWritesEveryCategoryAndCompressesItOnExit) {
     QTemporaryDir logs;
-    SoundlabProcess soundlab({"--port", "0", "--log-dir", logs.path(), "--auto-start-audio"});
+    SoundlabProcess soundlab({"--port", "0", "--log-dir", logs.path(), "--auto-start-audio",
+                              "--virtual-loopback-delay", "1000"});
     const QString base = soundlab.waitForListening();
     ASSERT_FALSE(base.isEmpty()) << soundlab.standardError().toStdString();
     const QString session = sessionOf(base);
@@ -80,6 +81,7 @@ TEST(SessionLogProcess, ARunWritesEveryCategoryAndCompressesItOnExit) {
               200);
     ASSERT_EQ(postJson(base + "/api/phi/sensor", R"([{"gsr": 0.5}, {"gsr": 0.6}])").status, 200);
     ASSERT_EQ(postJson(base + "/api/phi", R"({"mode": "internal"})", "PUT").status, 200);
+    ASSERT_EQ(curl({"-X", "POST", base + "/api/latency/calibrate"}).status, 202);
     QThread::msleep(2500);  // a few of the 1 Hz status records
 
     // The running session is listed with its ten files, and one can be downloaded.
@@ -139,7 +141,18 @@ TEST(SessionLogProcess, ARunWritesEveryCategoryAndCompressesItOnExit) {
     }
     EXPECT_TRUE(sawControl);
     // Markers are in the log as markers and sensor samples in the Φ log, not as control requests.
-    EXPECT_EQ(controlPaths, (QStringList{"/api/engine", "/api/phi"}));
+    EXPECT_EQ(controlPaths, (QStringList{"/api/engine", "/api/phi", "/api/latency/calibrate"}));
+
+    const QList<QJsonObject> latency =
+        jsonRecords(zcat(logs.filePath("latency/" + session + "_latency.jsonl.gz")));
+    const QStringList latencyTypes = typesOf(latency);
+    EXPECT_GE(latencyTypes.count("frame"), 20);  // 10 Hz over ≥ 2.5 s
+    EXPECT_EQ(latencyTypes.count("calibration_start"), 1);
+    ASSERT_EQ(latencyTypes.count("calibration"), 1);
+    const QJsonObject calibration = latency.at(int(latencyTypes.indexOf("calibration")));
+    EXPECT_EQ(calibration.value("verdict").toString(), "ok")
+        << QJsonDocument(calibration).toJson().toStdString();
+    EXPECT_NEAR(calibration.value("round_trip_samples").toDouble(), 1000.0, 0.01);
 
     const QList<QJsonObject> phi = jsonRecords(zcat(
         logs.filePath("phi_modulator/" + session + "_phi_modulator.jsonl.gz")));

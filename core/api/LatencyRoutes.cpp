@@ -1,0 +1,353 @@
+#include "api/LatencyRoutes.h"
+
+#include "api/JsonSchema.h"
+#include "engine/AudioEngine.h"
+#include "latency/LatencyCalibrator.h"
+#include "latency/LatencyCompensation.h"
+
+#include <QDateTime>
+#include <cmath>
+
+namespace soundlab::api {
+
+namespace {
+
+using latency::LatencyCalibrator;
+using Run = LatencyCalibrator::Run;
+
+QJsonValue numberOrNull(const std::optional<double>& v) {
+    return v ? QJsonValue(*v) : QJsonValue();
+}
+
+QJsonObject runJson(const Run& run, int64_t nowMs) {
+    QJsonValue result;
+    if (run.result) {
+        const latency::LoopbackResult& r = *run.result;
+        std::optional<double> ms;
+        if (r.roundTripSamples) ms = *r.roundTripSamples * 1000.0 / run.stream.sampleRate;
+        result = QJsonObject{
+            {QStringLiteral("verdict"), QString::fromLatin1(latency::verdictName(r.verdict))},
+            {QStringLiteral("round_trip_samples"), numberOrNull(r.roundTripSamples)},
+            {QStringLiteral("round_trip_ms"), numberOrNull(ms)},
+            {QStringLiteral("calibration_quality"), r.quality},
+            {QStringLiteral("peak_to_noise_db"), r.peakToNoiseDb},
+            {QStringLiteral("polarity"), r.polarity},
+            {QStringLiteral("input_peak"), r.inputPeak},
+            {QStringLiteral("clipped_samples"), qint64(r.clippedSamples)},
+        };
+    }
+    return {
+        {QStringLiteral("id"), qint64(run.id)},
+        {QStringLiteral("state"), QString::fromLatin1(LatencyCalibrator::stateName(run.state))},
+        {QStringLiteral("progress"), run.progress(nowMs)},
+        {QStringLiteral("started_at"), double(run.startedAtMs) / 1000.0},
+        {QStringLiteral("finished_at"),
+         run.finishedAtMs ? QJsonValue(double(run.finishedAtMs) / 1000.0) : QJsonValue()},
+        {QStringLiteral("duration_ms"),
+         run.finishedAtMs ? QJsonValue(qint64(run.finishedAtMs - run.startedAtMs)) : QJsonValue()},
+        {QStringLiteral("error"), run.error.isEmpty() ? QJsonValue() : QJsonValue(run.error)},
+        {QStringLiteral("backend"), run.stream.backend},
+        {QStringLiteral("sample_rate"), run.stream.sampleRate},
+        {QStringLiteral("buffer_size_samples"), run.stream.blockSize},
+        {QStringLiteral("result"), result},
+    };
+}
+
+QJsonObject calibrationSchema() {
+    using namespace schema;
+    const auto nullable = [](QJsonObject s) {
+        return withTypes(s, {s.value(QStringLiteral("type")).toString(), QStringLiteral("null")});
+    };
+    const QJsonObject result = object(
+        {{QStringLiteral("verdict"),
+          stringEnum({QStringLiteral("ok"), QStringLiteral("no_signal"), QStringLiteral("clipping"),
+                      QStringLiteral("inverted"), QStringLiteral("noisy")})},
+         {QStringLiteral("round_trip_samples"),
+          nullable(number({}, {}, QStringLiteral("fractional; null without a signal")))},
+         {QStringLiteral("round_trip_ms"), nullable(number())},
+         {QStringLiteral("calibration_quality"), number(0, 1, QStringLiteral("peak-to-noise"))},
+         {QStringLiteral("peak_to_noise_db"), number()},
+         {QStringLiteral("polarity"), integer(-1, 1, QStringLiteral("+1 or -1 (inverted)"))},
+         {QStringLiteral("input_peak"), number(0)},
+         {QStringLiteral("clipped_samples"), integer(0)}},
+        {}, true);
+    return object(
+        {{QStringLiteral("id"), integer(1)},
+         {QStringLiteral("state"), stringEnum({QStringLiteral("running"), QStringLiteral("done"),
+                                               QStringLiteral("failed")})},
+         {QStringLiteral("progress"), number(0, 1)},
+         {QStringLiteral("started_at"), number(0, {}, QStringLiteral("Unix s"))},
+         {QStringLiteral("finished_at"), nullable(number(0))},
+         {QStringLiteral("duration_ms"), nullable(integer(0))},
+         {QStringLiteral("error"), nullable(string())},
+         {QStringLiteral("backend"), string()},
+         {QStringLiteral("sample_rate"), number(0)},
+         {QStringLiteral("buffer_size_samples"), integer(0)},
+         {QStringLiteral("result"), nullable(result)}},
+        {}, true);
+}
+
+QJsonObject nullableCalibrationSchema() {
+    return schema::withTypes(calibrationSchema(),
+                             {QStringLiteral("object"), QStringLiteral("null")});
+}
+
+QJsonObject frameSchema() {
+    using namespace schema;
+    return object({{QStringLiteral("timestamp"), number(0, {}, QStringLiteral("Unix s"))},
+                   {QStringLiteral("hw_input_latency_ms"), number(0)},
+                   {QStringLiteral("hw_output_latency_ms"), number(0)},
+                   {QStringLiteral("engine_latency_ms"), number(0)},
+                   {QStringLiteral("os_latency_ms"), number(0)},
+                   {QStringLiteral("total_measured_ms"), number(0)},
+                   {QStringLiteral("round_trip_samples"),
+                    withTypes(number(), {QStringLiteral("number"), QStringLiteral("null")})},
+                   {QStringLiteral("compensation_offset_ms"), number(0, 200)},
+                   {QStringLiteral("manual_offset_ms"), number(-50, 50)},
+                   {QStringLiteral("effective_latency_ms"), number()},
+                   {QStringLiteral("calibrated"), boolean()},
+                   {QStringLiteral("calibration_quality"), number(0, 1)},
+                   {QStringLiteral("aligned_5ms"), boolean()},
+                   {QStringLiteral("buffer_size_samples"), integer(0)},
+                   {QStringLiteral("sample_rate"), number(0)}},
+                  {}, true);
+}
+
+// What the seed's UI reads from an action: `ok` and a `message`, with the frame beside them.
+Response compensationAnswer(const LatencyApi& latency, const std::optional<QString>& error,
+                            const QString& message) {
+    if (error) return Response::error(ApiError::invalidValue(*error));
+    QJsonObject frame = latencyFrame(latency);
+    frame.insert(QStringLiteral("ok"), true);
+    frame.insert(QStringLiteral("message"), message);
+    return Response::json(frame);
+}
+
+QJsonObject compensationAnswerSchema() {
+    QJsonObject s = frameSchema();
+    QJsonObject properties = s.value(QStringLiteral("properties")).toObject();
+    properties.insert(QStringLiteral("ok"), schema::boolean());
+    properties.insert(QStringLiteral("message"), schema::string());
+    s.insert(QStringLiteral("properties"), properties);
+    return s;
+}
+
+}  // namespace
+
+QJsonValue latestCalibrationJson(const LatencyCalibrator& calibrator) {
+    const auto run = calibrator.latest();
+    if (!run) return QJsonValue();
+    return runJson(*run, QDateTime::currentMSecsSinceEpoch());
+}
+
+QJsonObject latencyFrame(const LatencyApi& latency) {
+    const AudioStatus status = latency.engine.status();
+    const StreamInfo& stream = status.stream;
+    const bool running = status.running;
+    const double inMs = running ? stream.inputLatency * 1000.0 : 0.0;
+    const double outMs = running ? stream.outputLatency * 1000.0 : 0.0;
+    // Calibrated: the last successful calibration measured the stream that runs now.
+    const auto success = latency.calibrator.lastSuccess();
+    const bool calibrated =
+        running && success && LatencyCalibrator::sameStream(success->stream, stream);
+    std::optional<double> roundTripSamples;
+    double totalMs = inMs + outMs;  // the stream's own figures until calibrated
+    double quality = 0.0;
+    if (calibrated) {
+        roundTripSamples = *success->result->roundTripSamples;
+        totalMs = *roundTripSamples * 1000.0 / stream.sampleRate;
+        quality = success->result->quality;
+    }
+    const double compensation = latency.compensation.compensationMs();
+    const double manual = latency.compensation.manualMs();
+    const double effective = totalMs - compensation - manual;
+    return {
+        {QStringLiteral("timestamp"), double(QDateTime::currentMSecsSinceEpoch()) / 1000.0},
+        {QStringLiteral("hw_input_latency_ms"), inMs},
+        {QStringLiteral("hw_output_latency_ms"), outMs},
+        {QStringLiteral("engine_latency_ms"), 0.0},  // the engine adds none (docs/engine.md)
+        {QStringLiteral("os_latency_ms"), calibrated ? std::max(0.0, totalMs - inMs - outMs) : 0.0},
+        {QStringLiteral("total_measured_ms"), totalMs},
+        {QStringLiteral("round_trip_samples"), numberOrNull(roundTripSamples)},
+        {QStringLiteral("compensation_offset_ms"), compensation},
+        {QStringLiteral("manual_offset_ms"), manual},
+        {QStringLiteral("effective_latency_ms"), effective},
+        {QStringLiteral("calibrated"), calibrated},
+        {QStringLiteral("calibration_quality"), quality},
+        {QStringLiteral("aligned_5ms"), std::abs(effective) <= 5.0},
+        {QStringLiteral("buffer_size_samples"),
+         running ? stream.blockSize : status.requested.blockSize},
+        {QStringLiteral("sample_rate"),
+         running ? stream.sampleRate : double(status.requested.sampleRate)},
+    };
+}
+
+QJsonObject latencyStreamFrame(const LatencyApi& latency) {
+    QJsonObject frame = latencyFrame(latency);
+    frame.insert(QStringLiteral("type"), QStringLiteral("latency"));
+    frame.insert(QStringLiteral("calibration"), latestCalibrationJson(latency.calibrator));
+    return frame;
+}
+
+Response startCalibration(LatencyCalibrator& calibrator) {
+    const LatencyCalibrator::Start start = calibrator.start();
+    if (!start.run)
+        return Response::error(ApiError::conflict(start.refusal == LatencyCalibrator::Refusal::Busy
+                                                      ? QStringLiteral("calibration_running")
+                                                      : QStringLiteral("audio_not_running"),
+                                                  start.message));
+    return Response::json(
+        QJsonObject{{QStringLiteral("ok"), true},
+                    {QStringLiteral("message"), QStringLiteral("Calibration started")},
+                    {QStringLiteral("calibration_id"), qint64(start.run->id)},
+                    {QStringLiteral("calibration"),
+                     runJson(*start.run, QDateTime::currentMSecsSinceEpoch())}},
+        202);
+}
+
+QList<Route> latencyRoutes(LatencyApi latency) {
+    using namespace schema;
+    QList<Route> routes;
+    const QString tag = QStringLiteral("latency");
+
+    Route calibrate;
+    calibrate.method = "POST";
+    calibrate.path = QStringLiteral("/api/latency/calibrate");
+    calibrate.summary = QStringLiteral("Measure the loopback round trip on the live stream");
+    calibrate.description = QStringLiteral(
+        "Plays an exponential sweep on both outputs and records the input without stopping the "
+        "stream; needs a loop from output to input. Answers 202 at once with the calibration's "
+        "id; its progress and result come on /ws/latency (`calibration`) and in "
+        "GET /api/latency/stats. 409 while one runs or when audio is stopped.");
+    calibrate.tag = tag;
+    calibrate.successStatus = 202;
+    calibrate.errorStatuses = {409};
+    calibrate.responseSchema = object({{QStringLiteral("ok"), boolean()},
+                                       {QStringLiteral("message"), string()},
+                                       {QStringLiteral("calibration_id"), integer(1)},
+                                       {QStringLiteral("calibration"), calibrationSchema()}},
+                                      {}, true);
+    calibrate.handler = [&calibrator = latency.calibrator](const Request&) {
+        return startCalibration(calibrator);
+    };
+    routes << calibrate;
+
+    Route stats;
+    stats.method = "GET";
+    stats.path = QStringLiteral("/api/latency/stats");
+    stats.summary =
+        QStringLiteral("Calibrations: the latest (running or done) and the last good one");
+    stats.tag = tag;
+    stats.responseSchema =
+        object({{QStringLiteral("calibrated"), boolean()},
+                {QStringLiteral("calibration_running"), boolean()},
+                {QStringLiteral("calibrations_completed"), integer(0)},
+                {QStringLiteral("last_calibration"), nullableCalibrationSchema()},
+                {QStringLiteral("last_successful_calibration"), nullableCalibrationSchema()},
+                {QStringLiteral("current"), frameSchema()}},
+               {}, true);
+    stats.execution = Execution::ServerThread;  // snapshots only
+    stats.handler = [latency](const Request&) {
+        const auto success = latency.calibrator.lastSuccess();
+        const QJsonObject frame = latencyFrame(latency);
+        return Response::json(QJsonObject{
+            {QStringLiteral("calibrated"), frame.value(QStringLiteral("calibrated"))},
+            {QStringLiteral("calibration_running"), latency.calibrator.running()},
+            {QStringLiteral("calibrations_completed"), qint64(latency.calibrator.completedRuns())},
+            {QStringLiteral("last_calibration"), latestCalibrationJson(latency.calibrator)},
+            {QStringLiteral("last_successful_calibration"),
+             success ? QJsonValue(runJson(*success, QDateTime::currentMSecsSinceEpoch()))
+                     : QJsonValue()},
+            {QStringLiteral("current"), frame},
+        });
+    };
+    routes << stats;
+
+    Route current;
+    current.method = "GET";
+    current.path = QStringLiteral("/api/latency/current");
+    current.summary = QStringLiteral("The current latency frame (as on /ws/latency)");
+    current.tag = tag;
+    current.responseSchema = frameSchema();
+    current.execution = Execution::ServerThread;
+    current.handler = [latency](const Request&) { return Response::json(latencyFrame(latency)); };
+    routes << current;
+
+    Route aligned;
+    aligned.method = "GET";
+    aligned.path = QStringLiteral("/api/latency/aligned");
+    aligned.summary = QStringLiteral("Whether |effective_latency_ms| is within a tolerance");
+    aligned.tag = tag;
+    aligned.query = {{QStringLiteral("tolerance_ms"), number(0, 1000, QStringLiteral("ms")),
+                      QStringLiteral("default 5"), false}};
+    aligned.responseSchema = object({{QStringLiteral("aligned"), boolean()},
+                                     {QStringLiteral("tolerance_ms"), number(0, 1000)},
+                                     {QStringLiteral("effective_latency_ms"), number()},
+                                     {QStringLiteral("calibrated"), boolean()}},
+                                    {}, true);
+    aligned.errorStatuses = {422};
+    aligned.execution = Execution::ServerThread;
+    aligned.handler = [latency](const Request& request) {
+        const double tolerance = request.query.value(QStringLiteral("tolerance_ms")).toDouble(5.0);
+        const QJsonObject frame = latencyFrame(latency);
+        const double effective = frame.value(QStringLiteral("effective_latency_ms")).toDouble();
+        return Response::json(
+            QJsonObject{{QStringLiteral("aligned"), std::abs(effective) <= tolerance},
+                        {QStringLiteral("tolerance_ms"), tolerance},
+                        {QStringLiteral("effective_latency_ms"), effective},
+                        {QStringLiteral("calibrated"), frame.value(QStringLiteral("calibrated"))}});
+    };
+    routes << aligned;
+
+    const auto offsetRoute = [&](const char* path, const char* name, double min, double max,
+                                 const QString& summary) {
+        Route r;
+        r.method = "POST";
+        r.path = QString::fromLatin1(path);
+        r.summary = summary;
+        r.tag = tag;
+        r.query = {{QString::fromLatin1(name), number(min, max, QStringLiteral("ms")),
+                    QStringLiteral("%1 … %2 ms").arg(min).arg(max), true}};
+        r.responseSchema = compensationAnswerSchema();
+        r.errorStatuses = {422};
+        r.execution = Execution::ServerThread;  // two atomics and a short lock
+        return r;
+    };
+    using latency::LatencyCompensation;
+    Route set = offsetRoute("/api/latency/compensation/set", "offset_ms", 0,
+                            LatencyCompensation::kMaxCompensationMs,
+                            QStringLiteral("Set the compensation offset (0 … 200 ms)"));
+    set.handler = [latency](const Request& request) {
+        const double v = request.query.value(QStringLiteral("offset_ms")).toDouble();
+        return compensationAnswer(latency, latency.compensation.setCompensation(v),
+                                  QStringLiteral("Compensation offset set"));
+    };
+    routes << set;
+
+    Route adjust =
+        offsetRoute("/api/latency/compensation/adjust", "delta_ms",
+                    -LatencyCompensation::kMaxAdjustMs, LatencyCompensation::kMaxAdjustMs,
+                    QStringLiteral("Move the compensation offset by a delta (−50 … +50 ms)"));
+    adjust.description =
+        QStringLiteral("422 (nothing changes) when the result would leave 0 … 200 ms.");
+    adjust.handler = [latency](const Request& request) {
+        const double v = request.query.value(QStringLiteral("delta_ms")).toDouble();
+        return compensationAnswer(latency, latency.compensation.adjustCompensation(v),
+                                  QStringLiteral("Compensation offset adjusted"));
+    };
+    routes << adjust;
+
+    Route manual =
+        offsetRoute("/api/latency/compensation/manual", "offset_ms",
+                    -LatencyCompensation::kMaxManualMs, LatencyCompensation::kMaxManualMs,
+                    QStringLiteral("Set the manual user offset (−50 … +50 ms)"));
+    manual.handler = [latency](const Request& request) {
+        const double v = request.query.value(QStringLiteral("offset_ms")).toDouble();
+        return compensationAnswer(latency, latency.compensation.setManual(v),
+                                  QStringLiteral("Manual offset set"));
+    };
+    routes << manual;
+    return routes;
+}
+
+}  // namespace soundlab::api
