@@ -78,6 +78,11 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
         QStringLiteral("metrics-rate"),
         QStringLiteral("Metrics frames per second, 30 to 120 (default 30)."),
         QStringLiteral("hz"));
+    const QCommandLineOption midiPort(
+        QStringLiteral("midi-port"),
+        QStringLiteral("Open this MIDI input port for the Φ `midi` source (a name from GET "
+                       "/api/phi/midi/ports; opened when it appears)."),
+        QStringLiteral("name"));
     const QCommandLineOption dataDir(QStringLiteral("data-dir"),
                                      QStringLiteral("Where presets live (default: %1).")
                                          .arg(QStringLiteral("~/.local/share/soundlab")),
@@ -132,6 +137,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
                        virtualSkew,  virtualRecord, oscPort,     oscHost,      metricsRate});
     parser.addOption(logKeepDays);
     parser.addOptions({virtualLoopbackGain, virtualLoopbackSnr, calibrate});
+    parser.addOption(midiPort);
 
     if (!parser.parse(arguments)) return failure(parser.errorText());
     if (!parser.positionalArguments().isEmpty())
@@ -200,6 +206,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
                                .arg(parser.value(metricsRate)));
         o.metricsRate = value;
     }
+    if (parser.isSet(midiPort)) o.midiPort = parser.value(midiPort);
     o.token = parser.isSet(token) ? parser.value(token) : qEnvironmentVariable("SOUNDLAB_TOKEN");
     o.insecure = parser.isSet(insecure);
     o.corsOrigins = parser.values(corsOrigin);

@@ -23,6 +23,8 @@ struct AppOptions {
     std::optional<quint16> oscPort;  // empty: no OSC server (0: any free port)
     QString oscHost = QStringLiteral("127.0.0.1");
     double metricsRate = 30.0;  // --metrics-rate, 30–120 Hz (docs/metrics.md)
+    // --midi-port: the MIDI input the `midi` Φ source opens; empty: none.
+    QString midiPort;
     QString dataDir;  // presets and other state
     QString logDir;   // log root
     bool noLogging = false;

@@ -175,6 +175,10 @@ int main(int argc, char* argv[]) {
                          qPrintable(options.oscHost));
     }
 
+    // MIDI (docs/phi.md "MIDI"): the port is opened by the MIDI input's own thread, as soon as
+    // it exists (a controller plugged in later is picked up too).
+    if (!options.midiPort.isEmpty()) engine.phiMidi().select(options.midiPort.toStdString());
+
     api::ApiServerOptions apiOptions;
     apiOptions.host = options.host;
     apiOptions.port = options.port;

@@ -58,11 +58,50 @@ Pane {
                         }
                     }
                 }
+                // MIDI: port chooser (the list is read when it opens) and an activity lamp.
+                RowLayout {
+                    spacing: 6
+                    Rectangle {
+                        Layout.minimumWidth: 12
+                        Layout.preferredWidth: 12
+                        Layout.preferredHeight: 12
+                        radius: 6
+                        color: panel.phi.midiActive ? panel.freshColor : panel.idleColor
+                        border.color: panel.phi.midiConnected ? panel.freshColor : "transparent"
+                        ToolTip.visible: midiLampArea.containsMouse
+                        ToolTip.text: qsTr("lit while MIDI events arrive")
+                        MouseArea { id: midiLampArea; anchors.fill: parent; hoverEnabled: true }
+                    }
+                    Label { text: qsTr("MIDI") }
+                    ComboBox {
+                        id: midiChooser
+                        Layout.fillWidth: true
+                        model: panel.phi.midiPorts
+                        displayText: panel.phi.midiPort !== "" ? panel.phi.midiPort : qsTr("no port")
+                        popup.onAboutToShow: panel.phi.refreshMidiPorts()
+                        onActivated: (index) => panel.phi.setMidiPort(panel.phi.midiPorts[index])
+                        ToolTip.visible: hovered
+                        ToolTip.text: panel.phi.midiApi !== ""
+                                      ? qsTr("MIDI input ports (%1)").arg(panel.phi.midiApi)
+                                      : qsTr("no MIDI API answers (no JACK server, no ALSA sequencer)")
+                    }
+                    Button {
+                        text: qsTr("Close")
+                        enabled: panel.phi.midiPort !== ""
+                        onClicked: panel.phi.setMidiPort("")
+                    }
+                }
                 Label {
                     Layout.fillWidth: true
-                    wrapMode: Text.WordWrap
-                    color: panel.phi.mode === "midi" ? panel.staleColor : panel.idleColor
-                    text: qsTr("midi: MIDI input is not available yet; the source holds depth 0, phase 0.")
+                    elide: Text.ElideRight
+                    color: panel.phi.midiPort !== "" && !panel.phi.midiConnected ? panel.staleColor
+                                                                                 : panel.idleColor
+                    text: (panel.phi.midiPort === "" ? qsTr("midi: no port")
+                           : panel.phi.midiConnected ? qsTr("midi: connected")
+                           : qsTr("midi: waiting for the port"))
+                          + "   " + qsTr("CC1 %1   bend %2")
+                                .arg(panel.phi.midiCc1 < 0 ? "–" : panel.phi.midiCc1)
+                                .arg(panel.phi.midiPitchBend)
                 }
                 RowLayout {
                     Label {

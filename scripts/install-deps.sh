@@ -24,6 +24,8 @@ packages=(
   liblo-dev
   # session logs: the logger's lock-free multi-producer queue, gzip (docs/logging.md)
   libconcurrentqueue-dev zlib1g-dev
+  # MIDI input for the Φ `midi` source: JACK MIDI and the ALSA sequencer (docs/phi.md "MIDI")
+  librtmidi-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl wrk xvfb xauth
   # load scripts' WebSocket clients: /ws/control sensor pushes (bench-phi-load), /ws/metrics

@@ -3,13 +3,16 @@
 #include "api/PhiRoutes.h"
 #include "phi/PhiTypes.h"
 
+#include <QJsonArray>
+
 #include <algorithm>
 #include <cmath>
 
 namespace soundlab {
 
 namespace {
-constexpr int kRefreshMs = 33;  // 30 Hz: the GUI asks at a rate, never per block
+constexpr int kRefreshMs = 33;               // 30 Hz: the GUI asks at a rate, never per block
+constexpr double kMidiActiveSeconds = 0.25;  // the activity lamp stays lit this long per event
 
 double logMin() {
     return std::log(phi::kMinInternalHz);
@@ -147,6 +150,35 @@ double PhiViewModel::sensorApplied() const {
     return sensor().value(QLatin1String("applied")).toDouble();
 }
 
+QString PhiViewModel::midiPort() const {
+    return midi().value(QLatin1String("port")).toString();  // null → ""
+}
+bool PhiViewModel::midiConnected() const {
+    return midi().value(QLatin1String("connected")).toBool();
+}
+int PhiViewModel::midiCc1() const {
+    return midi().value(QLatin1String("cc1")).toInt(-1);
+}
+int PhiViewModel::midiPitchBend() const {
+    return midi().value(QLatin1String("pitch_bend")).toInt(0);
+}
+bool PhiViewModel::midiActive() const {
+    const QJsonValue age = midi().value(QLatin1String("last_event_age_s"));
+    return age.isDouble() && age.toDouble() < kMidiActiveSeconds;
+}
+
+void PhiViewModel::refreshMidiPorts() {
+    const QJsonObject list = api::midiPorts(engine_);
+    QStringList ports;
+    for (const QJsonValue& port : list.value(QLatin1String("ports")).toArray())
+        ports << port.toString();
+    const QString api = list.value(QLatin1String("api")).toString();
+    if (ports == midiPorts_ && api == midiApi_) return;
+    midiPorts_ = ports;
+    midiApi_ = api;
+    emit midiPortsChanged();
+}
+
 int PhiViewModel::oscPort() const {
     return section("osc").value(QLatin1String("port")).toInt(0);  // null while off
 }
@@ -192,6 +224,10 @@ bool PhiViewModel::setRelease(double ms) {
 
 bool PhiViewModel::setInternalFrequency(double hz) {
     return patch({{QStringLiteral("internal"), QJsonObject{{QStringLiteral("frequency_hz"), hz}}}});
+}
+
+bool PhiViewModel::setMidiPort(const QString& port) {
+    return patch({{QStringLiteral("midi"), QJsonObject{{QStringLiteral("port"), port}}}});
 }
 
 bool PhiViewModel::setInternalFrequencyPosition(double position) {

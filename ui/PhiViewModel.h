@@ -52,6 +52,17 @@ class PhiViewModel : public QObject {
     Q_PROPERTY(int oscPort READ oscPort NOTIFY changed)
     Q_PROPERTY(double oscReceived READ oscReceived NOTIFY changed)
     Q_PROPERTY(double oscRejected READ oscRejected NOTIFY changed)
+    // The `midi` source: the port asked for (empty: none), whether it is open, the latest CC1 and
+    // pitch bend (−1 / 0 before any), and activity: an event applied within the last 250 ms.
+    Q_PROPERTY(QString midiPort READ midiPort NOTIFY changed)
+    Q_PROPERTY(bool midiConnected READ midiConnected NOTIFY changed)
+    Q_PROPERTY(int midiCc1 READ midiCc1 NOTIFY changed)
+    Q_PROPERTY(int midiPitchBend READ midiPitchBend NOTIFY changed)
+    Q_PROPERTY(bool midiActive READ midiActive NOTIFY changed)
+    // The ports to choose from and the MIDI API, from GET /api/phi/midi/ports' function, read on
+    // refreshMidiPorts() (when the chooser opens), not at 30 Hz.
+    Q_PROPERTY(QStringList midiPorts READ midiPorts NOTIFY midiPortsChanged)
+    Q_PROPERTY(QString midiApi READ midiApi NOTIFY midiPortsChanged)
     // The message of the latest refused edit; empty after an accepted one.
     Q_PROPERTY(QString lastError READ lastError NOTIFY changed)
     Q_PROPERTY(double maxDepth READ maxDepth CONSTANT)
@@ -94,6 +105,13 @@ public:
     int oscPort() const;
     double oscReceived() const;
     double oscRejected() const;
+    QString midiPort() const;
+    bool midiConnected() const;
+    int midiCc1() const;
+    int midiPitchBend() const;
+    bool midiActive() const;
+    QStringList midiPorts() const { return midiPorts_; }
+    QString midiApi() const { return midiApi_; }
     QString lastError() const { return lastError_; }
     double maxDepth() const;
     double twoPi() const;
@@ -108,6 +126,11 @@ public:
     Q_INVOKABLE bool setRelease(double ms);
     Q_INVOKABLE bool setInternalFrequency(double hz);
     Q_INVOKABLE bool setInternalFrequencyPosition(double position);
+    // Chooses the MIDI input port (empty: close), as PUT /api/phi {"midi":{"port"}} does.
+    Q_INVOKABLE bool setMidiPort(const QString& port);
+    // Reads the port list (api::midiPorts). The very first call may wait for the MIDI input's
+    // first scan (tens of milliseconds; at most 2 s).
+    Q_INVOKABLE void refreshMidiPorts();
 
     // The OSC server's counters, as the API server gets them (ApiServerOptions::oscCounters),
     // so the document's `osc` section is the one GET /api/phi serves. Unset: OSC is off.
@@ -118,17 +141,21 @@ public:
 
 signals:
     void changed();
+    void midiPortsChanged();
 
 private:
     bool patch(const QJsonObject& patch);
     QJsonObject section(const char* name) const;
     QJsonObject sensor() const { return section("sensor"); }
+    QJsonObject midi() const { return section("midi"); }
 
     AudioEngine& engine_;
     api::OscCountersProvider osc_;
     QTimer timer_;
     QJsonObject document_;
     QString lastError_;
+    QStringList midiPorts_;
+    QString midiApi_;
 };
 
 }  // namespace soundlab

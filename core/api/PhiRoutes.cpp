@@ -6,6 +6,9 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
+#include <chrono>
+
 namespace soundlab::api {
 
 namespace {
@@ -71,6 +74,45 @@ QJsonObject oscJson(const OscCountersProvider& provider) {
     };
 }
 
+constexpr int kMaxMidiPortName = 256;
+
+QJsonObject midiSchema(bool forResponse) {
+    using namespace schema;
+    QJsonObject portName = string();
+    portName.insert(QStringLiteral("maxLength"), kMaxMidiPortName);
+    const QJsonObject port = described(
+        withTypes(portName, {QStringLiteral("string"), QStringLiteral("null")}),
+        forResponse ? QStringLiteral("the port asked for (--midi-port, PUT); null: none")
+                    : QStringLiteral("a name from GET /api/phi/midi/ports; \"\" or null closes. "
+                                     "Any name is accepted: it is opened when a port of that name "
+                                     "exists, and again whenever it reappears"));
+    if (!forResponse) return object({{QStringLiteral("port"), port}});
+    const auto orNull = [](QJsonObject s, const QString& type, const QString& text) {
+        return described(withTypes(std::move(s), {type, QStringLiteral("null")}), text);
+    };
+    return described(
+        object({
+            {QStringLiteral("port"), port},
+            {QStringLiteral("connected"), boolean(QStringLiteral("the port is open"))},
+            {QStringLiteral("cc1"),
+             orNull(integer(0, 127), QStringLiteral("integer"),
+                    QStringLiteral("latest mod wheel (CC1, any channel); depth = cc1/127·Φ; null "
+                                   "before any"))},
+            {QStringLiteral("pitch_bend"),
+             orNull(integer(-8192, 8191), QStringLiteral("integer"),
+                    QStringLiteral("latest pitch bend (any channel); phase = wrap(π·bend/8192); "
+                                   "null before any"))},
+            {QStringLiteral("last_event_age_s"),
+             orNull(number(0), QStringLiteral("number"),
+                    QStringLiteral("since the latest event the audio thread applied; null before "
+                                   "any"))},
+            {QStringLiteral("events"), integer(0, {}, QStringLiteral("events applied"))},
+            {QStringLiteral("dropped"),
+             integer(0, {}, QStringLiteral("events lost to a full queue (audio stopped)"))},
+        }),
+        QStringLiteral("the MIDI source (docs/phi.md \"MIDI\")"));
+}
+
 QJsonObject settingsSchema(bool forResponse) {
     using namespace schema;
     QJsonObject manual = object({
@@ -94,13 +136,13 @@ QJsonObject settingsSchema(bool forResponse) {
         {QStringLiteral("frequency_hz"), number(phi::kMinInternalHz, phi::kMaxInternalHz)},
     });
     const QJsonObject mode = stringEnum(
-        modeNames(), QStringLiteral("the active source; midi holds depth 0, phase 0 until MIDI "
-                                    "input exists; a change crossfades over 100 ms"));
+        modeNames(), QStringLiteral("the active source; a change crossfades over 100 ms"));
     if (!forResponse)
         return object({{QStringLiteral("mode"), mode},
                        {QStringLiteral("manual"), manual},
                        {QStringLiteral("audio"), audio},
-                       {QStringLiteral("internal"), internal}});
+                       {QStringLiteral("internal"), internal},
+                       {QStringLiteral("midi"), midiSchema(false)}});
     QJsonObject sensor = object({
         {QStringLiteral("heart_rate_bpm"), number(phi::kMinHeartRate, phi::kMaxHeartRate)},
         {QStringLiteral("gsr"), number(0, 1)},
@@ -128,6 +170,7 @@ QJsonObject settingsSchema(bool forResponse) {
         {QStringLiteral("manual"), manual},
         {QStringLiteral("audio"), audio},
         {QStringLiteral("internal"), internal},
+        {QStringLiteral("midi"), midiSchema(true)},
         {QStringLiteral("sensor"), sensor},
         {QStringLiteral("osc"), oscSchema()},
     });
@@ -183,7 +226,46 @@ QJsonObject sensorJson(const phi::SensorStatus& s) {
     };
 }
 
+QJsonObject midiJson(const phi::MidiInputStatus& input, const phi::State& state, uint64_t dropped) {
+    QJsonValue age;
+    if (state.midiLastEventNs != 0) {
+        const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                std::chrono::steady_clock::now().time_since_epoch())
+                                .count();
+        age = std::max(0.0, double(now - state.midiLastEventNs) * 1e-9);
+    }
+    return {
+        {QStringLiteral("port"),
+         input.port.empty() ? QJsonValue() : QJsonValue(QString::fromStdString(input.port))},
+        {QStringLiteral("connected"), input.connected},
+        {QStringLiteral("cc1"),
+         state.midiModWheel >= 0 ? QJsonValue(state.midiModWheel) : QJsonValue()},
+        {QStringLiteral("pitch_bend"),
+         state.midiBend != phi::kNoMidiBend ? QJsonValue(state.midiBend) : QJsonValue()},
+        {QStringLiteral("last_event_age_s"), age},
+        {QStringLiteral("events"), qint64(state.midiEvents)},
+        {QStringLiteral("dropped"), qint64(dropped)},
+    };
+}
+
 }  // namespace
+
+QJsonObject midiPorts(AudioEngine& engine) {
+    const phi::MidiPortList list = engine.phiMidi().ports();
+    QJsonArray ports;
+    for (const std::string& port : list.ports) ports.append(QString::fromStdString(port));
+    const phi::MidiInputStatus status = engine.phiMidi().status();
+    return {
+        {QStringLiteral("api"),
+         list.api.empty() ? QJsonValue() : QJsonValue(QString::fromStdString(list.api))},
+        {QStringLiteral("ports"), ports},
+        {QStringLiteral("selected"),
+         status.port.empty() ? QJsonValue() : QJsonValue(QString::fromStdString(status.port))},
+        {QStringLiteral("connected"), status.connected},
+        {QStringLiteral("error"),
+         list.error.empty() ? QJsonValue() : QJsonValue(QString::fromStdString(list.error))},
+    };
+}
 
 QJsonObject phiState(const AudioEngine& engine, const OscCountersProvider& osc) {
     const phi::Settings settings = engine.phiSettings();
@@ -205,6 +287,8 @@ QJsonObject phiState(const AudioEngine& engine, const OscCountersProvider& osc) 
                                               {QStringLiteral("envelope"), state.envelope}}},
         {QStringLiteral("internal"),
          QJsonObject{{QStringLiteral("frequency_hz"), settings.internalHz}}},
+        {QStringLiteral("midi"),
+         midiJson(engine.phiMidi().status(), state, engine.phiMidi().dropped())},
         {QStringLiteral("sensor"), sensorJson(engine.phiSensor().status())},
         {QStringLiteral("osc"), oscJson(osc)},
     };
@@ -214,10 +298,16 @@ std::vector<dsp::ParameterError> updatePhi(AudioEngine& engine, const QJsonObjec
     if (const auto violation = schema::validate(patch, settingsSchema(false)))
         return {dsp::ParameterError{violation->path.toStdString(), 0.0, 0.0,
                                     violation->toString().toStdString()}};
-    return engine.updatePhiSettings([&](phi::Settings& s) {
+    auto errors = engine.updatePhiSettings([&](phi::Settings& s) {
         applyJson(patch, &s);
         return std::vector<dsp::ParameterError>();
     });
+    // The port belongs to the MIDI input, not to the settings: chosen once the rest is accepted
+    // (all or nothing). select() only records it; the MIDI thread opens it.
+    const QJsonObject midi = patch.value(QStringLiteral("midi")).toObject();
+    if (errors.empty() && midi.contains(QStringLiteral("port")))
+        engine.phiMidi().select(midi.value(QStringLiteral("port")).toString().toStdString());
+    return errors;
 }
 
 QList<Route> phiRoutes(AudioEngine& engine, OscCountersProvider osc) {
@@ -235,7 +325,8 @@ QList<Route> phiRoutes(AudioEngine& engine, OscCountersProvider osc) {
     put.path = QStringLiteral("/api/phi");
     put.summary = QStringLiteral("Change the Φ source and source settings (partial update)");
     put.description = QStringLiteral(
-        "Present fields replace, absent ones stay. A mode change crossfades over 100 ms "
+        "Present fields replace, absent ones stay. `midi.port` chooses the MIDI input port (opened "
+        "in the background: `midi.connected` tells when). A mode change crossfades over 100 ms "
         "(raised cosine, phase along the shortest arc); a manual depth/phase change ramps over "
         "the engine's 10 ms. Any bad field: 422 naming each one with its range, nothing changes.");
     put.tag = QStringLiteral("phi");
@@ -283,7 +374,36 @@ QList<Route> phiRoutes(AudioEngine& engine, OscCountersProvider osc) {
         if (!errors.empty()) return invalidParameters(errors);
         return Response::json(sensorJson(engine.phiSensor().status()));
     };
-    return {get, put, sensor};
+    Route ports;
+    ports.method = "GET";
+    ports.path = QStringLiteral("/api/phi/midi/ports");
+    ports.summary = QStringLiteral("The MIDI input ports the `midi` source can open");
+    ports.description = QStringLiteral(
+        "The latest scan (every 250 ms) of the MIDI API in use: JACK MIDI when a JACK server "
+        "answers, else the ALSA sequencer (`api` null: neither). `ports` are the names PUT "
+        "/api/phi accepts as `midi.port`. The first request starts the MIDI input and waits for "
+        "its first scan (at most 2 s).");
+    ports.tag = QStringLiteral("phi");
+    {
+        using namespace schema;
+        ports.responseSchema = object({
+            {QStringLiteral("api"),
+             described(withTypes(string(), {QStringLiteral("string"), QStringLiteral("null")}),
+                       QStringLiteral("\"jack\" or \"alsa\"; null: no MIDI API answers"))},
+            {QStringLiteral("ports"), arrayOf(string(), QStringLiteral("port names"))},
+            {QStringLiteral("selected"),
+             described(withTypes(string(), {QStringLiteral("string"), QStringLiteral("null")}),
+                       QStringLiteral("the port asked for (midi.port)"))},
+            {QStringLiteral("connected"), boolean(QStringLiteral("the selected port is open"))},
+            {QStringLiteral("error"),
+             described(withTypes(string(), {QStringLiteral("string"), QStringLiteral("null")}),
+                       QStringLiteral("RtMidi's latest error or warning"))},
+        });
+    }
+    // A worker: the first request waits for the MIDI thread's first scan (a JACK probe).
+    ports.execution = Execution::Worker;
+    ports.handler = [&engine](const Request&) { return Response::json(midiPorts(engine)); };
+    return {get, put, sensor, ports};
 }
 
 }  // namespace soundlab::api

@@ -21,11 +21,17 @@ namespace soundlab::api {
 // a sensor push takes one sample or a batch, applied in `t` order. Every handler only takes
 // short locks that no slow operation holds, so they run inline on the server thread.
 // `osc` gives the OSC server's counters for the document; empty: OSC is off (port null).
+// GET /api/phi/midi/ports runs on a worker: its first call waits for the first MIDI port scan.
 using OscCountersProvider = std::function<OscCounters()>;
 QList<Route> phiRoutes(AudioEngine& engine, OscCountersProvider osc = {});
 
 // The GET /api/phi document (also what PUT answers).
 QJsonObject phiState(const AudioEngine& engine, const OscCountersProvider& osc = {});
+
+// The GET /api/phi/midi/ports document: the MIDI API in use, the port names, the selection. The
+// first call may wait up to 2 s for the MIDI input's first scan; later ones return at once. The
+// GUI's port chooser reads it too.
+QJsonObject midiPorts(AudioEngine& engine);
 
 // The partial update PUT /api/phi runs: `patch` is checked against the PUT schema, then its
 // present fields are applied in one AudioEngine::updatePhiSettings (any error: nothing changes).

@@ -88,7 +88,10 @@ AudioEngine::AudioEngine()
       monitor_(std::make_unique<PerformanceMonitor>(*chain_)),
       // The inbox serialises its pushes, so the sensor triple buffer has one writer at a time.
       sensorInbox_(std::make_unique<phi::SensorInbox>(
-          [this](const phi::SensorValues& values) { chain_->phi().setSensor(values); })) {
+          [this](const phi::SensorValues& values) { chain_->phi().setSensor(values); })),
+      // The chain's controller hands its MIDI producer end out once: to this input.
+      midiInput_(std::make_unique<phi::MidiInput>(*chain_->phi().takeMidiProducer(),
+                                                  [] { return JackBackend::available(); })) {
     {
         std::lock_guard lock(controlMutex_);
         devices_.publish(scanLocked());

@@ -8,6 +8,7 @@
 #include "dsp/SimdImplementation.h"
 #include "engine/PerformanceStats.h"
 #include "engine/ProcessingChain.h"
+#include "phi/MidiInput.h"
 #include "phi/SensorInbox.h"
 #include "rt/Published.h"
 
@@ -145,6 +146,9 @@ public:
     // The `sensor` source's control side: pushes, counts, age and staleness.
     phi::SensorInbox& phiSensor() { return *sensorInbox_; }
     const phi::SensorInbox& phiSensor() const { return *sensorInbox_; }
+    // The `midi` source's input: port list and choice (it opens ports on its own thread).
+    phi::MidiInput& phiMidi() { return *midiInput_; }
+    const phi::MidiInput& phiMidi() const { return *midiInput_; }
 
     // Plays `signal` on both outputs from the next block on while recording the input over
     // `captureFrames` samples in step with it; blocks the caller until done (or `timeoutMs`).
@@ -195,6 +199,7 @@ private:
     mutable std::mutex phiMutex_;  // short: a copy, a validation, a triple-buffer write
     phi::Settings phiSettings_;
     std::unique_ptr<phi::SensorInbox> sensorInbox_;
+    std::unique_ptr<phi::MidiInput> midiInput_;  // after chain_: closed before the chain goes
 
     std::mutex measurementMutex_;  // one loopback measurement at a time
 

@@ -55,9 +55,16 @@ void ProcessingChain::process(const AudioBlock& block) noexcept {
     takeParameters();
 
     // Hosts with their own period (JACK) may hand us more than maxFrames: run it in pieces.
+    // The block stands for the period that just ended, [start − frames/fs, start): MIDI events
+    // that arrived in it are placed at the same position within the block (docs/phi.md "MIDI").
+    const double nsPerFrame = 1e9 / sampleRate_;
     for (int offset = 0; offset < block.frames; offset += maxFrames_) {
         const int n = std::min(maxFrames_, block.frames - offset);
-        processChunk(block.input + offset, block.left + offset, block.right + offset, n, start);
+        const phi::BlockWindow window{
+            start - int64_t(double(block.frames - offset) * nsPerFrame),
+            start - int64_t(double(block.frames - offset - n) * nsPerFrame)};
+        processChunk(block.input + offset, block.left + offset, block.right + offset, n, window,
+                     start);
     }
 
     orderParameter_.store(engine_.orderParameter(), std::memory_order_relaxed);
@@ -89,10 +96,16 @@ void ProcessingChain::takeParameters() noexcept {
 }
 
 void ProcessingChain::processChunk(const float* input, float* left, float* right, int frames,
-                                   int64_t callbackNs) noexcept {
-    // Per chunk: the controller's (phase, depth) for these frames; the engine ramps to it.
-    const dsp::PhiInput phi = phi_.process(input, frames);
-    engine_.process(input, frames, phi, channels_.data());
+                                   phi::BlockWindow window, int64_t callbackNs) noexcept {
+    // The controller's (phase, depth) for these frames, in segments where a MIDI event changes
+    // it within the chunk; the engine ramps to each from the segment's first sample.
+    dsp::PhiInput phi{};
+    phi_.process(input, frames, window, [&](int offset, int n, const dsp::PhiInput& segment) {
+        std::array<float*, dsp::kFieldChannels> channels;
+        for (size_t k = 0; k < channels.size(); ++k) channels[k] = channels_[k] + offset;
+        engine_.process(input ? input + offset : nullptr, n, segment, channels.data());
+        phi = segment;  // the analysis record carries the chunk's last
+    });
     downmix_.process(channels_.data(), frames, left, right);
     pushAnalysis(input, left, right, frames, phi, callbackNs);
     probe_.audio().run(input, left, right, frames);
@@ -111,7 +124,7 @@ void ProcessingChain::pushAnalysis(const float* input, const float* left, const 
                 s.channels[size_t(k)] = channels_[size_t(k)][offset + i];
             s.left = left[offset + i];
             s.right = right[offset + i];
-            s.input = input[offset + i];
+            s.input = input ? input[offset + i] : 0.0f;
         }
         metrics::AnalysisBlock record;
         record.generation = generation_;

@@ -74,7 +74,7 @@ public:
 private:
     void takeParameters() noexcept;
     void processChunk(const float* input, float* left, float* right, int frames,
-                      int64_t callbackNs) noexcept;
+                      phi::BlockWindow window, int64_t callbackNs) noexcept;
     void pushAnalysis(const float* input, const float* left, const float* right, int frames,
                       const dsp::PhiInput& phi, int64_t callbackNs) noexcept;
 

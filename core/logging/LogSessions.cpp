@@ -78,9 +78,14 @@ QDateTime startOf(const QString& id) {
 }
 
 QString newId(const QDateTime& startUtc) {
-    return startUtc.toUTC().toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z-'")) +
-           QStringLiteral("%1").arg(QRandomGenerator::global()->bounded(0x10000), 4, 16,
-                                    QLatin1Char('0'));
+    // The short id is the millisecond (three hex digits, 000–3e7) and one random digit: ids of
+    // sessions started within the same second still sort by start time, and two processes
+    // starting in the same millisecond are still told apart 15 times in 16 (and their lock files
+    // keep them from touching each other's files the 16th time).
+    const QDateTime utc = startUtc.toUTC();
+    return utc.toString(QStringLiteral("yyyyMMdd'T'HHmmss'Z-'")) +
+           QStringLiteral("%1").arg(utc.time().msec(), 3, 16, QLatin1Char('0')) +
+           QString::number(QRandomGenerator::global()->bounded(16), 16);
 }
 
 QString lockFilePath(const QString& root, const QString& id) {

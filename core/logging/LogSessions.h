@@ -13,7 +13,8 @@ namespace soundlab::logging {
 
 // What lies in a log root, session by session (SPEC §8):
 //   <root>/<category>/<session>_<category>.{csv,jsonl}[.gz]   and   <root>/audio/<session>_*.flac
-// A session id is its start time in UTC and a short random id: "20261130T020500Z-3fa9".
+// A session id is its start time in UTC and a short id (the millisecond in hex, one random hex
+// digit): "20261130T020500Z-3fa9". Ids sort by start time.
 // Plain functions over the file system: the logger uses them at start (recovery, retention), the
 // API to list and serve files. None of them touches a session another process still writes (its
 // lock file, <root>/.locks/<session>.lock, is held).

@@ -37,7 +37,18 @@ std::vector<dsp::ParameterError> validate(const Settings& s) {
     return errors;
 }
 
-PhiController::PhiController() {
+namespace {
+int64_t steadyNowNs() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
+        .count();
+}
+}  // namespace
+
+PhiController::PhiController() : PhiController(MidiEventQueue::create()) {}
+
+PhiController::PhiController(std::pair<MidiEventQueue::Producer, MidiEventQueue::Consumer> midi)
+    : midi_(std::move(midi.second)), midiProducer_(std::move(midi.first)) {
     lastState_.mode = current_.mode;
     lastState_.depth = current_.manualDepth;
     lastState_.phase = current_.manualPhase;
@@ -80,6 +91,8 @@ void PhiController::startFade(Mode to) noexcept {
 }
 
 void PhiController::takeControl() noexcept {
+    // vDSO clock read: no system call, safe on the audio thread.
+    blockNs_ = steadyNowNs();
     Settings next;
     if (settings_.read(&next)) {
         if (!audio_.sameTimes(next.attackMs, next.releaseMs))
@@ -94,30 +107,37 @@ void PhiController::takeControl() noexcept {
 }
 
 dsp::PhiInput PhiController::process(const float* input, int frames) noexcept {
-    // vDSO clock read: no system call, safe on the audio thread.
-    const int64_t blockNs = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                std::chrono::steady_clock::now().time_since_epoch())
-                                .count();
-    takeControl();
+    const int64_t now = steadyNowNs();
+    const BlockWindow window{now - int64_t(double(frames) / sampleRate_ * 1e9), now};
+    dsp::PhiInput last;
+    process(input, frames, window, [&](int, int, const dsp::PhiInput& phi) { last = phi; });
+    return last;
+}
 
+std::optional<MidiEventQueue::Producer> PhiController::takeMidiProducer() {
+    std::lock_guard lock(producerMutex_);
+    return std::exchange(midiProducer_, std::nullopt);
+}
+
+dsp::PhiInput PhiController::advance(const float* input, int frames) noexcept {
     audio_.process(input, frames);
     internal_.advance(frames);
     sensorSource_.advance(frames);
     outputs_[int(Mode::Manual)] = manual_.output();
     outputs_[int(Mode::Audio)] = audio_.output();
-    outputs_[int(Mode::Midi)] = {0.0, 0.0};  // no MIDI input yet: holds 0, 0
+    outputs_[int(Mode::Midi)] = midi_.output();
     outputs_[int(Mode::Sensor)] = sensorSource_.output();
     outputs_[int(Mode::Internal)] = internal_.output();
 
     Output out = outputs_[int(active_)];
-    double progress = 1.0;
+    progress_ = 1.0;
     if (fading_) {
         fadeElapsed_ += double(frames);
-        progress = std::min(1.0, fadeElapsed_ / (kCrossfadeSeconds * sampleRate_));
-        if (progress >= 1.0) {
+        progress_ = std::min(1.0, fadeElapsed_ / (kCrossfadeSeconds * sampleRate_));
+        if (progress_ >= 1.0) {
             fading_ = false;
         } else {
-            const double w = 0.5 - 0.5 * std::cos(kPi * progress);
+            const double w = 0.5 - 0.5 * std::cos(kPi * progress_);
             const Output a = outputs_[int(from_)];
             const double fromPhase = a.phase + fromOffset_.phase;
             const double fromDepth = std::clamp(a.depth + fromOffset_.depth, 0.0, kMaxDepth);
@@ -126,22 +146,28 @@ dsp::PhiInput PhiController::process(const float* input, int frames) noexcept {
         }
     }
     last_ = out;
-    ++blocks_;
+    return {float(out.phase), float(out.depth)};
+}
 
+void PhiController::publish() noexcept {
+    ++blocks_;
     State s;
     s.mode = active_;
-    s.phase = out.phase;
-    s.depth = out.depth;
+    s.phase = last_.phase;
+    s.depth = last_.depth;
     s.fading = fading_;
     s.fadeFrom = from_;
     s.fadeTo = active_;
-    s.fadeProgress = progress;
+    s.fadeProgress = progress_;
     s.envelope = audio_.envelope();
+    s.midiModWheel = midi_.modWheel();
+    s.midiBend = midi_.bend();
+    s.midiLastEventNs = midi_.lastArrivalNs();
+    s.midiLastAppliedNs = midi_.lastAppliedNs();
+    s.midiEvents = midi_.events();
     s.blocks = blocks_;
-    s.blockNs = blockNs;
+    s.blockNs = blockNs_;
     published_.write(s);
-
-    return {float(out.phase), float(out.depth)};
 }
 
 State PhiController::state() const {

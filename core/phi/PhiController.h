@@ -5,11 +5,14 @@
 #include "phi/AudioSource.h"
 #include "phi/InternalSource.h"
 #include "phi/ManualSource.h"
+#include "phi/MidiEvents.h"
+#include "phi/MidiSource.h"
 #include "phi/PhiTypes.h"
 #include "phi/SensorSource.h"
 #include "rt/TripleBuffer.h"
 
 #include <mutex>
+#include <optional>
 #include <vector>
 
 namespace soundlab::phi {
@@ -28,11 +31,14 @@ std::vector<dsp::ParameterError> validate(const Settings& settings);
 // starts from where the fade is: the source that was fading in becomes the outgoing one, carrying
 // the difference between the blend and its own value as an offset that the new fade fades out.
 // The engine ramps its Φ input per sample within the block (ChromaticFieldEngine), so the
-// per-block output is smooth at the samples.
+// per-block output is smooth at the samples. Where a MIDI event lands within a block, the block
+// is run in segments split at the event's sample offset: the engine gets the new value from that
+// sample on (and ramps from there), not from the next block.
 //
 // Threading:
 //  - prepare(): control thread, stream stopped.
 //  - process(): the audio thread only; no locks, no allocation.
+//  - takeMidiProducer(): control side, once (AudioEngine hands the end to its MidiInput).
 //  - setSettings(), setSensor(): control side, one writer at a time each (AudioEngine
 //    serialises); they reach the audio thread through triple buffers (latest wins).
 //  - state(): any non-audio thread; readers share a short lock among themselves that the audio
@@ -43,9 +49,37 @@ public:
 
     void prepare(double sampleRate);
 
-    // Audio thread: advances every source by `frames` samples of `input` and returns the Φ input
-    // for this block.
+    // Audio thread: runs a chunk of `frames` samples of `input` that stands for `window` of
+    // steady time. MIDI events that arrived before the window's end are applied at their sample
+    // offsets; the chunk is cut there into segments, and `segment(offset, frames, phi)` is called
+    // for each, in order, covering [0, frames): the Φ input for those samples. Without MIDI
+    // events in the chunk that is one call for the whole chunk. The state is published once,
+    // after the chunk.
+    template <typename Segment>
+    void process(const float* input, int frames, BlockWindow window, Segment&& segment) noexcept {
+        if (frames <= 0) return;
+        takeControl();
+        const int changes = midi_.collect(window, frames);
+        int position = 0;
+        for (int i = 0; i < changes; ++i) {
+            const int offset = midi_.changeOffset(i);
+            if (offset > position) {
+                segment(position, offset - position,
+                        advance(at(input, position), offset - position));
+                position = offset;
+            }
+            midi_.apply(i);
+        }
+        segment(position, frames - position, advance(at(input, position), frames - position));
+        publish();
+    }
+
+    // Audio thread: the same for a chunk that ends now (events that arrived until now count);
+    // returns the Φ input at the chunk's end.
     dsp::PhiInput process(const float* input, int frames) noexcept;
+
+    // The producer end of the queue the `midi` source reads: handed out once (empty after).
+    std::optional<MidiEventQueue::Producer> takeMidiProducer();
 
     // Control side.
     void setSettings(const Settings& settings) { settings_.write(settings); }
@@ -59,8 +93,15 @@ public:
     Output sourceOutput(Mode mode) const noexcept { return outputs_[int(mode)]; }
 
 private:
+    static const float* at(const float* input, int offset) noexcept {
+        return input ? input + offset : nullptr;
+    }
+    explicit PhiController(std::pair<MidiEventQueue::Producer, MidiEventQueue::Consumer> midi);
     void takeControl() noexcept;
     void startFade(Mode to) noexcept;
+    // Advances every source by `frames` samples and evaluates the crossfade.
+    dsp::PhiInput advance(const float* input, int frames) noexcept;
+    void publish() noexcept;
 
     double sampleRate_ = 48000.0;
     TripleBuffer<Settings> settings_;
@@ -74,6 +115,7 @@ private:
     AudioSource audio_;
     InternalSource internal_;
     SensorSource sensorSource_;
+    MidiSource midi_;
     Output outputs_[kModeCount]{};
     Mode active_ = Mode::Manual;
     bool fading_ = false;
@@ -81,7 +123,12 @@ private:
     Output fromOffset_{};       // depth and phase added to the outgoing source (a switch mid-fade)
     double fadeElapsed_ = 0.0;  // samples
     Output last_{};
+    double progress_ = 1.0;  // of the fade, as of the latest segment
+    int64_t blockNs_ = 0;    // when this chunk took its settings (State::blockNs)
     uint64_t blocks_ = 0;
+
+    std::mutex producerMutex_;
+    std::optional<MidiEventQueue::Producer> midiProducer_;
 
     mutable std::mutex readers_;  // readers only: one triple-buffer reader at a time
     mutable State lastState_;

@@ -13,8 +13,7 @@ namespace soundlab::phi {
 inline constexpr double kTwoPi = 2.0 * 3.14159265358979323846;
 inline constexpr double kPi = 3.14159265358979323846;
 
-// The Φ sources (SPEC §4). `Midi` is accepted but has no input yet (docs/phi.md): it holds
-// depth 0 and phase 0 until MIDI input exists.
+// The Φ sources (SPEC §4).
 enum class Mode : uint8_t { Manual, Audio, Midi, Sensor, Internal };
 inline constexpr int kModeCount = 5;
 
@@ -50,6 +49,7 @@ inline constexpr double kMinHeartRate = 40.0, kMaxHeartRate = 200.0;
 inline constexpr double kMaxAccelG = 16.0;  // what common MEMS accelerometers report at most
 inline constexpr double kCrossfadeSeconds = 0.1;
 inline constexpr double kSensorStaleSeconds = 2.0;
+inline constexpr int kNoMidiBend = -100000;  // State::midiBend before the first pitch bend
 
 // The settings of every source and the active mode: edited on the control side, handed to the
 // audio thread whole through a triple buffer.
@@ -84,6 +84,15 @@ struct State {
     Mode fadeTo = Mode::Manual;
     double fadeProgress = 1.0;  // [0, 1] time fraction of the 100 ms fade
     double envelope = 0.0;      // the audio source's follower, linear
+    // The `midi` source as of this block: the latest mod wheel (CC1) value, −1 before any; the
+    // latest pitch bend (−8192…8191), kNoMidiBend before any; the arrival time (steady clock, ns)
+    // of the latest event applied, 0 before any, and the end of the window of the block that
+    // applied it (that callback's start); events applied so far.
+    int midiModWheel = -1;
+    int midiBend = kNoMidiBend;
+    int64_t midiLastEventNs = 0;
+    int64_t midiLastAppliedNs = 0;
+    uint64_t midiEvents = 0;
     uint64_t blocks = 0;
     // When this block read its settings and sensor values (steady clock, ns; CLOCK_MONOTONIC on
     // Linux): a change written before it is in this block. Lets a reader tell how fresh the

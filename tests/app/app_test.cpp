@@ -202,6 +202,38 @@ TEST(SoundlabApp, HelpAndVersion) {
     EXPECT_TRUE(version.out.startsWith(QStringLiteral("soundlab ")));
 }
 
+// --midi-port names the MIDI input the `midi` source opens: it is the port /api/phi shows, and
+// `--help` lists the flag. (Opening a real port is tested on JACK in midi_routes_test.)
+TEST(SoundlabApp, MidiPortFlagIsThePortInApiPhi) {
+    EXPECT_TRUE(runToExit({"--help"}).out.contains(QStringLiteral("--midi-port")));
+    QTemporaryDir data;
+    QProcess p;
+    p.setProcessEnvironment(environment(false));
+    p.start(QStringLiteral(SOUNDLAB_BINARY),
+            {"--no-gui", "--device", "virtual", "--no-logging", "--data-dir", data.path(), "--port",
+             "0", "--midi-port", "keyboard:midi out"});
+    ASSERT_TRUE(p.waitForStarted());
+    static const QRegularExpression httpLine(QStringLiteral("listening on (http://\\S+)"));
+    QString out;
+    QRegularExpressionMatch http;
+    for (int i = 0; i < 150 && !http.hasMatch(); ++i) {
+        p.waitForReadyRead(100);
+        out += QString::fromLocal8Bit(p.readAllStandardOutput());
+        http = httpLine.match(out);
+    }
+    ASSERT_TRUE(http.hasMatch()) << out.toStdString();
+    QProcess curl;
+    curl.start(QStringLiteral("curl"), {"-sS", http.captured(1) + "/api/phi"});
+    curl.waitForFinished(10000);
+    const QJsonObject midi =
+        QJsonDocument::fromJson(curl.readAllStandardOutput()).object()["midi"].toObject();
+    EXPECT_EQ(midi["port"].toString(), QStringLiteral("keyboard:midi out"));
+    EXPECT_FALSE(midi["connected"].toBool()) << "no such port here";
+    ::kill(pid_t(p.processId()), SIGTERM);
+    ASSERT_TRUE(p.waitForFinished(10000));
+    EXPECT_EQ(p.exitCode(), 0);
+}
+
 TEST(SoundlabApp, QmlWindowLoadsOffscreenWithoutWarnings) {
     QTemporaryDir data;
     const ProcessResult r =

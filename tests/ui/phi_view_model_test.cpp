@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QUdpSocket>
 
@@ -146,6 +147,34 @@ TEST(PhiViewModel, ARefusedValueChangesNothingAndSaysWhyLikeThePut) {
 
     EXPECT_TRUE(vm.setManualDepth(1.0));
     EXPECT_TRUE(vm.lastError().isEmpty()) << "an accepted edit clears the message";
+}
+
+TEST(PhiViewModel, TheMidiPortChoiceIsTheApisAndThePortListIsTheRoutes) {
+    AudioEngine engine;
+    PhiViewModel vm(engine);
+    const PhiApi api(engine);
+    EXPECT_EQ(vm.midiPort(), QString());
+    EXPECT_FALSE(vm.midiConnected());
+    EXPECT_EQ(vm.midiCc1(), -1);
+    EXPECT_FALSE(vm.midiActive());
+
+    // A port that does not exist (yet) is accepted and shown as asked for, not connected.
+    EXPECT_TRUE(vm.setMidiPort(QStringLiteral("nowhere:out")));
+    EXPECT_EQ(api.document()["midi"].toObject()["port"].toString(), "nowhere:out");
+    EXPECT_EQ(vm.midiPort(), QStringLiteral("nowhere:out"));
+    EXPECT_FALSE(vm.midiConnected());
+    // Closed through the API: the view-model shows it after its refresh.
+    ASSERT_EQ(api.update(QJsonObject{{"midi", QJsonObject{{"port", QJsonValue()}}}}).status, 200);
+    vm.refresh();
+    EXPECT_EQ(vm.midiPort(), QString());
+
+    // The chooser's list is what GET /api/phi/midi/ports serves.
+    vm.refreshMidiPorts();
+    const QJsonObject ports = api::midiPorts(engine);
+    QStringList expected;
+    for (const QJsonValue& port : ports["ports"].toArray()) expected << port.toString();
+    EXPECT_EQ(vm.midiPorts(), expected);
+    EXPECT_EQ(vm.midiApi(), ports["api"].toString());
 }
 
 TEST(PhiViewModel, TheRateSliderIsLogarithmicFromAHundredthOfAHertzToTen) {

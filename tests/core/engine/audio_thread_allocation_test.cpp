@@ -122,7 +122,11 @@ long allocationsWhileRunning(AudioBackend& backend, const BackendStreamConfig& c
     const long atStart = g_audioThreadAllocations.load();
 
     // Φ sources switch every 20 ms (so most switches land mid-fade) while sensor samples stream
-    // in and the envelope times change: the controller must not allocate on any of it.
+    // in, MIDI events arrive (the producer end stands in for RtMidi's thread: 8 per 20 ms, mod
+    // wheel and pitch bend, so blocks are cut into segments) and the envelope times change: the
+    // controller must not allocate on any of it.
+    std::optional<phi::MidiEventQueue::Producer> midi = chain.phi().takeMidiProducer();
+    EXPECT_TRUE(midi);
     {
         phi::Settings phiSettings;
         phi::SensorValues sensor;
@@ -137,6 +141,16 @@ long allocationsWhileRunning(AudioBackend& backend, const BackendStreamConfig& c
             sensor.heartRateBpm = 40.0 + (i % 160);
             sensor.accelX = (i % 3) - 1.0;
             chain.phi().setSensor(sensor);
+            for (int k = 0; midi && k < 8; ++k) {
+                const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                        std::chrono::steady_clock::now().time_since_epoch())
+                                        .count();
+                const auto kind =
+                    k % 2 ? phi::MidiEvent::Kind::PitchBend : phi::MidiEvent::Kind::ModWheel;
+                const int value = k % 2 ? (i * 97 + k) % 16384 - 8192 : (i + k) % 128;
+                EXPECT_TRUE(midi->push(phi::MidiEvent{kind, int16_t(value), now}));
+                std::this_thread::sleep_for(std::chrono::microseconds(500));
+            }
             (void)chain.phi().state();
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
@@ -155,6 +169,7 @@ long allocationsWhileRunning(AudioBackend& backend, const BackendStreamConfig& c
 
     const long afterRun = g_audioThreadAllocations.load();
     EXPECT_GT(marker.blocks(), 100);
+    EXPECT_GT(chain.phi().state().midiEvents, 100u);  // the MIDI events did reach the audio thread
     EXPECT_GT(monitor.snapshot().callbackCount, 100u);
     EXPECT_GT(analyzer.stats().frames, 100u);  // the analysis really ran on the ring
     backend.stop();

@@ -191,6 +191,18 @@ TEST(SessionLogger, ResumesWhenItsDirectoryComesBackAfterBeingDeleted) {
     EXPECT_TRUE(logger.status().error.isEmpty()) << logger.status().error.toStdString();
 }
 
+// Two runs started within one second (a quick restart) still list in start order.
+TEST(LogSessions, IdsSortByStartTimeEvenWithinASecond) {
+    const QDateTime start = QDateTime::fromString("2026-11-30T02:05:00.004Z", Qt::ISODateWithMs);
+    for (int ms : {1, 5, 250, 990}) {
+        const QString earlier = sessions::newId(start);
+        const QString later = sessions::newId(start.addMSecs(ms));
+        EXPECT_TRUE(sessions::isValidId(earlier) && sessions::isValidId(later));
+        EXPECT_LT(earlier, later) << ms;
+        EXPECT_EQ(sessions::startOf(later).toString(Qt::ISODate), "2026-11-30T02:05:00Z");
+    }
+}
+
 TEST(LogSessions, RetentionRemovesOnlyOldSessionsAndListingNamesTheirFiles) {
     QTemporaryDir root;
     QDir(root.path()).mkpath("metrics");
