@@ -113,7 +113,7 @@ Pane {
                     const left = chart.plotArea.x;
                     const w = chart.plotArea.width;
                     const span = panel.metrics.windowSeconds;
-                    ctx.fillStyle = "#eeeeee";
+                    ctx.fillStyle = "#d0d0d0";  // no frames (yet) for that time
                     ctx.fillRect(left, 0, w, height);
                     const runs = panel.metrics.stateRuns();
                     for (let i = 0; i < runs.length; ++i) {
