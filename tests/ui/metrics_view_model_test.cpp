@@ -32,6 +32,20 @@ bool processEventsUntil(F done) {
     return done();
 }
 
+// Feeds, then waits until the analysis has made every frame due by the fed position (the next
+// one ends beyond it), so the analyzer's documents stay put while the test compares.
+void feedAndSettle(ChainDriver& driver, double seconds, const std::function<float(int64_t)>& signal) {
+    driver.feed(seconds, signal);
+    driver.drain();
+    const int64_t step = int64_t(48000.0 / 30.0);
+    for (int i = 0; i < 5000; ++i) {
+        const auto latest = driver.analyzer->latest();
+        if (latest && latest->samplePosition + step > driver.position()) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    FAIL() << "the analysis did not catch up";
+}
+
 void expectConsecutiveIds(const MetricsViewModel& vm) {
     const auto& points = vm.points();
     for (size_t i = 1; i < points.size(); ++i)
@@ -40,8 +54,7 @@ void expectConsecutiveIds(const MetricsViewModel& vm) {
 
 TEST(MetricsViewModel, StartsWithTheLast30SecondsOfTheHistoryDocument) {
     ChainDriver driver;
-    driver.feed(40.0, sine1k);
-    driver.drain();
+    feedAndSettle(driver, 40.0, sine1k);
     MetricsViewModel vm(*driver.analyzer);
 
     const QJsonObject history = api::metricsHistoryJson(*driver.analyzer, 30.0);
@@ -66,15 +79,13 @@ TEST(MetricsViewModel, StartsWithTheLast30SecondsOfTheHistoryDocument) {
 
 TEST(MetricsViewModel, FollowsNewFramesWithoutGapsAndDropsWhatLeavesTheWindow) {
     ChainDriver driver;
-    driver.feed(35.0, sine1k);
-    driver.drain();
+    feedAndSettle(driver, 35.0, sine1k);
     MetricsViewModel vm(*driver.analyzer);
     const quint64 first = vm.points().back().frameId;
     const int full = vm.frameCount();
 
     // Silence: new frames go IDLE (level −120 dBFS, centroid 0) after the 0.5 s dwell.
-    driver.feed(3.0, [](int64_t) { return 0.0f; });
-    driver.drain();
+    feedAndSettle(driver, 3.0, [](int64_t) { return 0.0f; });
     const quint64 target = driver.analyzer->latest()->frameId;
     ASSERT_GT(target, first + 80);
     ASSERT_TRUE(processEventsUntil([&] { return quint64(vm.lastFrameId()) == target; }))
@@ -99,8 +110,7 @@ TEST(MetricsViewModel, FollowsNewFramesWithoutGapsAndDropsWhatLeavesTheWindow) {
 
 TEST(MetricsViewModel, FillsTheChartLinesOnePointPerFrameWithinTheLast30Seconds) {
     ChainDriver driver;
-    driver.feed(10.0, sine1k);
-    driver.drain();
+    feedAndSettle(driver, 10.0, sine1k);
     MetricsViewModel vm(*driver.analyzer);
     QLineSeries ici, coherence, criticality, consciousness;
     vm.updateSeries(&ici, &coherence, &criticality, &consciousness);
