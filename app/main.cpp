@@ -20,6 +20,7 @@
 
 #include "AudioViewModel.h"
 #include "EngineViewModel.h"
+#include "MetricsViewModel.h"
 #include "PhiViewModel.h"
 
 #include <QtQml/qqmlextensionplugin.h>
@@ -289,17 +290,20 @@ int main(int argc, char* argv[]) {
     std::unique_ptr<AudioViewModel> audioViewModel;
     std::unique_ptr<EngineViewModel> engineViewModel;
     std::unique_ptr<PhiViewModel> phiViewModel;
+    std::unique_ptr<MetricsViewModel> metricsViewModel;
     std::unique_ptr<QQmlApplicationEngine> qml;
     if (gui) {
         audioViewModel = std::make_unique<AudioViewModel>(engine);
         engineViewModel = std::make_unique<EngineViewModel>(engine);
         phiViewModel = std::make_unique<PhiViewModel>(engine);
         phiViewModel->setOscCounters(apiOptions.oscCounters);
+        metricsViewModel = std::make_unique<MetricsViewModel>(metricsAnalyzer);
         qml = std::make_unique<QQmlApplicationEngine>();
         qml->setInitialProperties(
             {{QStringLiteral("audio"), QVariant::fromValue(audioViewModel.get())},
              {QStringLiteral("engine"), QVariant::fromValue(engineViewModel.get())},
-             {QStringLiteral("phi"), QVariant::fromValue(phiViewModel.get())}});
+             {QStringLiteral("phi"), QVariant::fromValue(phiViewModel.get())},
+             {QStringLiteral("metrics"), QVariant::fromValue(metricsViewModel.get())}});
         qml->load(QUrl(QStringLiteral("qrc:/Soundlab/Main.qml")));
         if (qml->rootObjects().isEmpty()) {
             std::fprintf(stderr, "soundlab: the QML window failed to load\n");

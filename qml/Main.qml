@@ -10,6 +10,7 @@ ApplicationWindow {
     required property AudioViewModel audio
     required property EngineViewModel engine
     required property PhiViewModel phi
+    required property MetricsViewModel metrics
 
     width: 960
     height: 640
@@ -67,6 +68,7 @@ ApplicationWindow {
             TabButton { text: qsTr("Audio") }
             TabButton { text: qsTr("Engine") }
             TabButton { text: qsTr("Φ") }
+            TabButton { text: qsTr("Metrics") }
         }
 
         StackLayout {
@@ -77,6 +79,7 @@ ApplicationWindow {
             AudioPanel { audio: window.audio }
             EnginePanel { engine: window.engine }
             PhiPanel { phi: window.phi }
+            MetricsPanel { metrics: window.metrics }
         }
     }
 

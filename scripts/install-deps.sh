@@ -31,6 +31,8 @@ packages=(
   # load scripts' WebSocket clients: /ws/control sensor pushes (bench-phi-load), /ws/metrics
   # readers (bench-metrics-ws)
   python3-websockets
+  # the GUI screenshot in docs (scripts/metrics-panel-screenshot.sh): click a tab, grab the screen
+  xdotool x11-apps netpbm
 )
 
 missing=()

@@ -1,0 +1,132 @@
+#include "MetricsViewModel.h"
+
+#include "api/MetricsRoutes.h"
+#include "metrics/TimeBase.h"
+
+#include <QJsonArray>
+#include <QPointF>
+#include <QXYSeries>
+
+#include <algorithm>
+
+namespace soundlab {
+
+namespace {
+constexpr int kRefreshMs = 33;  // 30 Hz: the GUI asks at a rate, never per frame
+// A little more than the gap since the frame we have, so the history answer surely includes
+// the next one (timestamps are 1/rate apart).
+constexpr double kHistoryMarginSeconds = 0.1;
+}  // namespace
+
+MetricsViewModel::MetricsViewModel(const metrics::MetricsAnalyzer& analyzer, QObject* parent)
+    : QObject(parent), analyzer_(analyzer) {
+    timer_.setInterval(kRefreshMs);
+    connect(&timer_, &QTimer::timeout, this, &MetricsViewModel::refresh);
+    timer_.start();
+    refresh();
+}
+
+void MetricsViewModel::refresh() {
+    // GET /api/metrics/latest: is there anything new at all?
+    const auto newest = analyzer_.latest();
+    if (newest && newest->frameId != lastFrameId_) {
+        const QJsonObject latest = api::metricsFrameJson(*newest);
+        // GET /api/metrics/history?seconds=…: the frames since the one we have (all 30 s at
+        // first, or after a stall longer than that).
+        double seconds = kWindowSeconds;
+        if (!points_.empty())
+            seconds = std::clamp(latest.value(QLatin1String("timestamp")).toDouble() -
+                                     points_.back().timestamp + kHistoryMarginSeconds,
+                                 kHistoryMarginSeconds, kWindowSeconds);
+        const QJsonObject history = api::metricsHistoryJson(analyzer_, seconds);
+        for (const QJsonValue& frame : history.value(QLatin1String("frames")).toArray())
+            append(frame.toObject());
+    }
+    // Forget what left the window (even while no frames come, so the chart empties).
+    const double oldest = now() - kWindowSeconds;
+    while (!points_.empty() && points_.front().timestamp < oldest) points_.pop_front();
+    if (!points_.empty() || !latest_.isEmpty()) emit changed();
+}
+
+void MetricsViewModel::append(const QJsonObject& frame) {
+    const auto id = quint64(frame.value(QLatin1String("frame_id")).toInteger());
+    if (id <= lastFrameId_) return;
+    Point p;
+    p.frameId = id;
+    p.timestamp = frame.value(QLatin1String("timestamp")).toDouble();
+    p.ici = frame.value(QLatin1String("ici")).toDouble();
+    p.phaseCoherence = frame.value(QLatin1String("phase_coherence")).toDouble();
+    p.criticality = frame.value(QLatin1String("criticality")).toDouble();
+    p.consciousnessLevel = frame.value(QLatin1String("consciousness_level")).toDouble();
+    p.state = frame.value(QLatin1String("state")).toString();
+    points_.push_back(std::move(p));
+    latest_ = frame;
+    lastFrameId_ = id;
+}
+
+double MetricsViewModel::now() const {
+    const double wall = metrics::TimeBase::unixSeconds(metrics::TimeBase::steadyNowNs());
+    return points_.empty() ? wall : std::max(wall, points_.back().timestamp);
+}
+
+QString MetricsViewModel::state() const {
+    return latest_.value(QLatin1String("state")).toString(QStringLiteral("IDLE"));
+}
+double MetricsViewModel::spectralCentroid() const {
+    return latest_.value(QLatin1String("spectral_centroid")).toDouble();
+}
+double MetricsViewModel::levelDb() const {
+    return latest_.value(QLatin1String("level_db")).toDouble(-120.0);
+}
+
+QStringList MetricsViewModel::states() const {
+    QStringList names;
+    for (int i = 0; i < metrics::kStateCount; ++i) {
+        const std::string_view n = toString(metrics::State(i));
+        names << QString::fromLatin1(n.data(), qsizetype(n.size()));
+    }
+    return names;
+}
+
+void MetricsViewModel::updateSeries(QAbstractSeries* ici, QAbstractSeries* coherence,
+                                    QAbstractSeries* criticality, QAbstractSeries* consciousness) {
+    const double t0 = now();
+    QList<QPointF> lines[4];
+    for (auto& line : lines) line.reserve(qsizetype(points_.size()));
+    for (const Point& p : points_) {
+        const double x = p.timestamp - t0;
+        lines[0].append({x, p.ici});
+        lines[1].append({x, p.phaseCoherence});
+        lines[2].append({x, p.criticality});
+        lines[3].append({x, p.consciousnessLevel});
+    }
+    QAbstractSeries* series[4] = {ici, coherence, criticality, consciousness};
+    for (int i = 0; i < 4; ++i)
+        if (auto* xy = qobject_cast<QXYSeries*>(series[i])) xy->replace(lines[i]);
+}
+
+QVariantList MetricsViewModel::stateRuns() const {
+    const double t0 = now();
+    QVariantList runs;
+    QString state;
+    double from = 0.0, to = 0.0;
+    for (const Point& p : points_) {
+        const double x = p.timestamp - t0;
+        if (p.state != state) {
+            if (!state.isEmpty())
+                runs.append(QVariantMap{{QStringLiteral("state"), state},
+                                        {QStringLiteral("from"), from},
+                                        {QStringLiteral("to"), x}});
+            state = p.state;
+            from = x;
+        }
+        to = x;
+    }
+    if (!state.isEmpty())
+        runs.append(QVariantMap{{QStringLiteral("state"), state},
+                                {QStringLiteral("from"), from},
+                                {QStringLiteral("to"), to}});
+    return runs;
+}
+
+}  // namespace soundlab

@@ -1,0 +1,90 @@
+#pragma once
+
+#include "metrics/MetricsAnalyzer.h"
+
+#include <QtQml/qqmlregistration.h>
+#include <QJsonObject>
+#include <QObject>
+#include <QStringList>
+#include <QTimer>
+#include <QVariantList>
+#include <QAbstractSeries>
+
+#include <deque>
+
+namespace soundlab {
+
+// The metrics panel as QML sees it (issue 11). An in-process API client: at 30 Hz, on the GUI
+// thread, it reads the documents GET /api/metrics/latest and /api/metrics/history serve
+// (api::metricsFrameJson, api::metricsHistoryJson) and appends the frames newer than the last
+// frame_id it has; it starts with the last 30 s so the charts are full at once. The GUI never
+// gets a signal per frame from the analysis thread: it asks at its own rate.
+class MetricsViewModel : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("provided by the application")
+
+    Q_PROPERTY(QString state READ state NOTIFY changed)
+    Q_PROPERTY(double spectralCentroid READ spectralCentroid NOTIFY changed)
+    Q_PROPERTY(double levelDb READ levelDb NOTIFY changed)
+    Q_PROPERTY(bool hasFrames READ hasFrames NOTIFY changed)
+    // A JS number (exact to 2^53; QML tooling in Qt 6.4 does not know quint64).
+    Q_PROPERTY(double lastFrameId READ lastFrameId NOTIFY changed)
+    Q_PROPERTY(int frameCount READ frameCount NOTIFY changed)
+    Q_PROPERTY(QStringList states READ states CONSTANT)
+    Q_PROPERTY(double windowSeconds READ windowSeconds CONSTANT)
+
+public:
+    static constexpr double kWindowSeconds = 30.0;
+
+    explicit MetricsViewModel(const metrics::MetricsAnalyzer& analyzer, QObject* parent = nullptr);
+
+    // One frame as the panel keeps it (values from the frame's JSON).
+    struct Point {
+        quint64 frameId = 0;
+        double timestamp = 0.0;  // Unix seconds (the frame's `timestamp`)
+        double ici = 0.0, phaseCoherence = 0.0, criticality = 0.0, consciousnessLevel = 0.0;
+        QString state;
+    };
+    const std::deque<Point>& points() const { return points_; }
+    // The latest frame's JSON, as GET /api/metrics/latest serves it (empty before any).
+    const QJsonObject& latest() const { return latest_; }
+
+    QString state() const;
+    double spectralCentroid() const;
+    double levelDb() const;
+    bool hasFrames() const { return !points_.empty(); }
+    double lastFrameId() const { return double(lastFrameId_); }
+    int frameCount() const { return int(points_.size()); }
+    QStringList states() const;
+    double windowSeconds() const { return kWindowSeconds; }
+
+    // Replaces the four lines' points (QXYSeries::replace, once per line), x = seconds relative
+    // to now (−30 … 0), y the metric. Any argument may be null.
+    Q_INVOKABLE void updateSeries(QAbstractSeries* ici, QAbstractSeries* coherence,
+                                  QAbstractSeries* criticality, QAbstractSeries* consciousness);
+    // The state timeline: runs of one state, oldest first, as [{state, from, to}] in the same x
+    // as the lines.
+    Q_INVOKABLE QVariantList stateRuns() const;
+
+    // Reads new frames now (the timer does it 30 times a second).
+    Q_INVOKABLE void refresh();
+
+signals:
+    // Once per refresh that has frames (the x axis moves with time even without new ones).
+    void changed();
+
+private:
+    void append(const QJsonObject& frame);
+    // "Now" for the x axis: the wall clock, or the newest frame if it is ahead (its timestamp is
+    // when it will be heard, a latency ahead).
+    double now() const;
+
+    const metrics::MetricsAnalyzer& analyzer_;
+    QTimer timer_;
+    std::deque<Point> points_;
+    QJsonObject latest_;
+    quint64 lastFrameId_ = 0;
+};
+
+}  // namespace soundlab
