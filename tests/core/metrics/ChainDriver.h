@@ -52,7 +52,19 @@ public:
         }
     }
     // Waits until the analysis has made every frame due so far.
-    void drain() { waitUntilBehindBy(int64_t(sampleRate_ / 30.0) + block_); }
+    // Waits until the analysis has caught up with what was fed: within a frame and a block of
+    // the end, and then no new frame for 200 ms (the analysis polls every 2 ms), so a frame that
+    // was still due when the position check passed is in frames() and latest() too.
+    void drain() {
+        waitUntilBehindBy(int64_t(sampleRate_ / 30.0) + block_);
+        size_t count = frames().size();
+        for (int i = 0; i < 100; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+            const size_t now = frames().size();
+            if (now == count) return;
+            count = now;
+        }
+    }
 
     std::vector<MetricsFrame> frames() const {
         std::lock_guard lock(mutex_);
