@@ -16,9 +16,7 @@ class VirtualDeviceApiTest : public ::testing::Test {
 protected:
     void SetUp() override {
         qtApp();
-        StreamConfig config;
-        config.inputDevice = config.outputDevice = QStringLiteral("virtual");
-        ASSERT_FALSE(engine.configure(config));
+        ASSERT_FALSE(engine.configure(streamConfig()));
         ASSERT_FALSE(engine.start());
         ApiServerOptions options;
         options.port = 0;
@@ -29,6 +27,13 @@ protected:
     void TearDown() override {
         server.reset();
         engine.stop();
+    }
+    // The virtual device with its defaults; a test that needs a loopback or another block size
+    // says so here.
+    virtual StreamConfig streamConfig() const {
+        StreamConfig config;
+        config.inputDevice = config.outputDevice = QStringLiteral("virtual");
+        return config;
     }
 
     AudioEngine engine;

@@ -2,6 +2,7 @@
 // (1234.37 samples, 20 dB SNR): calibration end to end, 409s, the compensation offsets' ranges.
 
 #include "ApiTestSupport.h"
+#include "VirtualDeviceApiTest.h"
 #include "api/ApiServer.h"
 #include "engine/AudioEngine.h"
 
@@ -18,26 +19,15 @@ namespace {
 
 constexpr double kDelay = 1234.37;
 
-class LatencyRoutes : public ::testing::Test {
+class LatencyRoutes : public VirtualDeviceApiTest {
 protected:
-    void SetUp() override {
-        qtApp();
-        StreamConfig config;
-        config.inputDevice = config.outputDevice = QStringLiteral("virtual");
+    // A fractional loopback at 20 dB SNR, in 256-frame blocks.
+    StreamConfig streamConfig() const override {
+        StreamConfig config = VirtualDeviceApiTest::streamConfig();
         config.blockSize = 256;
         config.virtualDevice.loopbackDelaySamples = kDelay;
         config.virtualDevice.loopbackSnrDb = 20.0;
-        ASSERT_FALSE(engine.configure(config));
-        ASSERT_FALSE(engine.start());
-        ApiServerOptions options;
-        options.port = 0;
-        server = std::make_unique<ApiServer>(engine, options);
-        ASSERT_FALSE(server->start());
-        http = std::make_unique<HttpClient>(server->url());
-    }
-    void TearDown() override {
-        server.reset();
-        engine.stop();
+        return config;
     }
 
     // Waits (serving the event loop) until the latest calibration is no longer running.
@@ -53,9 +43,6 @@ protected:
         return last;
     }
 
-    AudioEngine engine;
-    std::unique_ptr<ApiServer> server;
-    std::unique_ptr<HttpClient> http;
 };
 
 }  // namespace
