@@ -8,6 +8,7 @@
 #include "api/LogRoutes.h"
 #include "api/MetricsRoutes.h"
 #include "api/OscServer.h"
+#include "api/PhiRoutes.h"
 #include "api/PresetRoutes.h"
 #include "engine/AudioEngine.h"
 #include "engine/EngineActivityLog.h"
@@ -97,6 +98,10 @@ int main(int argc, char* argv[]) {
         return parsed.exitCode;
     }
     AppOptions options = *parsed.options;
+    if (options.printConfig) {
+        std::printf("%s", qPrintable(options.settingsDescription));
+        return 0;
+    }
 
     const bool gui = !options.noGui && !options.listDevices && displayAvailable();
     if (!options.noGui && !options.listDevices && !gui)
@@ -115,6 +120,16 @@ int main(int argc, char* argv[]) {
     if (auto error = engine.configure(options.stream)) {
         std::fprintf(stderr, "soundlab: %s\n", qPrintable(error->message));
         return 2;
+    }
+    // Φ defaults from the settings, through the same update as PUT /api/phi (values checked
+    // by the command line already).
+    if (!options.phiMode.isEmpty() || options.phiDepth) {
+        QJsonObject phi;
+        if (!options.phiMode.isEmpty()) phi[QStringLiteral("mode")] = options.phiMode;
+        if (options.phiDepth)
+            phi[QStringLiteral("manual")] = QJsonObject{{QStringLiteral("depth"), *options.phiDepth}};
+        for (const dsp::ParameterError& e : api::updatePhi(engine, phi))
+            std::fprintf(stderr, "soundlab: Φ setting: %s\n", e.message.c_str());
     }
 
     // Session logs (SPEC §8, docs/logging.md): one session per run under the log root; none with
