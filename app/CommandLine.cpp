@@ -50,11 +50,10 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments,
                                   QStringLiteral("Show this help and exit."));
     const QCommandLineOption version(QStringLiteral("version"),
                                      QStringLiteral("Show the version and exit."));
-    const QCommandLineOption config(
-        QStringLiteral("config"),
-        QStringLiteral("Read settings from this file (default: %1).")
-            .arg(QStringLiteral("~/.config/soundlab/soundlab.conf")),
-        QStringLiteral("file"));
+    const QCommandLineOption config(QStringLiteral("config"),
+                                    QStringLiteral("Read settings from this file (default: %1).")
+                                        .arg(QStringLiteral("~/.config/soundlab/soundlab.conf")),
+                                    QStringLiteral("file"));
     const QCommandLineOption printConfig(
         QStringLiteral("print-config"),
         QStringLiteral("Print the settings in effect, and where each came from, and exit."));
@@ -115,8 +114,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments,
         QStringLiteral("addr"));
     const QCommandLineOption metricsRate(
         QStringLiteral("metrics-rate"),
-        QStringLiteral("Metrics frames per second, 30 to 120 (default 30)."),
-        QStringLiteral("hz"));
+        QStringLiteral("Metrics frames per second, 30 to 120 (default 30)."), QStringLiteral("hz"));
     const QCommandLineOption midiPort(
         QStringLiteral("midi-port"),
         QStringLiteral("Open this MIDI input port for the Φ `midi` source (a name from GET "
@@ -244,8 +242,8 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments,
         bool ok = false;
         o.stream.sampleRate = v->text().toInt(&ok);
         if (!ok || !StreamConfig::isSupportedSampleRate(o.stream.sampleRate))
-            return failure(QStringLiteral("unsupported %1; valid: 44100, 48000, 96000")
-                               .arg(v->quoted()));
+            return failure(
+                QStringLiteral("unsupported %1; valid: 44100, 48000, 96000").arg(v->quoted()));
     }
     if (const auto v = setting("buffer-size")) {
         bool ok = false;
@@ -295,7 +293,8 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments,
     // The token: --token, --token-file, SOUNDLAB_TOKEN, SOUNDLAB_TOKEN_FILE, the file's
     // token-file, in that order. A file keeps it out of `ps` and of the environment.
     const auto tokenFileSetting = setting("token-file");
-    const bool tokenFileSettingFirst = tokenFileSetting && tokenFileSetting->origin == QLatin1String("command line");
+    const bool tokenFileSettingFirst =
+        tokenFileSetting && tokenFileSetting->origin == QLatin1String("command line");
     if (parser.isSet(token)) {
         o.token = parser.value(token);
     } else if (env.contains(QStringLiteral("SOUNDLAB_TOKEN")) && !tokenFileSettingFirst) {
@@ -304,7 +303,8 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments,
         o.tokenFile = tokenFileSetting->text();
         QString error;
         o.token = readTokenFile(o.tokenFile, &error);
-        if (!error.isEmpty()) return failure(QStringLiteral("%1: %2").arg(tokenFileSetting->quoted(), error));
+        if (!error.isEmpty())
+            return failure(QStringLiteral("%1: %2").arg(tokenFileSetting->quoted(), error));
     }
 
     const auto dataDirSetting = setting("data-dir");

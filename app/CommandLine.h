@@ -31,10 +31,10 @@ struct AppOptions {
     double metricsRate = 30.0;  // --metrics-rate, 30–120 Hz (docs/metrics.md)
     // --midi-port: the MIDI input the `midi` Φ source opens; empty: none.
     QString midiPort;
-    QString phiMode;                // --phi-mode; empty: the engine's default (manual)
+    QString phiMode;                 // --phi-mode; empty: the engine's default (manual)
     std::optional<double> phiDepth;  // --phi-depth: the manual depth
-    QString dataDir;  // presets and other state
-    QString logDir;   // log root
+    QString dataDir;                 // presets and other state
+    QString logDir;                  // log root
     bool noLogging = false;
     std::optional<int> logKeepDays;  // empty: keep every session
 };

@@ -10,8 +10,12 @@ namespace soundlab {
 
 namespace {
 
-QString yesNo(bool on) { return on ? QStringLiteral("true") : QStringLiteral("false"); }
-QString orNone(const QString& s) { return s.isEmpty() ? QStringLiteral("(none)") : s; }
+QString yesNo(bool on) {
+    return on ? QStringLiteral("true") : QStringLiteral("false");
+}
+QString orNone(const QString& s) {
+    return s.isEmpty() ? QStringLiteral("(none)") : s;
+}
 
 const PersistentSetting kSettings[] = {
     {"device", "audio",
@@ -22,7 +26,8 @@ const PersistentSetting kSettings[] = {
      }},
     {"input-device", "audio", [](const AppOptions& o) { return o.stream.inputDevice; }},
     {"output-device", "audio", [](const AppOptions& o) { return o.stream.outputDevice; }},
-    {"sample-rate", "audio", [](const AppOptions& o) { return QString::number(o.stream.sampleRate); }},
+    {"sample-rate", "audio",
+     [](const AppOptions& o) { return QString::number(o.stream.sampleRate); }},
     {"buffer-size", "audio",
      [](const AppOptions& o) {
          return o.stream.preferHostPeriod
@@ -44,7 +49,9 @@ const PersistentSetting kSettings[] = {
     {"osc-host", "osc", [](const AppOptions& o) { return o.oscHost; }},
     {"midi-port", "phi", [](const AppOptions& o) { return orNone(o.midiPort); }},
     {"phi-mode", "phi",
-     [](const AppOptions& o) { return o.phiMode.isEmpty() ? QStringLiteral("manual") : o.phiMode; }},
+     [](const AppOptions& o) {
+         return o.phiMode.isEmpty() ? QStringLiteral("manual") : o.phiMode;
+     }},
     {"phi-depth", "phi",
      [](const AppOptions& o) {
          return o.phiDepth ? QString::number(*o.phiDepth) : QStringLiteral("0.618034 (1/Φ)");
@@ -70,7 +77,9 @@ QString PersistentSetting::environmentName() const {
            QString::fromLatin1(flag).toUpper().replace(QLatin1Char('-'), QLatin1Char('_'));
 }
 
-std::span<const PersistentSetting> persistentSettings() { return kSettings; }
+std::span<const PersistentSetting> persistentSettings() {
+    return kSettings;
+}
 
 QString defaultSettingsPath() {
     return QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
@@ -95,8 +104,9 @@ SettingSources::SettingSources(const QCommandLineParser& parser, QProcessEnviron
     for (const PersistentSetting& s : kSettings) known.insert(s.fileKey());
     for (const QString& key : file_->allKeys())
         if (!known.contains(key)) {
-            fileError_ = QStringLiteral("unknown setting '%1' in %2 (soundlab --print-config lists "
-                                        "the known ones)")
+            fileError_ = QStringLiteral(
+                             "unknown setting '%1' in %2 (soundlab --print-config lists "
+                             "the known ones)")
                              .arg(key, filePath_);
             return;
         }
@@ -109,10 +119,9 @@ std::optional<SettingSources::Value> SettingSources::find(const PersistentSettin
                      QStringLiteral("command line"), QStringLiteral("--") + flag};
     if (environment_.contains(s.environmentName())) {
         const QString text = environment_.value(s.environmentName());
-        return Value{s.repeatable ? text.split(QLatin1Char(','), Qt::SkipEmptyParts)
-                                  : QStringList{text},
-                     QStringLiteral("environment %1").arg(s.environmentName()),
-                     s.environmentName()};
+        return Value{
+            s.repeatable ? text.split(QLatin1Char(','), Qt::SkipEmptyParts) : QStringList{text},
+            QStringLiteral("environment %1").arg(s.environmentName()), s.environmentName()};
     }
     if (file_ && file_->contains(s.fileKey())) {
         const QVariant v = file_->value(s.fileKey());
@@ -147,10 +156,10 @@ std::optional<bool> SettingSources::isOn(const PersistentSetting& s, QString* er
 }
 
 QString describeSettings(const AppOptions& options, const SettingSources& sources) {
-    QString text = QStringLiteral("# settings file: %1%2\n")
-                       .arg(sources.filePath(), QFileInfo::exists(sources.filePath())
-                                                    ? QString()
-                                                    : QStringLiteral(" (absent)"));
+    QString text =
+        QStringLiteral("# settings file: %1%2\n")
+            .arg(sources.filePath(),
+                 QFileInfo::exists(sources.filePath()) ? QString() : QStringLiteral(" (absent)"));
     QString section;
     for (const PersistentSetting& s : kSettings) {
         if (section != QLatin1String(s.section)) {

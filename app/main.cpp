@@ -127,7 +127,8 @@ int main(int argc, char* argv[]) {
         QJsonObject phi;
         if (!options.phiMode.isEmpty()) phi[QStringLiteral("mode")] = options.phiMode;
         if (options.phiDepth)
-            phi[QStringLiteral("manual")] = QJsonObject{{QStringLiteral("depth"), *options.phiDepth}};
+            phi[QStringLiteral("manual")] =
+                QJsonObject{{QStringLiteral("depth"), *options.phiDepth}};
         for (const dsp::ParameterError& e : api::updatePhi(engine, phi))
             std::fprintf(stderr, "soundlab: Φ setting: %s\n", e.message.c_str());
     }
@@ -207,7 +208,7 @@ int main(int argc, char* argv[]) {
         // Not markers (logged as themselves) nor sensor samples (data, up to hundreds a
         // second: the Φ log's business).
         apiOptions.changeObserver = [log = sessionLog.get()](const api::Request& request,
-                                                            const api::Response& response) {
+                                                             const api::Response& response) {
             if (request.path == QLatin1String("/api/markers") ||
                 request.path == QLatin1String("/api/phi/sensor"))
                 return;
@@ -216,7 +217,8 @@ int main(int argc, char* argv[]) {
                                {QStringLiteral("path"), request.path},
                                {QStringLiteral("status"), response.status}};
             if (request.body.isObject() || request.body.isArray())
-                if (request.rawBody.size() <= 4096) fields.insert(QStringLiteral("body"), request.body);
+                if (request.rawBody.size() <= 4096)
+                    fields.insert(QStringLiteral("body"), request.body);
             log->log(logging::Category::AudioEngine, QStringLiteral("control"), fields);
         };
     }
