@@ -57,6 +57,10 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments,
     const QCommandLineOption printConfig(
         QStringLiteral("print-config"),
         QStringLiteral("Print the settings in effect, and where each came from, and exit."));
+    const QCommandLineOption printOpenApi(
+        QStringLiteral("print-openapi"),
+        QStringLiteral("Print the API's OpenAPI document (as /api/openapi.json serves it) and "
+                       "exit."));
     const QCommandLineOption listDevices(QStringLiteral("list-devices"),
                                          QStringLiteral("List audio devices and exit."));
     const QCommandLineOption device(
@@ -184,7 +188,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments,
     parser.addOption(logKeepDays);
     parser.addOptions({virtualLoopbackGain, virtualLoopbackSnr, calibrate});
     parser.addOption(midiPort);
-    parser.addOptions({config, printConfig, tokenFile, phiMode, phiDepth});
+    parser.addOptions({config, printConfig, printOpenApi, tokenFile, phiMode, phiDepth});
 
     if (!parser.parse(arguments)) return failure(parser.errorText());
     if (!parser.positionalArguments().isEmpty())
@@ -225,6 +229,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments,
     AppOptions o;
     o.listDevices = parser.isSet(listDevices);
     o.printConfig = parser.isSet(printConfig);
+    o.printOpenApi = parser.isSet(printOpenApi);
     o.calibrate = parser.isSet(calibrate);
     const std::optional<bool> autoStartSetting = isOn("auto-start-audio");
     const std::optional<bool> insecureSetting = isOn("insecure");

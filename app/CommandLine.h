@@ -16,6 +16,7 @@ struct AppOptions {
     StreamConfig stream;
     bool listDevices = false;
     bool printConfig = false;
+    bool printOpenApi = false;
     QString settingsDescription;  // --print-config's text
     bool autoStartAudio = false;
     bool calibrate = false;  // --calibrate: latency calibration once audio runs

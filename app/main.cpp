@@ -2,6 +2,7 @@
 // the QML control room or headless; SIGINT/SIGTERM end either cleanly with exit code 0.
 
 #include "CommandLine.h"
+#include "SettingsReload.h"
 #include "UnixSignalWatcher.h"
 #include "api/ApiServer.h"
 #include "api/LatencyActivityLog.h"
@@ -28,6 +29,7 @@
 #include <QApplication>
 #include <QCoreApplication>
 #include <QHostAddress>
+#include <QJsonArray>
 #include <QQmlApplicationEngine>
 #include <QThreadPool>
 #include <QTimer>
@@ -103,8 +105,9 @@ int main(int argc, char* argv[]) {
         return 0;
     }
 
-    const bool gui = !options.noGui && !options.listDevices && displayAvailable();
-    if (!options.noGui && !options.listDevices && !gui)
+    const bool gui =
+        !options.noGui && !options.listDevices && !options.printOpenApi && displayAvailable();
+    if (!options.noGui && !options.listDevices && !options.printOpenApi && !gui)
         std::fprintf(stderr, "soundlab: no display found; running headless (--no-gui)\n");
     // QtCharts in QML needs a QApplication; headless needs no GUI libraries at all.
     std::unique_ptr<QCoreApplication> app = gui ? std::make_unique<QApplication>(argc, argv)
@@ -255,6 +258,10 @@ int main(int argc, char* argv[]) {
     api::addMetricsApi(apiServer, metricsAnalyzer,
                        sessionLog ? api::metricsLogSink(*sessionLog)
                                   : std::function<void(const QJsonObject&, double)>{});
+    if (options.printOpenApi) {
+        std::printf("%s\n", apiServer.openApiDocument().constData());
+        return 0;
+    }
     metricsAnalyzer.start();
     if (auto error = apiServer.start()) {
         std::fprintf(stderr, "soundlab: %s\n", qPrintable(*error));
@@ -303,6 +310,31 @@ int main(int argc, char* argv[]) {
             calibrationWatch.start();
         }
     }
+
+    // SIGHUP (systemctl reload): read the settings again and apply what can change while running.
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::reloadRequested, [&] {
+        const ParsedCommandLine again = parseCommandLine(arguments);
+        if (!again.options) {
+            std::fprintf(stderr, "soundlab: reload refused, nothing changed: %s\n",
+                         qPrintable(again.message.section(QLatin1Char('\n'), 0, 0)));
+            return;
+        }
+        const ReloadOutcome outcome =
+            applyReloadedSettings(options, *again.options, engine, metricsAnalyzer);
+        std::fprintf(
+            stderr, "soundlab: settings reloaded; applied: %s; need a restart: %s%s%s\n",
+            qPrintable(outcome.applied.isEmpty() ? QStringLiteral("nothing")
+                                                 : outcome.applied.join(", ")),
+            qPrintable(outcome.needRestart.isEmpty() ? QStringLiteral("nothing")
+                                                     : outcome.needRestart.join(", ")),
+            outcome.failed.isEmpty() ? "" : "; failed: ", qPrintable(outcome.failed.join("; ")));
+        if (sessionLog)
+            sessionLog->log(
+                logging::Category::AudioEngine, QStringLiteral("settings_reload"),
+                {{QStringLiteral("applied"), QJsonArray::fromStringList(outcome.applied)},
+                 {QStringLiteral("need_restart"), QJsonArray::fromStringList(outcome.needRestart)},
+                 {QStringLiteral("failed"), QJsonArray::fromStringList(outcome.failed)}});
+    });
 
     std::unique_ptr<AudioViewModel> audioViewModel;
     std::unique_ptr<EngineViewModel> engineViewModel;

@@ -496,3 +496,53 @@ TEST(SoundlabSettings, TokenFileMustBePrivateAndThenGuardsTheApi) {
     ::kill(pid_t(p.processId()), SIGTERM);
     ASSERT_TRUE(p.waitForFinished(10000));
 }
+
+// `systemctl reload soundlab` sends SIGHUP: the file is read again; what can change while
+// running is applied through the API's own functions, the rest is named as needing a restart.
+TEST(SoundlabSettings, SighupAppliesTheChangedFileWhileRunning) {
+    QTemporaryDir home, data;
+    const QString configHome =
+        writeSettings(home, "[metrics]\nmetrics-rate=30\n[audio]\nbuffer-size=512\n");
+    QProcess p;
+    QProcessEnvironment env = environment(false);
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), configHome);
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(SOUNDLAB_BINARY),
+            {"--no-gui", "--device", "virtual", "--no-logging", "--data-dir", data.path(), "--port",
+             "0", "--auto-start-audio"});
+    QString out;
+    const QString base = waitForListening(p, &out);
+    ASSERT_FALSE(base.isEmpty()) << out.toStdString() << p.readAllStandardError().toStdString();
+
+    writeSettings(home,
+                  "[metrics]\nmetrics-rate=60\n[audio]\nbuffer-size=256\n"
+                  "[phi]\nphi-mode=internal\n[osc]\nosc-port=0\n");
+    ::kill(pid_t(p.processId()), SIGHUP);
+    QString err;
+    for (int i = 0; i < 100 && !err.contains(QStringLiteral("settings reloaded")); ++i) {
+        p.waitForReadyRead(100);
+        err += QString::fromLocal8Bit(p.readAllStandardError());
+    }
+    EXPECT_TRUE(err.contains(QStringLiteral("applied: audio, phi, metrics-rate")))
+        << err.toStdString();
+    EXPECT_TRUE(err.contains(QStringLiteral("need a restart: osc"))) << err.toStdString();
+    EXPECT_EQ(curlJson({base + "/api/metrics/config"})["rate_hz"].toDouble(), 60.0);
+    EXPECT_EQ(curlJson({base + "/api/phi"})["mode"].toString(), QStringLiteral("internal"));
+    const QJsonObject status = curlJson({base + "/api/status"});
+    EXPECT_EQ(status["buffer_size"].toInt(), 256);
+    EXPECT_TRUE(status["audio_running"].toBool());
+
+    // A bad file is refused as a whole: nothing changes, the process runs on.
+    writeSettings(home, "[metrics]\nmetrics-rate=500\n");
+    ::kill(pid_t(p.processId()), SIGHUP);
+    err.clear();
+    for (int i = 0; i < 100 && !err.contains(QStringLiteral("reload refused")); ++i) {
+        p.waitForReadyRead(100);
+        err += QString::fromLocal8Bit(p.readAllStandardError());
+    }
+    EXPECT_TRUE(err.contains(QStringLiteral("metrics/metrics-rate '500'"))) << err.toStdString();
+    EXPECT_EQ(curlJson({base + "/api/metrics/config"})["rate_hz"].toDouble(), 60.0);
+    ::kill(pid_t(p.processId()), SIGTERM);
+    ASSERT_TRUE(p.waitForFinished(10000));
+    EXPECT_EQ(p.exitCode(), 0);
+}
