@@ -102,7 +102,9 @@ SettingSources::SettingSources(const QCommandLineParser& parser, QProcessEnviron
     // A misspelt key would be ignored silently; name it instead.
     QSet<QString> known;
     for (const PersistentSetting& s : kSettings) known.insert(s.fileKey());
-    for (const QString& key : file_->allKeys())
+    for (const QString& key : file_->allKeys()) {
+        // QSettings reads only ';' as a comment; a '#' line becomes a key. Take it as a comment.
+        if (key.section(QLatin1Char('/'), -1).startsWith(QLatin1Char('#'))) continue;
         if (!known.contains(key)) {
             fileError_ = QStringLiteral(
                              "unknown setting '%1' in %2 (soundlab --print-config lists "
@@ -110,6 +112,7 @@ SettingSources::SettingSources(const QCommandLineParser& parser, QProcessEnviron
                              .arg(key, filePath_);
             return;
         }
+    }
 }
 
 std::optional<SettingSources::Value> SettingSources::find(const PersistentSetting& s) const {
