@@ -1,6 +1,6 @@
 #pragma once
 
-#include "CommandLine.h"
+#include "settings/CommandLine.h"
 
 #include <QStringList>
 

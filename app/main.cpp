@@ -1,7 +1,6 @@
 // soundlab: the entry point. Parses the command line, builds the audio host, then runs either
 // the QML control room or headless; SIGINT/SIGTERM end either cleanly with exit code 0.
 
-#include "CommandLine.h"
 #include "SettingsReload.h"
 #include "UnixSignalWatcher.h"
 #include "api/ApiServer.h"
@@ -11,6 +10,7 @@
 #include "api/OscServer.h"
 #include "api/PhiRoutes.h"
 #include "api/PresetRoutes.h"
+#include "api/SettingsRoutes.h"
 #include "engine/AudioEngine.h"
 #include "engine/EngineActivityLog.h"
 #include "engine/PhiActivityLog.h"
@@ -19,11 +19,14 @@
 #include "presets/EnginePresetTarget.h"
 #include "presets/PresetAuditLog.h"
 #include "presets/PresetStore.h"
+#include "settings/CommandLine.h"
 
 #include "AudioViewModel.h"
 #include "EngineViewModel.h"
 #include "MetricsViewModel.h"
 #include "PhiViewModel.h"
+#include "SettingsViewModel.h"
+#include "WindowState.h"
 
 #include <QtQml/qqmlextensionplugin.h>
 #include <QApplication>
@@ -31,6 +34,7 @@
 #include <QHostAddress>
 #include <QJsonArray>
 #include <QQmlApplicationEngine>
+#include <QQuickWindow>
 #include <QThreadPool>
 #include <QTimer>
 
@@ -101,7 +105,8 @@ int main(int argc, char* argv[]) {
     }
     AppOptions options = *parsed.options;
     if (options.printConfig) {
-        std::printf("%s", qPrintable(options.settingsDescription));
+        std::printf("%s",
+                    qPrintable(describeSettings(options.settingsFile, options.settingsInEffect)));
         return 0;
     }
 
@@ -229,6 +234,9 @@ int main(int argc, char* argv[]) {
     for (api::Route& route : api::presetRoutes(presetStore, abComparator, presetAudit.get()))
         apiServer.addRoute(std::move(route));
     for (api::Route& route : api::logRoutes(sessionLog.get())) apiServer.addRoute(std::move(route));
+    const SettingsFileContext settingsContext{arguments, options.settingsFile};
+    for (api::Route& route : api::settingsRoutes(settingsContext))
+        apiServer.addRoute(std::move(route));
     apiServer.setStatusField(QStringLiteral("logging"), [log = sessionLog.get()] {
         return QJsonValue(api::loggingStatus(log));
     });
@@ -340,6 +348,8 @@ int main(int argc, char* argv[]) {
     std::unique_ptr<EngineViewModel> engineViewModel;
     std::unique_ptr<PhiViewModel> phiViewModel;
     std::unique_ptr<MetricsViewModel> metricsViewModel;
+    std::unique_ptr<SettingsViewModel> settingsViewModel;
+    const WindowState windowState(WindowState::defaultPath());
     std::unique_ptr<QQmlApplicationEngine> qml;
     if (gui) {
         audioViewModel = std::make_unique<AudioViewModel>(engine);
@@ -347,16 +357,30 @@ int main(int argc, char* argv[]) {
         phiViewModel = std::make_unique<PhiViewModel>(engine);
         phiViewModel->setOscCounters(apiOptions.oscCounters);
         metricsViewModel = std::make_unique<MetricsViewModel>(metricsAnalyzer);
+        settingsViewModel = std::make_unique<SettingsViewModel>(settingsContext);
+        // The device chosen in the window is the default of the next start.
+        audioViewModel->setDeviceChosen([settingsContext](const QString& selector) {
+            if (const auto error =
+                    saveSettings(settingsContext, {{QStringLiteral("audio/device"), selector}}))
+                std::fprintf(stderr, "soundlab: the device is not remembered: %s\n",
+                             qPrintable(error->message));
+        });
         qml = std::make_unique<QQmlApplicationEngine>();
         qml->setInitialProperties(
             {{QStringLiteral("audio"), QVariant::fromValue(audioViewModel.get())},
              {QStringLiteral("engine"), QVariant::fromValue(engineViewModel.get())},
              {QStringLiteral("phi"), QVariant::fromValue(phiViewModel.get())},
-             {QStringLiteral("metrics"), QVariant::fromValue(metricsViewModel.get())}});
+             {QStringLiteral("metrics"), QVariant::fromValue(metricsViewModel.get())},
+             {QStringLiteral("settings"), QVariant::fromValue(settingsViewModel.get())}});
         qml->load(QUrl(QStringLiteral("qrc:/Soundlab/Main.qml")));
         if (qml->rootObjects().isEmpty()) {
             std::fprintf(stderr, "soundlab: the QML window failed to load\n");
             return 1;
+        }
+        if (auto* window = qobject_cast<QQuickWindow*>(qml->rootObjects().first())) {
+            windowState.restore(*window);
+            QObject::connect(app.get(), &QCoreApplication::aboutToQuit, window,
+                             [&windowState, window] { windowState.save(*window); });
         }
     }
 

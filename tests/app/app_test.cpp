@@ -7,6 +7,8 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QRect>
+#include <QSettings>
 #include <QTemporaryDir>
 
 #include <QRegularExpression>
@@ -67,9 +69,12 @@ ProcessResult runToExit(const QStringList& arguments,
 
 // Runs soundlab for a while, then sends `signal` and collects how it ended.
 ProcessResult runThenSignal(const QStringList& arguments, int signal, bool offscreenGui,
-                            int runMs = 2000) {
+                            int runMs = 2000,
+                            const QList<QPair<QString, QString>>& extraEnvironment = {}) {
     QProcess p;
-    p.setProcessEnvironment(environment(offscreenGui));
+    QProcessEnvironment env = environment(offscreenGui);
+    for (const auto& [name, value] : extraEnvironment) env.insert(name, value);
+    p.setProcessEnvironment(env);
     p.start(QStringLiteral(SOUNDLAB_BINARY), arguments);
     EXPECT_TRUE(p.waitForStarted());
     std::this_thread::sleep_for(std::chrono::milliseconds(runMs));
@@ -545,4 +550,25 @@ TEST(SoundlabSettings, SighupAppliesTheChangedFileWhileRunning) {
     ::kill(pid_t(p.processId()), SIGTERM);
     ASSERT_TRUE(p.waitForFinished(10000));
     EXPECT_EQ(p.exitCode(), 0);
+}
+
+// The window comes back as it was closed: size, and the open tab (ui/WindowState).
+TEST(SoundlabSettings, TheWindowReopensWithItsSizeAndTab) {
+    QTemporaryDir home, data;
+    QDir(home.path()).mkpath(QStringLiteral("soundlab"));
+    const QString stateFile = home.path() + QStringLiteral("/soundlab/window.conf");
+    {
+        QSettings state(stateFile, QSettings::IniFormat);
+        state.setValue("window/geometry", QRect(40, 50, 700, 500));
+        state.setValue("window/tab", 3);
+    }
+    const ProcessResult r = runThenSignal(
+        {"--device", "virtual", "--no-logging", "--data-dir", data.path(), "--port", "0"}, SIGTERM,
+        true, 2500, {{"XDG_CONFIG_HOME", home.path()}});
+    ASSERT_EQ(r.exitCode, 0) << r.err.toStdString();
+    EXPECT_FALSE(r.err.contains(QStringLiteral("qrc:"))) << r.err.toStdString();
+    // Saved again at exit: had it not been restored, these would be the defaults (960×640, tab 0).
+    const QSettings state(stateFile, QSettings::IniFormat);
+    EXPECT_EQ(state.value("window/geometry").toRect().size(), QSize(700, 500));
+    EXPECT_EQ(state.value("window/tab").toInt(), 3);
 }

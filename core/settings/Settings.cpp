@@ -1,6 +1,6 @@
-#include "Settings.h"
+#include "settings/Settings.h"
 
-#include "CommandLine.h"
+#include "settings/CommandLine.h"
 
 #include <QFileInfo>
 #include <QSet>
@@ -158,25 +158,32 @@ std::optional<bool> SettingSources::isOn(const PersistentSetting& s, QString* er
     return std::nullopt;
 }
 
-QString describeSettings(const AppOptions& options, const SettingSources& sources) {
-    QString text =
-        QStringLiteral("# settings file: %1%2\n")
-            .arg(sources.filePath(),
-                 QFileInfo::exists(sources.filePath()) ? QString() : QStringLiteral(" (absent)"));
-    QString section;
+QList<SettingInEffect> settingsInEffect(const AppOptions& options, const SettingSources& sources) {
+    QList<SettingInEffect> list;
     for (const PersistentSetting& s : kSettings) {
-        if (section != QLatin1String(s.section)) {
-            section = QString::fromLatin1(s.section);
-            text += QStringLiteral("[%1]\n").arg(section);
-        }
         QString origin = QStringLiteral("default");
         if (const auto found = sources.find(s)) {
             origin = found->origin;
         } else if (QLatin1String(s.flag).endsWith(QLatin1String("-device"))) {
             if (const auto device = sources.find(kSettings[0])) origin = device->origin;
         }
+        list.append({&s, s.effective(options), origin});
+    }
+    return list;
+}
+
+QString describeSettings(const QString& filePath, const QList<SettingInEffect>& settings) {
+    QString text =
+        QStringLiteral("# settings file: %1%2\n")
+            .arg(filePath, QFileInfo::exists(filePath) ? QString() : QStringLiteral(" (absent)"));
+    QString section;
+    for (const SettingInEffect& s : settings) {
+        if (section != QLatin1String(s.setting->section)) {
+            section = QString::fromLatin1(s.setting->section);
+            text += QStringLiteral("[%1]\n").arg(section);
+        }
         text += QStringLiteral("%1 = %2    # %3\n")
-                    .arg(QString::fromLatin1(s.flag), s.effective(options), origin);
+                    .arg(QString::fromLatin1(s.setting->flag), s.value, s.origin);
     }
     return text;
 }

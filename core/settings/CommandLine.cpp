@@ -1,7 +1,7 @@
-#include "CommandLine.h"
+#include "settings/CommandLine.h"
 
-#include "Settings.h"
 #include "phi/PhiTypes.h"
+#include "settings/Settings.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -327,7 +327,8 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments,
         if (!ok || days < 1 || days > 36500) return invalid(*v, QStringLiteral("1 to 36500"));
         o.logKeepDays = days;
     }
-    if (o.printConfig) o.settingsDescription = describeSettings(o, sources);
+    o.settingsFile = settingsPath;
+    o.settingsInEffect = settingsInEffect(o, sources);
 
     VirtualDeviceOptions& v = o.stream.virtualDevice;
     if (parser.isSet(virtualInput)) v.input = parser.value(virtualInput);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QCommandLineParser>
+#include <QList>
 #include <QProcessEnvironment>
 #include <QSettings>
 #include <QString>
@@ -71,7 +72,15 @@ private:
 // (~/.config/soundlab/soundlab.conf).
 QString defaultSettingsPath();
 
+// A persistent setting's value in effect and where it came from.
+struct SettingInEffect {
+    const PersistentSetting* setting = nullptr;  // into persistentSettings(): static
+    QString value;                               // as --print-config shows it
+    QString origin;  // "command line", "environment SOUNDLAB_PORT", the file's path, "default"
+};
+QList<SettingInEffect> settingsInEffect(const AppOptions& options, const SettingSources& sources);
+
 // --print-config's text: every persistent setting's value in effect and where it came from.
-QString describeSettings(const AppOptions& options, const SettingSources& sources);
+QString describeSettings(const QString& filePath, const QList<SettingInEffect>& settings);
 
 }  // namespace soundlab

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "audio/StreamConfig.h"
+#include "settings/Settings.h"
 
 #include <QProcessEnvironment>
 #include <QString>
@@ -17,7 +18,8 @@ struct AppOptions {
     bool listDevices = false;
     bool printConfig = false;
     bool printOpenApi = false;
-    QString settingsDescription;  // --print-config's text
+    QString settingsFile;                     // the file read (or that would be), --config's
+    QList<SettingInEffect> settingsInEffect;  // each persistent setting and its origin
     bool autoStartAudio = false;
     bool calibrate = false;  // --calibrate: latency calibration once audio runs
     bool noGui = false;
