@@ -11,6 +11,9 @@ ApplicationWindow {
     required property EngineViewModel engine
     required property PhiViewModel phi
     required property MetricsViewModel metrics
+    required property SettingsViewModel settings
+    // The open tab, kept between runs (ui/WindowState).
+    property alias currentTab: tabs.currentIndex
 
     width: 960
     height: 640
@@ -69,6 +72,7 @@ ApplicationWindow {
             TabButton { text: qsTr("Engine") }
             TabButton { text: qsTr("Φ") }
             TabButton { text: qsTr("Metrics") }
+            TabButton { text: qsTr("Settings") }
         }
 
         StackLayout {
@@ -80,6 +84,7 @@ ApplicationWindow {
             EnginePanel { engine: window.engine }
             PhiPanel { phi: window.phi }
             MetricsPanel { metrics: window.metrics }
+            SettingsPanel { settings: window.settings }
         }
     }
 

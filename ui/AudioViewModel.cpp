@@ -54,7 +54,14 @@ void AudioViewModel::selectDevice(int row) {
     const AudioDeviceInfo& d = devices_[row];
     config.inputDevice = config.outputDevice =
         d.index == -1 ? QStringLiteral("virtual") : QString::number(d.index);
-    runInBackground([engine = &engine_, config] { return engine->configure(config); });
+    // The index is this run's; the name finds the device again next time.
+    const QString selector =
+        d.index == -1 ? QStringLiteral("virtual") : QStringLiteral("%1: %2").arg(d.hostApi, d.name);
+    runInBackground([engine = &engine_, config, selector, chosen = deviceChosen_] {
+        auto error = engine->configure(config);
+        if (!error && chosen) chosen(selector);
+        return error;
+    });
 }
 
 void AudioViewModel::rescan() {

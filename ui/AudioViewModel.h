@@ -6,6 +6,7 @@
 #include <QObject>
 #include <QStringList>
 #include <QTimer>
+#include <functional>
 
 namespace soundlab {
 
@@ -61,6 +62,11 @@ public:
     Q_INVOKABLE void stop();
     // Chooses the device at `row` of `devices` for input and output (restarts if running).
     Q_INVOKABLE void selectDevice(int row);
+    // Called (on a worker thread) with the device's selector ("ALSA: hw:0", "virtual") after
+    // selectDevice() opened it: the application remembers it for the next start.
+    void setDeviceChosen(std::function<void(const QString& selector)> chosen) {
+        deviceChosen_ = std::move(chosen);
+    }
     // Enumerates the devices again (GET /api/devices?rescan=1 does the same).
     Q_INVOKABLE void rescan();
 
@@ -81,6 +87,7 @@ private:
     QStringList deviceLabels_;
     QString error_;
     bool busy_ = false;
+    std::function<void(const QString&)> deviceChosen_;
 };
 
 }  // namespace soundlab
