@@ -11,6 +11,7 @@ ApplicationWindow {
     required property EngineViewModel engine
     required property PhiViewModel phi
     required property MetricsViewModel metrics
+    required property SessionLogViewModel log
 
     width: 960
     height: 640
@@ -83,5 +84,12 @@ ApplicationWindow {
         }
     }
 
-    footer: StatusBar { audio: window.audio }
+    // M: a marker in every session log. Not while typing: a text field keeps its letters.
+    Shortcut {
+        sequence: "M"
+        enabled: !(window.activeFocusItem && window.activeFocusItem.cursorVisible !== undefined)
+        onActivated: window.log.addMarker()
+    }
+
+    footer: StatusBar { audio: window.audio; log: window.log }
 }

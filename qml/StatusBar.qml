@@ -3,11 +3,13 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Soundlab
 
-// One line at the bottom: the last error, or what is running.
+// One line at the bottom: the last error, or what is running; a marker just added (M) for a
+// few seconds.
 ToolBar {
     id: bar
 
     required property AudioViewModel audio
+    required property SessionLogViewModel log
 
     Label {
         anchors.fill: parent
@@ -15,6 +17,7 @@ ToolBar {
         verticalAlignment: Text.AlignVCenter
         elide: Text.ElideRight
         text: bar.audio.lastError !== "" ? bar.audio.lastError
+              : bar.log.message !== "" ? bar.log.message
               : bar.audio.running ? qsTr("%1 Hz · %2 frames · %3")
                                     .arg(bar.audio.sampleRate).arg(bar.audio.blockSize).arg(bar.audio.deviceName)
               : qsTr("Audio stopped")

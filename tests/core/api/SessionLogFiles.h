@@ -93,7 +93,12 @@ inline QList<QStringList> csvRows(const QByteArray& content) {
 }
 
 inline QString sessionOf(const QString& base) {
-    return curl({base + "/api/status"}).json().value("logging").toObject().value("session").toString();
+    return curl({base + "/api/status"})
+        .json()
+        .value("logging")
+        .toObject()
+        .value("session")
+        .toString();
 }
 
 inline QString logFile(const QString& root, const QString& session, const QString& category,

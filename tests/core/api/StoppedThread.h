@@ -10,11 +10,11 @@
 #include <QFile>
 #include <QString>
 
-#include <cerrno>
-#include <cstring>
 #include <sys/ptrace.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <cerrno>
+#include <cstring>
 
 namespace soundlab::api::test {
 
@@ -39,14 +39,16 @@ public:
             return;
         }
         if (ptrace(PTRACE_SEIZE, tid_, nullptr, nullptr) != 0) {
-            error_ = QStringLiteral("PTRACE_SEIZE: %1").arg(QString::fromLocal8Bit(std::strerror(errno)));
+            error_ = QStringLiteral("PTRACE_SEIZE: %1")
+                         .arg(QString::fromLocal8Bit(std::strerror(errno)));
             return;
         }
         attached_ = true;
         int status = 0;
         if (ptrace(PTRACE_INTERRUPT, tid_, nullptr, nullptr) != 0 ||
             waitpid(tid_, &status, __WALL) != tid_ || !WIFSTOPPED(status)) {
-            error_ = QStringLiteral("PTRACE_INTERRUPT: %1").arg(QString::fromLocal8Bit(std::strerror(errno)));
+            error_ = QStringLiteral("PTRACE_INTERRUPT: %1")
+                         .arg(QString::fromLocal8Bit(std::strerror(errno)));
             resume();
         }
     }

@@ -48,7 +48,8 @@ void expectCell(const QString& cell, const QJsonValue& value, const QString& col
             EXPECT_EQ(cell, value.toBool() ? "true" : "false");
             break;
         case QJsonValue::Double:
-            EXPECT_NEAR(cell.toDouble(), value.toDouble(), 1e-9 * std::max(1.0, std::fabs(value.toDouble())));
+            EXPECT_NEAR(cell.toDouble(), value.toDouble(),
+                        1e-9 * std::max(1.0, std::fabs(value.toDouble())));
             break;
         case QJsonValue::String:
             EXPECT_EQ(cell, value.toString());
@@ -63,10 +64,12 @@ void expectCell(const QString& cell, const QJsonValue& value, const QString& col
 // Every line of both files read (zcat), the CSV header `timestamp,type,…,detail`, and row i the
 // same record as JSONL line i: same timestamp and type, every field in its column or in
 // `detail`, nothing else.
-QList<QJsonObject> readCategory(const QString& root, const QString& session, const QString& category) {
+QList<QJsonObject> readCategory(const QString& root, const QString& session,
+                                const QString& category) {
     SCOPED_TRACE(category.toStdString());
     const QList<QStringList> rows = csvRows(zcat(logFile(root, session, category, "csv.gz")));
-    const QList<QJsonObject> records = jsonRecords(zcat(logFile(root, session, category, "jsonl.gz")));
+    const QList<QJsonObject> records =
+        jsonRecords(zcat(logFile(root, session, category, "jsonl.gz")));
     if (rows.isEmpty()) {
         ADD_FAILURE() << "empty CSV";
         return records;
@@ -93,8 +96,9 @@ QList<QJsonObject> readCategory(const QString& root, const QString& session, con
             rest.remove(columns[c]);
         }
         const QString detail = row.last();
-        EXPECT_EQ(detail.isEmpty() ? QJsonObject() : QJsonDocument::fromJson(detail.toUtf8()).object(),
-                  rest);
+        EXPECT_EQ(
+            detail.isEmpty() ? QJsonObject() : QJsonDocument::fromJson(detail.toUtf8()).object(),
+            rest);
     }
     return records;
 }
@@ -185,8 +189,8 @@ TEST(SessionLogLoad, AnAnalysisStalledPastItsRingMakesOneGapWithItsBoundsAndALat
 // and the audio has no xrun.
 TEST(SessionLogLoad, AFloodPastTheQueueDropsAndCountsWithoutBlockingAnyoneOrTheAudio) {
     QTemporaryDir logs;
-    SoundlabProcess soundlab({"--port", "0", "--log-dir", logs.path(), "--auto-start-audio",
-                              "--metrics-rate", "120"});
+    SoundlabProcess soundlab(
+        {"--port", "0", "--log-dir", logs.path(), "--auto-start-audio", "--metrics-rate", "120"});
     const QString base = soundlab.waitForListening();
     ASSERT_FALSE(base.isEmpty()) << soundlab.standardError().toStdString();
     const QString session = sessionOf(base);
@@ -206,7 +210,8 @@ TEST(SessionLogLoad, AFloodPastTheQueueDropsAndCountsWithoutBlockingAnyoneOrTheA
     {
         StoppedThread stalled(logger);
         if (!stalled.stopped())
-            GTEST_SKIP() << "cannot stop one thread here (ptrace): " << stalled.error().toStdString();
+            GTEST_SKIP() << "cannot stop one thread here (ptrace): "
+                         << stalled.error().toStdString();
         for (int i = 0; i < kBatches; ++i) {
             const CurlResult r = postJson(base + "/api/phi/sensor", batchBody);
             ASSERT_EQ(r.status, 200) << r.body.toStdString();
@@ -216,8 +221,7 @@ TEST(SessionLogLoad, AFloodPastTheQueueDropsAndCountsWithoutBlockingAnyoneOrTheA
             ASSERT_EQ(r.status, 201) << r.body.toStdString();
         }
         // The analysis went on handing frames to the stopped logger meanwhile.
-        EXPECT_GT(metricsStats(base).value("frames").toInteger(),
-                  framesBefore);
+        EXPECT_GT(metricsStats(base).value("frames").toInteger(), framesBefore);
     }
     QThread::msleep(1500);  // the logger writes its `dropped` records within a second
     const QJsonObject logging = curl({base + "/api/status"}).json().value("logging").toObject();
@@ -253,8 +257,8 @@ TEST(SessionLogLoad, AFloodPastTheQueueDropsAndCountsWithoutBlockingAnyoneOrTheA
 // same records (header, keys, values), and 30 Hz metrics give 300 ± 3 rows in 10 s.
 TEST(SessionLogLoad, TenSecondsWriteEveryCategoryAsTheSameCsvAndJsonlWith300MetricsRows) {
     QTemporaryDir logs;
-    SoundlabProcess soundlab({"--port", "0", "--log-dir", logs.path(), "--auto-start-audio",
-                              "--metrics-rate", "30"});
+    SoundlabProcess soundlab(
+        {"--port", "0", "--log-dir", logs.path(), "--auto-start-audio", "--metrics-rate", "30"});
     const QString base = soundlab.waitForListening();
     ASSERT_FALSE(base.isEmpty()) << soundlab.standardError().toStdString();
     const QString session = sessionOf(base);
@@ -267,8 +271,8 @@ TEST(SessionLogLoad, TenSecondsWriteEveryCategoryAsTheSameCsvAndJsonlWith300Metr
         const QList<QJsonObject> records = readCategory(logs.path(), session, category);
         EXPECT_TRUE(typesOf(records).contains("marker")) << category.toStdString();
     }
-    const QList<QJsonObject> frames = recordsOfType(
-        readCategory(logs.path(), session, "metrics"), "frame");
+    const QList<QJsonObject> frames =
+        recordsOfType(readCategory(logs.path(), session, "metrics"), "frame");
     ASSERT_FALSE(frames.isEmpty());
     const double first = frames.first().value("timestamp").toDouble();
     ASSERT_GE(frames.last().value("timestamp").toDouble() - first, 10.0);
