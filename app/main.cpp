@@ -23,10 +23,12 @@
 
 #include "AudioViewModel.h"
 #include "EngineViewModel.h"
+#include "GuiApiClient.h"
 #include "MetricsViewModel.h"
 #include "PhiViewModel.h"
 #include "SettingsViewModel.h"
 #include "WindowState.h"
+#include "SessionLogViewModel.h"
 
 #include <QtQml/qqmlextensionplugin.h>
 #include <QApplication>
@@ -211,25 +213,9 @@ int main(int argc, char* argv[]) {
     apiOptions.insecure = options.insecure;
     apiOptions.corsOrigins = options.corsOrigins;
     apiOptions.oscCounters = [&oscServer] { return oscServer.counters(); };
-    if (sessionLog) {
-        // Who changed what: every request that may change state, with its answer's status.
-        // Not markers (logged as themselves) nor sensor samples (data, up to hundreds a
-        // second: the Φ log's business).
-        apiOptions.changeObserver = [log = sessionLog.get()](const api::Request& request,
-                                                             const api::Response& response) {
-            if (request.path == QLatin1String("/api/markers") ||
-                request.path == QLatin1String("/api/phi/sensor"))
-                return;
-            QJsonObject fields{{QStringLiteral("client"), request.peer.toString()},
-                               {QStringLiteral("method"), QString::fromLatin1(request.method)},
-                               {QStringLiteral("path"), request.path},
-                               {QStringLiteral("status"), response.status}};
-            if (request.body.isObject() || request.body.isArray())
-                if (request.rawBody.size() <= 4096)
-                    fields.insert(QStringLiteral("body"), request.body);
-            log->log(logging::Category::AudioEngine, QStringLiteral("control"), fields);
-        };
-    }
+    // Who changed what: the `control` records of the audio_engine log (the GUI's go through
+    // GuiApiClient).
+    if (sessionLog) apiOptions.changeObserver = api::controlLogObserver(*sessionLog);
     api::ApiServer apiServer(engine, apiOptions);
     for (api::Route& route : api::presetRoutes(presetStore, abComparator, presetAudit.get()))
         apiServer.addRoute(std::move(route));
@@ -344,17 +330,20 @@ int main(int argc, char* argv[]) {
                  {QStringLiteral("failed"), QJsonArray::fromStringList(outcome.failed)}});
     });
 
+    // The GUI's changes go through the API's functions and into the control log (who: "gui").
+    GuiApiClient guiApi(engine, sessionLog.get());
     std::unique_ptr<AudioViewModel> audioViewModel;
     std::unique_ptr<EngineViewModel> engineViewModel;
     std::unique_ptr<PhiViewModel> phiViewModel;
     std::unique_ptr<MetricsViewModel> metricsViewModel;
     std::unique_ptr<SettingsViewModel> settingsViewModel;
     const WindowState windowState(WindowState::defaultPath());
+    std::unique_ptr<SessionLogViewModel> logViewModel;
     std::unique_ptr<QQmlApplicationEngine> qml;
     if (gui) {
-        audioViewModel = std::make_unique<AudioViewModel>(engine);
-        engineViewModel = std::make_unique<EngineViewModel>(engine);
-        phiViewModel = std::make_unique<PhiViewModel>(engine);
+        audioViewModel = std::make_unique<AudioViewModel>(guiApi);
+        engineViewModel = std::make_unique<EngineViewModel>(guiApi);
+        phiViewModel = std::make_unique<PhiViewModel>(guiApi);
         phiViewModel->setOscCounters(apiOptions.oscCounters);
         metricsViewModel = std::make_unique<MetricsViewModel>(metricsAnalyzer);
         settingsViewModel = std::make_unique<SettingsViewModel>(settingsContext);
@@ -365,13 +354,15 @@ int main(int argc, char* argv[]) {
                 std::fprintf(stderr, "soundlab: the device is not remembered: %s\n",
                              qPrintable(error->message));
         });
+        logViewModel = std::make_unique<SessionLogViewModel>(guiApi);
         qml = std::make_unique<QQmlApplicationEngine>();
         qml->setInitialProperties(
             {{QStringLiteral("audio"), QVariant::fromValue(audioViewModel.get())},
              {QStringLiteral("engine"), QVariant::fromValue(engineViewModel.get())},
              {QStringLiteral("phi"), QVariant::fromValue(phiViewModel.get())},
              {QStringLiteral("metrics"), QVariant::fromValue(metricsViewModel.get())},
-             {QStringLiteral("settings"), QVariant::fromValue(settingsViewModel.get())}});
+             {QStringLiteral("settings"), QVariant::fromValue(settingsViewModel.get())},
+             {QStringLiteral("log"), QVariant::fromValue(logViewModel.get())}});
         qml->load(QUrl(QStringLiteral("qrc:/Soundlab/Main.qml")));
         if (qml->rootObjects().isEmpty()) {
             std::fprintf(stderr, "soundlab: the QML window failed to load\n");

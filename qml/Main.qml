@@ -11,6 +11,7 @@ ApplicationWindow {
     required property EngineViewModel engine
     required property PhiViewModel phi
     required property MetricsViewModel metrics
+    required property SessionLogViewModel log
     required property SettingsViewModel settings
     // The open tab, kept between runs (ui/WindowState).
     property alias currentTab: tabs.currentIndex
@@ -88,5 +89,12 @@ ApplicationWindow {
         }
     }
 
-    footer: StatusBar { audio: window.audio }
+    // M: a marker in every session log. Not while typing: a text field keeps its letters.
+    Shortcut {
+        sequence: "M"
+        enabled: !(window.activeFocusItem && window.activeFocusItem.cursorVisible !== undefined)
+        onActivated: window.log.addMarker()
+    }
+
+    footer: StatusBar { audio: window.audio; log: window.log }
 }

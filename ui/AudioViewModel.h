@@ -1,5 +1,6 @@
 #pragma once
 
+#include "GuiApiClient.h"
 #include "engine/AudioEngine.h"
 
 #include <QtQml/qqmlregistration.h>
@@ -12,7 +13,7 @@ namespace soundlab {
 
 // The audio host as QML sees it. It polls the engine at 10 Hz (the GUI never receives
 // per-block signals) and runs start/stop/device changes on a worker thread so a slow device
-// never freezes the window.
+// never freezes the window. Changes go through GuiApiClient (the API's functions, logged).
 class AudioViewModel : public QObject {
     Q_OBJECT
     QML_ELEMENT
@@ -37,7 +38,7 @@ class AudioViewModel : public QObject {
     Q_PROPERTY(int selectedDevice READ selectedDevice NOTIFY changed)
 
 public:
-    explicit AudioViewModel(AudioEngine& engine, QObject* parent = nullptr);
+    explicit AudioViewModel(GuiApiClient& api, QObject* parent = nullptr);
 
     bool running() const { return status_.running; }
     bool busy() const { return busy_; }
@@ -79,6 +80,7 @@ private:
     void setDevices(const QList<AudioDeviceInfo>& devices);
     void runInBackground(std::function<std::optional<EngineError>()> work);
 
+    GuiApiClient& api_;
     AudioEngine& engine_;
     QTimer timer_;
     AudioStatus status_;

@@ -2,6 +2,7 @@
 // and saves through the function PUT runs, so the Settings tab refuses what the API refuses, with
 // the same message. AudioViewModel hands a device chosen in the window on to be remembered.
 #include "AudioViewModel.h"
+#include "GuiApiClient.h"
 #include "SettingsViewModel.h"
 
 #include "engine/AudioEngine.h"
@@ -54,7 +55,8 @@ TEST(SettingsViewModel, ShowsTheApiDocumentAndSavesThroughTheSameCheck) {
 
 TEST(AudioViewModel, ADeviceChosenInTheWindowIsHandedOnByName) {
     AudioEngine engine;
-    AudioViewModel vm(engine);
+    GuiApiClient gui(engine, nullptr);
+    AudioViewModel vm(gui);
     std::atomic<bool> called = false;
     QString chosen;
     vm.setDeviceChosen([&](const QString& selector) {

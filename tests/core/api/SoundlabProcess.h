@@ -71,6 +71,7 @@ public:
         if (!process_.waitForFinished(15000)) return -1;
         return process_.exitCode();
     }
+    qint64 pid() const { return process_.processId(); }
     QString standardError() { return QString::fromLocal8Bit(process_.readAllStandardError()); }
 
     quint16 port = 0;
