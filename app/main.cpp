@@ -22,6 +22,7 @@
 #include "EngineViewModel.h"
 #include "MetricsViewModel.h"
 #include "PhiViewModel.h"
+#include "PresetsViewModel.h"
 
 #include <QtQml/qqmlextensionplugin.h>
 #include <QApplication>
@@ -291,6 +292,7 @@ int main(int argc, char* argv[]) {
     std::unique_ptr<EngineViewModel> engineViewModel;
     std::unique_ptr<PhiViewModel> phiViewModel;
     std::unique_ptr<MetricsViewModel> metricsViewModel;
+    std::unique_ptr<PresetsViewModel> presetsViewModel;
     std::unique_ptr<QQmlApplicationEngine> qml;
     if (gui) {
         audioViewModel = std::make_unique<AudioViewModel>(engine);
@@ -298,12 +300,14 @@ int main(int argc, char* argv[]) {
         phiViewModel = std::make_unique<PhiViewModel>(engine);
         phiViewModel->setOscCounters(apiOptions.oscCounters);
         metricsViewModel = std::make_unique<MetricsViewModel>(metricsAnalyzer);
+        presetsViewModel = std::make_unique<PresetsViewModel>(presetStore, abComparator);
         qml = std::make_unique<QQmlApplicationEngine>();
         qml->setInitialProperties(
             {{QStringLiteral("audio"), QVariant::fromValue(audioViewModel.get())},
              {QStringLiteral("engine"), QVariant::fromValue(engineViewModel.get())},
              {QStringLiteral("phi"), QVariant::fromValue(phiViewModel.get())},
-             {QStringLiteral("metrics"), QVariant::fromValue(metricsViewModel.get())}});
+             {QStringLiteral("metrics"), QVariant::fromValue(metricsViewModel.get())},
+             {QStringLiteral("presets"), QVariant::fromValue(presetsViewModel.get())}});
         qml->load(QUrl(QStringLiteral("qrc:/Soundlab/Main.qml")));
         if (qml->rootObjects().isEmpty()) {
             std::fprintf(stderr, "soundlab: the QML window failed to load\n");
