@@ -272,6 +272,31 @@ Pane {
                             }
                         }
 
+                        // Column widths from the list's, the same as its rows'.
+                        Row {
+                            Layout.fillWidth: true
+                            Layout.preferredWidth: 0
+                            spacing: 8
+                            visible: panel.presets.diff.length > 0
+                            Label {
+                                width: diffList.width * 0.4
+                                text: qsTr("Field")
+                                font.bold: true
+                            }
+                            Label {
+                                width: diffList.width * 0.3 - 8
+                                text: "A: " + panel.presets.slotA
+                                font.bold: true
+                                elide: Text.ElideRight
+                            }
+                            Label {
+                                width: diffList.width * 0.3 - 8
+                                text: "B: " + panel.presets.slotB
+                                font.bold: true
+                                elide: Text.ElideRight
+                            }
+                        }
+
                         ListView {
                             id: diffList
                             Layout.fillWidth: true
@@ -348,6 +373,7 @@ Pane {
                             Layout.minimumHeight: 40
                             visible: panel.presets.importReport.length > 0
                             clip: true
+                            spacing: 4
                             model: panel.presets.importReport
                             ScrollBar.vertical: ScrollBar {}
                             delegate: Label {
