@@ -13,7 +13,7 @@ namespace soundlab {
 
 namespace {
 
-constexpr int kRefreshMs = 33;  // 30 Hz at most: the GUI asks at its rate
+constexpr int kRefreshMs = 33;                  // 30 Hz at most: the GUI asks at its rate
 const QString kClient = QStringLiteral("gui");  // the audit log's name for this client
 
 // The list shows up to the API's largest page; the search narrows it.
@@ -211,8 +211,8 @@ void PresetsViewModel::load(const QString& id) {
 
 void PresetsViewModel::saveLive(const QString& name) {
     runAction([&store = store_, &ab = ab_, name]() -> Outcome {
-        const api::PresetAnswer a = api::saveLivePreset(store, ab, name,
-                                                        presets::CollisionPolicy::Prompt, kClient);
+        const api::PresetAnswer a =
+            api::saveLivePreset(store, ab, name, presets::CollisionPolicy::Prompt, kClient);
         if (!a.succeeded()) return {{}, a.errorMessage()};
         return {QStringLiteral("Saved the live state as “%1”")
                     .arg(a.body.value(QLatin1String("name")).toString()),
@@ -288,11 +288,10 @@ void PresetsViewModel::storeInSlot(const QString& slotText, const QString& id) {
         const api::PresetAnswer a = api::storeStoredPresetInSlot(store, ab, slot, id, kClient);
         if (!a.succeeded()) return {{}, a.errorMessage()};
         return {QStringLiteral("Slot %1: “%2”")
-                    .arg(presets::toString(slot),
-                         a.body.value(QLatin1String("preset"))
-                             .toObject()
-                             .value(QLatin1String("name"))
-                             .toString()),
+                    .arg(presets::toString(slot), a.body.value(QLatin1String("preset"))
+                                                      .toObject()
+                                                      .value(QLatin1String("name"))
+                                                      .toString()),
                 {}};
     });
 }
@@ -317,7 +316,8 @@ void PresetsViewModel::toggle() {
     });
 }
 
-// ---- import and export ---------------------------------------------------------------------------
+// ---- import and export
+// ---------------------------------------------------------------------------
 
 void PresetsViewModel::setImportCollision(const QString& policy) {
     if (policy == importCollision_ || !presets::collisionPolicyFromString(policy)) return;
@@ -349,9 +349,9 @@ void PresetsViewModel::cancelImport() {
 }
 
 void PresetsViewModel::runImport(bool dryRun) {
-    const presets::ImportOptions options{
-        dryRun, presets::collisionPolicyFromString(importCollision_).value_or(
-                    presets::CollisionPolicy::Prompt)};
+    const presets::ImportOptions options{dryRun,
+                                         presets::collisionPolicyFromString(importCollision_)
+                                             .value_or(presets::CollisionPolicy::Prompt)};
     auto report = std::make_shared<QJsonObject>();
     runAction(
         [&store = store_, path = localFile(importFile_), options, report]() -> Outcome {

@@ -60,8 +60,8 @@ class PresetsViewModel : public QObject {
     // The import flow: a dry-run report per preset {index, action, name, reasons}, its counts,
     // the file, and the collision policy (prompt, overwrite, new_copy, merge) both runs use.
     Q_PROPERTY(QStringList collisionPolicies READ collisionPolicies CONSTANT)
-    Q_PROPERTY(QString importCollision READ importCollision WRITE setImportCollision NOTIFY
-                   importChanged)
+    Q_PROPERTY(
+        QString importCollision READ importCollision WRITE setImportCollision NOTIFY importChanged)
     Q_PROPERTY(QString importFile READ importFile NOTIFY importChanged)
     Q_PROPERTY(bool importPending READ importPending NOTIFY importChanged)
     Q_PROPERTY(QVariantList importReport READ importReport NOTIFY importChanged)

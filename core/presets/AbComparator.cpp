@@ -260,8 +260,9 @@ AbResult AbComparator::apply(const Preset& preset, const QString& client) {
 
 AbResult AbComparator::captureLive() const {
     std::lock_guard lock(mutex_);
-    if (!target_) return failure(PresetOutcome::Unavailable,
-                                 QStringLiteral("no live engine is attached to capture"));
+    if (!target_)
+        return failure(PresetOutcome::Unavailable,
+                       QStringLiteral("no live engine is attached to capture"));
     AbResult result;
     result.content = AbSlotContent{target_->captureLiveState(), QStringLiteral("live"),
                                    QDateTime::currentDateTimeUtc()};

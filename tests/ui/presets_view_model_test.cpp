@@ -235,9 +235,9 @@ TEST_F(PresetsFixture, ImportDryRunReportsWithoutChangingTheStoreThenNewCopyAdds
     seed();
     const QJsonObject bundle{
         {"schema_version", 1},
-        {"presets", QJsonArray{QJsonObject{{"name", "WARM PAD"}},
-                               QJsonObject{{"name", "Rain"}},
-                               QJsonObject{{"name", "Broken"}, {"phi", QJsonObject{{"depth", 9}}}}}}};
+        {"presets",
+         QJsonArray{QJsonObject{{"name", "WARM PAD"}}, QJsonObject{{"name", "Rain"}},
+                    QJsonObject{{"name", "Broken"}, {"phi", QJsonObject{{"depth", 9}}}}}}};
     const QString path = dir.filePath("bundle.json");
     QFile file(path);
     ASSERT_TRUE(file.open(QIODevice::WriteOnly));
