@@ -76,6 +76,7 @@ void PresetsViewModel::runTask(std::function<Result()> work, std::function<void(
 }
 
 void PresetsViewModel::refresh() {
+    listWanted_ = true;
     // A read in flight may have started before the change that asks for this one: read again
     // after it. At most one read is queued, so a slow import never piles them up.
     if (readInFlight_) {
@@ -87,14 +88,23 @@ void PresetsViewModel::refresh() {
 
 void PresetsViewModel::startRead() {
     readInFlight_ = true;
+    // The list and the tags are read only when the store changed (its revision) or the search
+    // did; the A/B status and diff, which have no revision, are cheap and read every time.
+    const bool listWanted = listWanted_;
+    listWanted_ = false;
     runTask<Snapshot>(
-        [&store = store_, &ab = ab_, query = listQuery(query_, tagFilter_)] {
+        [&store = store_, &ab = ab_, query = listQuery(query_, tagFilter_), listWanted,
+         seen = seenRevision_] {
             Snapshot s;
-            const presets::PresetListResult list = store.list(query);
-            s.list = api::presetSummaries(list);
-            s.total = list.total;
-            s.tags = store.stats().tagCounts.keys();
-            s.tags.sort(Qt::CaseInsensitive);
+            s.revision = store.revision();  // before the list: a later change is read next time
+            if (listWanted || s.revision != seen) {
+                const presets::PresetListResult list = store.list(query);
+                s.hasList = true;
+                s.list = api::presetSummaries(list);
+                s.total = list.total;
+                s.tags = store.stats().tagCounts.keys();
+                s.tags.sort(Qt::CaseInsensitive);
+            }
             s.abStatus = ab.status().toJson();
             const api::PresetAnswer diff = api::abDiff(ab);
             if (diff.succeeded()) s.diff = diff.body;
@@ -111,7 +121,8 @@ void PresetsViewModel::startRead() {
 }
 
 void PresetsViewModel::applySnapshot(const Snapshot& s) {
-    if (s.list != listDocument_ || s.total != total_ || s.tags != tags_) {
+    if (s.hasList) seenRevision_ = s.revision;
+    if (s.hasList && (s.list != listDocument_ || s.total != total_ || s.tags != tags_)) {
         listDocument_ = s.list;
         total_ = s.total;
         tags_ = s.tags;

@@ -27,7 +27,7 @@ namespace soundlab {
 // asked (a delete then its undo), because the store's lock may be held for seconds by an import
 // and its writes fsync. Results come back on the GUI thread; QML never sees a signal from
 // another thread. The documents are read again at most 30 times a second (a QTimer), and only
-// while no read is in flight.
+// while no read is in flight; the list only when the store's revision or the search changed.
 class PresetsViewModel : public QObject {
     Q_OBJECT
     QML_ELEMENT
@@ -142,6 +142,8 @@ signals:
 
 private:
     struct Snapshot {
+        quint64 revision = 0;  // the store's, when the list was read
+        bool hasList = false;  // false: the store had not changed; list and tags not read
         QJsonArray list;
         int total = 0;
         QStringList tags;
@@ -187,6 +189,8 @@ private:
     QString importSummary_;
     bool readInFlight_ = false;
     bool rereadWanted_ = false;
+    bool listWanted_ = true;    // the search changed or refresh() asked: read the list anyway
+    quint64 seenRevision_ = 0;  // the store's revision the shown list is of
     int actionsPending_ = 0;
     int tasksPending_ = 0;
     // Last member: destroyed first, it waits for a running task, which may still post its
