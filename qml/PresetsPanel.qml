@@ -21,6 +21,12 @@ Pane {
             if (p.id === panel.selectedId) return p;
         return null;
     }
+    // The edit fields show the chosen preset, again after each change of it (typing into a
+    // field would otherwise have replaced a binding for good).
+    onSelectedChanged: {
+        nameField.text = selected ? selected.name : "";
+        tagsField.text = selected ? selected.tags.join(", ") : "";
+    }
     readonly property color errorColor: "#c62828"
     readonly property color activeColor: "#2e7d32"
 
@@ -157,7 +163,6 @@ Pane {
                             id: nameField
                             Layout.fillWidth: true
                             placeholderText: qsTr("Name")
-                            text: panel.selected ? panel.selected.name : ""
                             enabled: panel.selected !== null
                         }
                         Button {
@@ -172,7 +177,6 @@ Pane {
                             id: tagsField
                             Layout.fillWidth: true
                             placeholderText: qsTr("Tags, comma-separated")
-                            text: panel.selected ? panel.selected.tags.join(", ") : ""
                             enabled: panel.selected !== null
                         }
                         Button {
