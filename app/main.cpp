@@ -29,6 +29,7 @@
 #include "SettingsViewModel.h"
 #include "WindowState.h"
 #include "SessionLogViewModel.h"
+#include "PresetsViewModel.h"
 
 #include <QtQml/qqmlextensionplugin.h>
 #include <QApplication>
@@ -339,6 +340,7 @@ int main(int argc, char* argv[]) {
     std::unique_ptr<SettingsViewModel> settingsViewModel;
     const WindowState windowState(WindowState::defaultPath());
     std::unique_ptr<SessionLogViewModel> logViewModel;
+    std::unique_ptr<PresetsViewModel> presetsViewModel;
     std::unique_ptr<QQmlApplicationEngine> qml;
     if (gui) {
         audioViewModel = std::make_unique<AudioViewModel>(guiApi);
@@ -355,6 +357,7 @@ int main(int argc, char* argv[]) {
                              qPrintable(error->message));
         });
         logViewModel = std::make_unique<SessionLogViewModel>(guiApi);
+        presetsViewModel = std::make_unique<PresetsViewModel>(presetStore, abComparator);
         qml = std::make_unique<QQmlApplicationEngine>();
         qml->setInitialProperties(
             {{QStringLiteral("audio"), QVariant::fromValue(audioViewModel.get())},
@@ -362,7 +365,8 @@ int main(int argc, char* argv[]) {
              {QStringLiteral("phi"), QVariant::fromValue(phiViewModel.get())},
              {QStringLiteral("metrics"), QVariant::fromValue(metricsViewModel.get())},
              {QStringLiteral("settings"), QVariant::fromValue(settingsViewModel.get())},
-             {QStringLiteral("log"), QVariant::fromValue(logViewModel.get())}});
+             {QStringLiteral("log"), QVariant::fromValue(logViewModel.get())},
+             {QStringLiteral("presets"), QVariant::fromValue(presetsViewModel.get())}});
         qml->load(QUrl(QStringLiteral("qrc:/Soundlab/Main.qml")));
         if (qml->rootObjects().isEmpty()) {
             std::fprintf(stderr, "soundlab: the QML window failed to load\n");

@@ -13,6 +13,7 @@ ApplicationWindow {
     required property MetricsViewModel metrics
     required property SessionLogViewModel log
     required property SettingsViewModel settings
+    required property PresetsViewModel presets
     // The open tab, kept between runs (ui/WindowState).
     property alias currentTab: tabs.currentIndex
 
@@ -73,6 +74,7 @@ ApplicationWindow {
             TabButton { text: qsTr("Engine") }
             TabButton { text: qsTr("Φ") }
             TabButton { text: qsTr("Metrics") }
+            TabButton { text: qsTr("Presets") }
             TabButton { text: qsTr("Settings") }
         }
 
@@ -85,6 +87,7 @@ ApplicationWindow {
             EnginePanel { engine: window.engine }
             PhiPanel { phi: window.phi }
             MetricsPanel { metrics: window.metrics }
+            PresetsPanel { presets: window.presets }
             SettingsPanel { settings: window.settings }
         }
     }

@@ -14,6 +14,9 @@ packages=(
   qml6-module-qtquick-layouts qml6-module-qtquick-window
   qml6-module-qtquick-templates qml6-module-qtqml-workerscript
   qml6-module-qtcharts
+  # the preset browser's file dialogs (import/export; docs/presets.md "GUI"); without a
+  # platform dialog Qt uses its QML one, which needs Qt.labs.folderlistmodel
+  qml6-module-qtquick-dialogs qml6-module-qt-labs-folderlistmodel
   # QAudioDecoder's backend (file input of the virtual device)
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   # audio: PortAudio (built with ALSA and JACK), a JACK server for tests

@@ -62,6 +62,10 @@ Response invalidParameters(const QList<presets::ValidationError>& errors) {
     return Response::json(body, 422);
 }
 
+Response answer(const PresetAnswer& result) {
+    return answer(result.outcome, result.body);
+}
+
 void addEntityTag(Response& response, const std::optional<presets::StoredPreset>& stored) {
     if (stored) response.addHeader("ETag", stored->etag.toUtf8());
 }
@@ -218,10 +222,7 @@ QList<Route> managementRoutes(presets::PresetStore& store,
         if (!parameters.errors.isEmpty()) return invalidParameters(parameters.errors);
         const presets::PresetListResult result = store.list(parameters.query);
         if (result.outcome != PresetOutcome::Ok) return answer(result.outcome, result.body());
-        QJsonArray summaries;
-        for (const presets::StoredPreset& stored : result.presets)
-            summaries.append(stored.summaryJson());
-        Response response = Response::json(summaries);
+        Response response = Response::json(presetSummaries(result));
         response.addHeader("X-Total-Count", QByteArray::number(result.total));
         return response;
     };
@@ -348,17 +349,18 @@ QList<Route> managementRoutes(presets::PresetStore& store,
     remove.errorStatuses = {412, 500};
     remove.serialQueue = kPresetsQueue;
     remove.handler = [&store](const Request& request) {
-        const presets::PresetResult result =
-            store.remove(request.pathParams.value("id"),
+        const PresetAnswer result =
+            removePreset(store, request.pathParams.value("id"),
                          QString::fromUtf8(request.header("if-match")), clientOf(request));
-        if (result.outcome != PresetOutcome::Ok) {
-            Response response = answer(result.outcome, result.body());
-            if (result.outcome == PresetOutcome::PreconditionFailed)
-                addEntityTag(response, result.existing);
-            return response;
-        }
-        return Response::json(QJsonObject{{QStringLiteral("ok"), true},
-                                          {QStringLiteral("id"), result.preset->preset.id}});
+        Response response = answer(result);
+        // 412 tells the current ETag, as the library's body does.
+        if (result.outcome == PresetOutcome::PreconditionFailed)
+            response.addHeader("ETag", result.body.value(QLatin1String("error"))
+                                           .toObject()
+                                           .value(QLatin1String("current_etag"))
+                                           .toString()
+                                           .toUtf8());
+        return response;
     };
     routes << remove;
 
@@ -500,11 +502,8 @@ QList<Route> comparisonRoutes(presets::PresetStore& store, presets::AbComparator
                 return Response::error(ApiError::badRequest(
                     QStringLiteral("ambiguous_preset"),
                     QStringLiteral("send a preset body or ?id= of a stored preset, not both")));
-            const presets::PresetResult stored =
-                store.get(request.query.value(QLatin1String("id")).toString());
-            if (stored.outcome != PresetOutcome::Ok) return answer(stored.outcome, stored.body());
-            const presets::AbResult result = ab.store(*slot, stored.preset->preset, client);
-            return answer(result.outcome, result.body());
+            return answer(storeStoredPresetInSlot(
+                store, ab, *slot, request.query.value(QLatin1String("id")).toString(), client));
         }
         const presets::AbResult result =
             hasBody ? ab.store(*slot, request.body, client) : ab.storeLive(*slot, client);
@@ -553,11 +552,7 @@ QList<Route> comparisonRoutes(presets::PresetStore& store, presets::AbComparator
         "[value in A, value in B]; nothing else at the top level ({} when the slots sound the "
         "same). 404 while a slot is empty.");
     diff.responseSchema = diffSchema();
-    diff.handler = [&ab](const Request&) {
-        const presets::AbResult result = ab.diff();
-        if (result.outcome != PresetOutcome::Ok) return answer(result.outcome, result.body());
-        return Response::json(result.diff->toJson());
-    };
+    diff.handler = [&ab](const Request&) { return answer(abDiff(ab)); };
     routes << diff;
 
     Route clear = route("DELETE", QStringLiteral("/api/presets/ab/clear/{slot}"),
@@ -591,12 +586,8 @@ QList<Route> comparisonRoutes(presets::PresetStore& store, presets::AbComparator
     apply.errorStatuses = {503};
     apply.serialQueue = kEngineQueue;
     apply.handler = [&store, &ab](const Request& request) {
-        const presets::PresetResult stored = store.get(request.pathParams.value("id"));
-        if (stored.outcome != PresetOutcome::Ok) return answer(stored.outcome, stored.body());
-        const presets::AbResult result = ab.apply(stored.preset->preset, clientOf(request));
-        if (result.outcome != PresetOutcome::Ok) return answer(result.outcome, result.body());
-        return Response::json(QJsonObject{{QStringLiteral("applied"), stored.preset->summaryJson()},
-                                          {QStringLiteral("active"), QJsonValue::Null}});
+        return answer(
+            applyStoredPreset(store, ab, request.pathParams.value("id"), clientOf(request)));
     };
     routes << apply;
 
@@ -604,6 +595,66 @@ QList<Route> comparisonRoutes(presets::PresetStore& store, presets::AbComparator
 }
 
 }  // namespace
+
+bool PresetAnswer::succeeded() const {
+    return presets::httpStatus(outcome) < 300;
+}
+
+QString PresetAnswer::errorMessage() const {
+    return body.value(QLatin1String("error")).toObject().value(QLatin1String("message")).toString();
+}
+
+QJsonArray presetSummaries(const presets::PresetListResult& result) {
+    QJsonArray summaries;
+    for (const presets::StoredPreset& stored : result.presets)
+        summaries.append(stored.summaryJson());
+    return summaries;
+}
+
+PresetAnswer removePreset(presets::PresetStore& store, const QString& id, const QString& ifMatch,
+                          const QString& client, QJsonObject* removed) {
+    const presets::PresetResult result = store.remove(id, ifMatch, client);
+    if (result.outcome != PresetOutcome::Ok) return {result.outcome, result.body()};
+    if (removed) *removed = result.preset->document;
+    return {result.outcome, QJsonObject{{QStringLiteral("ok"), true},
+                                        {QStringLiteral("id"), result.preset->preset.id}}};
+}
+
+PresetAnswer applyStoredPreset(presets::PresetStore& store, presets::AbComparator& ab,
+                               const QString& id, const QString& client) {
+    const presets::PresetResult stored = store.get(id);
+    if (stored.outcome != PresetOutcome::Ok) return {stored.outcome, stored.body()};
+    const presets::AbResult result = ab.apply(stored.preset->preset, client);
+    if (result.outcome != PresetOutcome::Ok) return {result.outcome, result.body()};
+    return {result.outcome, QJsonObject{{QStringLiteral("applied"), stored.preset->summaryJson()},
+                                        {QStringLiteral("active"), QJsonValue::Null}}};
+}
+
+PresetAnswer storeStoredPresetInSlot(presets::PresetStore& store, presets::AbComparator& ab,
+                                     presets::AbSlot slot, const QString& id,
+                                     const QString& client) {
+    const presets::PresetResult stored = store.get(id);
+    if (stored.outcome != PresetOutcome::Ok) return {stored.outcome, stored.body()};
+    const presets::AbResult result = ab.store(slot, stored.preset->preset, client);
+    return {result.outcome, result.body()};
+}
+
+PresetAnswer abDiff(const presets::AbComparator& ab) {
+    const presets::AbResult result = ab.diff();
+    if (result.outcome != PresetOutcome::Ok) return {result.outcome, result.body()};
+    return {result.outcome, result.diff->toJson()};
+}
+
+PresetAnswer saveLivePreset(presets::PresetStore& store, const presets::AbComparator& ab,
+                            const QString& name, presets::CollisionPolicy collision,
+                            const QString& client) {
+    const presets::AbResult live = ab.captureLive();
+    if (live.outcome != PresetOutcome::Ok) return {live.outcome, live.body()};
+    QJsonObject document = live.content->preset.toJson();
+    document.insert(QStringLiteral("name"), name);
+    const presets::PresetResult result = store.create(document, collision, client);
+    return {result.outcome, result.body()};
+}
 
 QList<Route> presetRoutes(presets::PresetStore& store, presets::AbComparator& ab,
                           const presets::PresetAuditLog* auditLog) {

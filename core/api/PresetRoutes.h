@@ -1,13 +1,16 @@
 #pragma once
 
 #include "api/Route.h"
+#include "presets/AbComparator.h"
+#include "presets/PresetOutcome.h"
+#include "presets/PresetStore.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QList>
 
 namespace soundlab::presets {
-class AbComparator;
 class PresetAuditLog;
-class PresetStore;
 }  // namespace soundlab::presets
 
 namespace soundlab::api {
@@ -21,5 +24,46 @@ namespace soundlab::api {
 // must outlive the server.
 QList<Route> presetRoutes(presets::PresetStore& store, presets::AbComparator& ab,
                           const presets::PresetAuditLog* auditLog);
+
+// The pieces of the preset routes that are more than one library call, as functions the routes
+// and the GUI's PresetsViewModel (an in-process client) both run. Every other preset action is
+// one PresetStore / AbComparator call, which the view-model makes itself. `client` is the audit
+// log's name for the caller (the peer address, or "gui").
+
+// A library outcome and the body a route answers with it (status: presets::httpStatus).
+struct PresetAnswer {
+    presets::PresetOutcome outcome = presets::PresetOutcome::Ok;
+    QJsonObject body;
+    bool succeeded() const;
+    // The error's message for people ({"error": {"message"}}); empty on success.
+    QString errorMessage() const;
+};
+
+// GET /api/presets: the bare array of summaries the list route serves.
+QJsonArray presetSummaries(const presets::PresetListResult& result);
+
+// DELETE /api/presets/{id}: {"ok": true, "id"} when deleted. `removed`, if given, receives the
+// deleted preset's document (what an undo recreates).
+PresetAnswer removePreset(presets::PresetStore& store, const QString& id, const QString& ifMatch,
+                          const QString& client, QJsonObject* removed = nullptr);
+
+// POST /api/presets/{id}/apply: the stored preset into the live engine, no A/B slot active.
+PresetAnswer applyStoredPreset(presets::PresetStore& store, presets::AbComparator& ab,
+                               const QString& id, const QString& client);
+
+// POST /api/presets/ab/store/{slot}?id=: a stored preset into an A/B slot.
+PresetAnswer storeStoredPresetInSlot(presets::PresetStore& store, presets::AbComparator& ab,
+                                     presets::AbSlot slot, const QString& id,
+                                     const QString& client);
+
+// GET /api/presets/ab/diff: the flat map {path: [a, b]} (404 while a slot is empty).
+PresetAnswer abDiff(const presets::AbComparator& ab);
+
+// The live engine state saved as a new stored preset named `name` (the GUI's "Save live"):
+// AbComparator::captureLive, then the create POST /api/presets runs, with `collision` for a
+// name that is taken. 503 without an engine.
+PresetAnswer saveLivePreset(presets::PresetStore& store, const presets::AbComparator& ab,
+                            const QString& name, presets::CollisionPolicy collision,
+                            const QString& client);
 
 }  // namespace soundlab::api

@@ -258,4 +258,16 @@ AbResult AbComparator::apply(const Preset& preset, const QString& client) {
     return result;
 }
 
+AbResult AbComparator::captureLive() const {
+    std::lock_guard lock(mutex_);
+    if (!target_)
+        return failure(PresetOutcome::Unavailable,
+                       QStringLiteral("no live engine is attached to capture"));
+    AbResult result;
+    result.content = AbSlotContent{target_->captureLiveState(), QStringLiteral("live"),
+                                   QDateTime::currentDateTimeUtc()};
+    result.active = active_;
+    return result;
+}
+
 }  // namespace soundlab::presets

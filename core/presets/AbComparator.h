@@ -104,6 +104,10 @@ public:
     // plays neither, and a following toggle applies A. Unavailable without a target. Audited as
     // action "apply". On success `content` holds the preset (source "preset").
     AbResult apply(const Preset& preset, const QString& client);
+    // The live engine state as a preset (named "Live"), without touching the slots: what
+    // "save the live state as a new preset" stores. Unavailable without a target. Not audited
+    // (a read); the save that follows is.
+    AbResult captureLive() const;
 
 private:
     AbResult storeLocked(AbSlot slot, const Preset& preset, const QString& source,

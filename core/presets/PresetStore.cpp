@@ -356,6 +356,7 @@ PresetResult PresetStore::create(const QJsonValue& body, CollisionPolicy policy,
             }
             index_.put(*resolution.result);
             count_.store(index_.size(), std::memory_order_relaxed);
+        revision_.fetch_add(1, std::memory_order_release);
             result.preset = resolution.result;
             const bool isNew = resolution.action == PresetAction::Create ||
                                resolution.action == PresetAction::Copy;
@@ -432,6 +433,7 @@ PresetResult PresetStore::update(const QString& id, const QJsonValue& body, cons
         ok.diff = PresetDiff::between(current->document, updated.document);
         ok.preset = updated;
         index_.put(updated);
+        revision_.fetch_add(1, std::memory_order_release);
         return ok;
     }();
 
@@ -466,6 +468,7 @@ PresetResult PresetStore::remove(const QString& id, const QString& ifMatch, cons
         ok.preset = *current;
         index_.remove(id);
         count_.store(index_.size(), std::memory_order_relaxed);
+        revision_.fetch_add(1, std::memory_order_release);
         return ok;
     }();
     audit(client, QStringLiteral("delete"), id,
@@ -627,6 +630,7 @@ void PresetStore::writeImported(const QList<std::optional<StoredPreset>>& planne
         }
     }
     count_.store(index_.size(), std::memory_order_relaxed);
+    revision_.fetch_add(1, std::memory_order_release);
 }
 
 }  // namespace soundlab::presets

@@ -135,6 +135,10 @@ public:
     // The number of stored presets after the last completed change. Lock-free, so a metrics
     // or status reader never waits for an import that holds the write lock for seconds.
     int size() const;
+    // A number that changes with every completed change to the presets (create, update, delete,
+    // import). Lock-free, so a client polling for changes (the GUI) reads the list only when it
+    // changed, and never waits for an import.
+    quint64 revision() const { return revision_.load(std::memory_order_acquire); }
     PresetStoreStats stats() const;
     // Why the preset directory cannot be used, or empty. Set once at construction and never
     // changed, so it is read without the lock (a readiness probe must not wait for an import).
@@ -185,6 +189,7 @@ private:
     QList<DamagedPresetFile> damagedFiles_;
     QString directoryError_;
     std::atomic<int> count_{0};  // index_.size(), published after each change under mutex_
+    std::atomic<quint64> revision_{0};  // bumped after each change under mutex_
 };
 
 }  // namespace soundlab::presets

@@ -8,6 +8,10 @@
 #include "PhiViewModel.h"
 #include "SessionLogViewModel.h"
 #include "SettingsViewModel.h"
+#include "PresetsViewModel.h"
+#include "presets/AbComparator.h"
+#include "presets/EnginePresetTarget.h"
+#include "presets/PresetStore.h"
 
 #include "engine/AudioEngine.h"
 #include "logging/SessionLogger.h"
@@ -62,6 +66,10 @@ TEST(MainWindow, TheMKeyAddsAMarkerToEveryLogAndTheStatusBarSaysSo) {
     MetricsViewModel metrics(analyzer);
     SessionLogViewModel logView(gui);
     SettingsViewModel settings({{"soundlab"}, dir.path() + "/soundlab.conf"});
+    presets::PresetStore store({dir.filePath("presets"), nullptr, {}});
+    presets::EnginePresetTarget target(engine);
+    presets::AbComparator ab(&target);
+    PresetsViewModel presetsView(store, ab);
 
     QQmlApplicationEngine qml;
     qml.setInitialProperties({{"audio", QVariant::fromValue(&audio)},
@@ -69,7 +77,8 @@ TEST(MainWindow, TheMKeyAddsAMarkerToEveryLogAndTheStatusBarSaysSo) {
                               {"phi", QVariant::fromValue(&phi)},
                               {"metrics", QVariant::fromValue(&metrics)},
                               {"log", QVariant::fromValue(&logView)},
-                              {"settings", QVariant::fromValue(&settings)}});
+                              {"settings", QVariant::fromValue(&settings)},
+                              {"presets", QVariant::fromValue(&presetsView)}});
     qml.load(QUrl(QStringLiteral("qrc:/Soundlab/Main.qml")));
     ASSERT_EQ(qml.rootObjects().size(), 1);
     auto* window = qobject_cast<QQuickWindow*>(qml.rootObjects().first());

@@ -119,6 +119,23 @@ TEST(AbComparatorTest, LiveStateNeedsAnEngine) {
     EXPECT_EQ(ab.storeLive(AbSlot::A, "gui").outcome, PresetOutcome::Ok);
 }
 
+TEST(AbComparatorTest, CaptureLiveReadsTheEngineWithoutTouchingTheSlots) {
+    AbComparator ab;
+    EXPECT_EQ(ab.captureLive().outcome, PresetOutcome::Unavailable);
+    RecordingTarget target;
+    ab.setTarget(&target);
+    ab.store(AbSlot::A, named("A", 0.2), "gui");
+    const AbResult live = ab.captureLive();
+    ASSERT_EQ(live.outcome, PresetOutcome::Ok);
+    EXPECT_EQ(live.content->preset.engine.couplingStrength, 0.75);
+    EXPECT_EQ(live.content->source, "live");
+    const AbStatus status = ab.status();
+    EXPECT_EQ(status.a->preset.name, "A");
+    EXPECT_FALSE(status.b);
+    EXPECT_FALSE(status.active) << "a capture plays nothing new";
+    EXPECT_TRUE(target.applied.isEmpty());
+}
+
 TEST(AbComparatorTest, ClearEmptiesSlotsAndForgetsAClearedActiveSlot) {
     RecordingTarget target;
     AbComparator ab(&target);

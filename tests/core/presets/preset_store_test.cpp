@@ -252,6 +252,35 @@ TEST_F(PresetStoreTest, DeleteRemovesTheFileAndHonoursIfMatch) {
     EXPECT_EQ(store->get(stored.preset.id).outcome, PresetOutcome::NotFound);
 }
 
+// The GUI reads the list again only when the revision moved: every change must move it, and
+// reads and refusals must not.
+TEST_F(PresetStoreTest, RevisionMovesWithEveryChangeAndOnlyThen) {
+    auto store = openStore();
+    quint64 last = store->revision();
+    auto moved = [&] {
+        const quint64 now = store->revision();
+        const bool changed = now != last;
+        last = now;
+        return changed;
+    };
+    const StoredPreset stored = create(*store, R"({"name": "x"})");
+    EXPECT_TRUE(moved()) << "create";
+    store->list({});
+    store->get(stored.preset.id);
+    store->create(jsonObject(R"({"name": "X"})"), CollisionPolicy::Prompt, "t");  // conflict
+    EXPECT_FALSE(moved()) << "reads and a refused create";
+    EXPECT_EQ(store->update(stored.preset.id, jsonObject(R"({"name": "y"})"), {}, "t").outcome,
+              PresetOutcome::Ok);
+    EXPECT_TRUE(moved()) << "update";
+    const QByteArray bundle = R"({"presets": [{"name": "z"}]})";
+    store->importBundle(bundle, {true, CollisionPolicy::Prompt}, "t");
+    EXPECT_FALSE(moved()) << "a dry run";
+    store->importBundle(bundle, {false, CollisionPolicy::Prompt}, "t");
+    EXPECT_TRUE(moved()) << "an import";
+    EXPECT_EQ(store->remove(stored.preset.id, {}, "t").outcome, PresetOutcome::Ok);
+    EXPECT_TRUE(moved()) << "delete";
+}
+
 TEST_F(PresetStoreTest, PromptAnswersConflictWithTheExistingPresetAndADiff) {
     auto store = openStore();
     const StoredPreset existing =

@@ -1,0 +1,201 @@
+#pragma once
+
+#include "presets/AbComparator.h"
+#include "presets/PresetStore.h"
+
+#include <QtQml/qqmlregistration.h>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QObject>
+#include <QStringList>
+#include <QThreadPool>
+#include <QTimer>
+#include <QUrl>
+#include <QVariantList>
+
+#include <functional>
+
+namespace soundlab {
+
+// The preset browser as QML sees it (issue 14, "Preset browser"). An in-process client of the
+// preset API: it reads the documents the preset routes serve (the list's summaries, the stats'
+// tags, the A/B status and diff) and changes state through the functions the route handlers
+// call (PresetStore, AbComparator and the helpers in api/PresetRoutes.h), as client "gui" in the
+// audit log, so the GUI and the API always show the same library.
+//
+// Threads: everything that touches the store runs on one worker thread of its own, in the order
+// asked (a delete then its undo), because the store's lock may be held for seconds by an import
+// and its writes fsync. Results come back on the GUI thread; QML never sees a signal from
+// another thread. The documents are read again at most 30 times a second (a QTimer), and only
+// while no read is in flight; the list only when the store's revision or the search changed.
+class PresetsViewModel : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    QML_UNCREATABLE("provided by the application")
+
+    // Search as you type (name, notes, tags) and the tag chip; both narrow `presets`.
+    Q_PROPERTY(QString query READ query WRITE setQuery NOTIFY queryChanged)
+    Q_PROPERTY(QString tagFilter READ tagFilter WRITE setTagFilter NOTIFY queryChanged)
+    // GET /api/presets?query=&tag=&limit=200: summaries, newest modified first, each with a
+    // `modified` display string added.
+    Q_PROPERTY(QVariantList presets READ presets NOTIFY listChanged)
+    Q_PROPERTY(int total READ total NOTIFY listChanged)  // matches before the limit
+    // Every tag in the store (GET /api/presets/stats `tags`), for the chips.
+    Q_PROPERTY(QStringList tags READ tags NOTIFY listChanged)
+    // GET /api/presets/ab/status: slot names ("" when empty), the playing slot ("A", "B", "").
+    Q_PROPERTY(QString slotA READ slotA NOTIFY abChanged)
+    Q_PROPERTY(QString slotB READ slotB NOTIFY abChanged)
+    Q_PROPERTY(QString activeSlot READ activeSlot NOTIFY abChanged)
+    // GET /api/presets/ab/diff as rows {path, a, b} (values as display text); empty while a
+    // slot is empty or the slots are equal.
+    Q_PROPERTY(QVariantList diff READ diff NOTIFY abChanged)
+    // An action is running on the worker.
+    Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
+    // What the last action did ("Saved “Pad”"), or why the API refused it (its message).
+    Q_PROPERTY(QString message READ message NOTIFY messageChanged)
+    Q_PROPERTY(QString lastError READ lastError NOTIFY messageChanged)
+    // The last deleted preset can be recreated.
+    Q_PROPERTY(bool canUndo READ canUndo NOTIFY messageChanged)
+    Q_PROPERTY(QString undoName READ undoName NOTIFY messageChanged)
+    // The import flow: a dry-run report per preset {index, action, name, reasons}, its counts,
+    // the file, and the collision policy (prompt, overwrite, new_copy, merge) both runs use.
+    Q_PROPERTY(QStringList collisionPolicies READ collisionPolicies CONSTANT)
+    Q_PROPERTY(
+        QString importCollision READ importCollision WRITE setImportCollision NOTIFY importChanged)
+    Q_PROPERTY(QString importFile READ importFile NOTIFY importChanged)
+    Q_PROPERTY(bool importPending READ importPending NOTIFY importChanged)
+    Q_PROPERTY(QVariantList importReport READ importReport NOTIFY importChanged)
+    Q_PROPERTY(QString importSummary READ importSummary NOTIFY importChanged)
+
+public:
+    PresetsViewModel(presets::PresetStore& store, presets::AbComparator& ab,
+                     QObject* parent = nullptr);
+    ~PresetsViewModel() override;
+
+    QString query() const { return query_; }
+    void setQuery(const QString& query);
+    QString tagFilter() const { return tagFilter_; }
+    void setTagFilter(const QString& tag);
+    QVariantList presets() const { return presets_; }
+    int total() const { return total_; }
+    QStringList tags() const { return tags_; }
+    QString slotA() const;
+    QString slotB() const;
+    QString activeSlot() const;
+    QVariantList diff() const { return diff_; }
+    bool busy() const { return actionsPending_ > 0; }
+    QString message() const { return message_; }
+    QString lastError() const { return lastError_; }
+    bool canUndo() const { return !undoDocument_.isEmpty(); }
+    QString undoName() const;
+    QStringList collisionPolicies() const;
+    QString importCollision() const { return importCollision_; }
+    void setImportCollision(const QString& policy);
+    QString importFile() const { return importFile_.fileName(); }
+    bool importPending() const { return importPending_; }
+    QVariantList importReport() const { return importReport_; }
+    QString importSummary() const { return importSummary_; }
+
+    // The documents as of the latest read (tests compare them with the API's).
+    const QJsonArray& listDocument() const { return listDocument_; }
+    const QJsonObject& abStatusDocument() const { return abStatus_; }
+    const QJsonObject& diffDocument() const { return diffDocument_; }
+    // No action and no read is queued or running.
+    bool idle() const { return tasksPending_ == 0; }
+
+    // POST /api/presets/{id}/apply.
+    Q_INVOKABLE void load(const QString& id);
+    // The live engine state as a new preset named `name` (collision prompt: a taken name is
+    // refused with the API's message).
+    Q_INVOKABLE void saveLive(const QString& name);
+    // PUT /api/presets/{id} with the stored document's name / tags changed (If-Match: the
+    // ETag read just before, so a concurrent change is not overwritten).
+    Q_INVOKABLE void rename(const QString& id, const QString& name);
+    // `tags`: comma-separated.
+    Q_INVOKABLE void setTags(const QString& id, const QString& tags);
+    // DELETE /api/presets/{id}; the deleted document is kept for undo().
+    Q_INVOKABLE void remove(const QString& id);
+    // Recreates the last deleted preset from its document (same id, name, settings, created_at).
+    Q_INVOKABLE void undo();
+    // POST /api/presets/ab/store/{slot}?id= and, without an id, the live capture.
+    Q_INVOKABLE void storeInSlot(const QString& slot, const QString& id);
+    Q_INVOKABLE void storeLiveInSlot(const QString& slot);
+    // POST /api/presets/ab/toggle.
+    Q_INVOKABLE void toggle();
+    // POST /api/presets/import?dry_run=true with the file: fills importReport, changes nothing.
+    Q_INVOKABLE void previewImport(const QUrl& file);
+    // The real run with the same file and policy; the report then shows what was done.
+    Q_INVOKABLE void confirmImport();
+    Q_INVOKABLE void cancelImport();
+    // POST /api/presets/export, written to `file` (write-then-rename).
+    Q_INVOKABLE void exportTo(const QUrl& file);
+    // Reads the documents again now (the timer does it 30 times a second).
+    Q_INVOKABLE void refresh();
+
+signals:
+    void queryChanged();
+    void listChanged();
+    void abChanged();
+    void busyChanged();
+    void messageChanged();
+    void importChanged();
+
+private:
+    struct Snapshot {
+        quint64 revision = 0;  // the store's, when the list was read
+        bool hasList = false;  // false: the store had not changed; list and tags not read
+        QJsonArray list;
+        int total = 0;
+        QStringList tags;
+        QJsonObject abStatus;
+        QJsonObject diff;
+    };
+    // What an action reports back to the GUI thread.
+    struct Outcome {
+        QString message;  // success
+        QString error;    // failure: the API's message
+    };
+
+    // Runs `work` on the worker, then `done` with its result on the GUI thread.
+    template <typename Result>
+    void runTask(std::function<Result()> work, std::function<void(Result)> done);
+    // An action: busy while it runs; its outcome becomes message/lastError; the documents are
+    // read again afterwards.
+    void runAction(std::function<Outcome()> work, std::function<void()> then = {});
+    void startRead();
+    void applySnapshot(const Snapshot& snapshot);
+    void runImport(bool dryRun);
+    void setOutcome(const Outcome& outcome);
+
+    presets::PresetStore& store_;
+    presets::AbComparator& ab_;
+    QTimer timer_;
+    QString query_;
+    QString tagFilter_;
+    QJsonArray listDocument_;
+    QVariantList presets_;
+    int total_ = 0;
+    QStringList tags_;
+    QJsonObject abStatus_;
+    QJsonObject diffDocument_;
+    QVariantList diff_;
+    QString message_;
+    QString lastError_;
+    QJsonObject undoDocument_;
+    QString importCollision_ = QStringLiteral("prompt");
+    QUrl importFile_;
+    bool importPending_ = false;
+    QVariantList importReport_;
+    QString importSummary_;
+    bool readInFlight_ = false;
+    bool rereadWanted_ = false;
+    bool listWanted_ = true;    // the search changed or refresh() asked: read the list anyway
+    quint64 seenRevision_ = 0;  // the store's revision the shown list is of
+    int actionsPending_ = 0;
+    int tasksPending_ = 0;
+    // Last member: destroyed first, it waits for a running task, which may still post its
+    // result to this object (dropped with the object's pending events).
+    QThreadPool worker_;
+};
+
+}  // namespace soundlab
