@@ -92,6 +92,10 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
                                     QStringLiteral("dir"));
     const QCommandLineOption noLogging(QStringLiteral("no-logging"),
                                        QStringLiteral("Write no logs."));
+    const QCommandLineOption record(
+        QStringLiteral("record"),
+        QStringLiteral("Record the input and the output to FLAC under <log-root>/audio from the "
+                       "start (POST /api/record/stop ends it; needs logging)."));
     const QCommandLineOption logKeepDays(
         QStringLiteral("log-keep-days"),
         QStringLiteral("Remove log sessions older than this many days at start (default: keep "
@@ -138,6 +142,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
     parser.addOption(logKeepDays);
     parser.addOptions({virtualLoopbackGain, virtualLoopbackSnr, calibrate});
     parser.addOption(midiPort);
+    parser.addOption(record);
 
     if (!parser.parse(arguments)) return failure(parser.errorText());
     if (!parser.positionalArguments().isEmpty())
@@ -219,6 +224,10 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
     o.dataDir = QDir::cleanPath(QDir(o.dataDir).absolutePath());
     o.logDir = QDir::cleanPath(QDir(o.logDir).absolutePath());
     o.noLogging = parser.isSet(noLogging);
+    o.record = parser.isSet(record);
+    if (o.record && o.noLogging)
+        return failure(QStringLiteral(
+            "--record writes beside the session logs and cannot be combined with --no-logging"));
     if (parser.isSet(logKeepDays)) {
         bool ok = false;
         const int days = parser.value(logKeepDays).toInt(&ok);

@@ -24,6 +24,8 @@ packages=(
   liblo-dev
   # session logs: the logger's lock-free multi-producer queue, gzip (docs/logging.md)
   libconcurrentqueue-dev zlib1g-dev
+  # session audio: FLAC files of the input and output (docs/logging.md "Session audio")
+  libsndfile1-dev
   # MIDI input for the Φ `midi` source: JACK MIDI and the ALSA sequencer (docs/phi.md "MIDI")
   librtmidi-dev
   # tests and benchmarks
