@@ -68,7 +68,9 @@ QJsonObject recordingStatus(const SessionRecorder* recorder) {
 
 QList<Route> recordRoutes(SessionRecorder* recorder) {
     using namespace schema;
-    const auto nullable = [](QJsonObject s) { return withTypes(s, {QStringLiteral("null")}); };
+    const auto nullable = [](const QJsonObject& s) {
+        return withTypes(s, {s.value(QStringLiteral("type")).toString(), QStringLiteral("null")});
+    };
     const QJsonObject statusSchema = object(
         {{QStringLiteral("enabled"), boolean(QStringLiteral("false with --no-logging"))},
          {QStringLiteral("recording"), boolean()},
@@ -94,7 +96,10 @@ QList<Route> recordRoutes(SessionRecorder* recorder) {
                           QStringLiteral("when that sample is heard, Unix seconds: the clock of "
                                          "the metrics timestamps")))},
          {QStringLiteral("clock"),
-          nullable(stringEnum({QStringLiteral("metrics"), QStringLiteral("recorder")}))},
+          nullable(string(QStringLiteral(
+              "\"metrics\": the first sample is stamped with the metrics frames' clock; "
+              "\"recorder\": with the recorder's own anchor (the analysis had not seen the "
+              "stream)")))},
          {QStringLiteral("error"),
           nullable(string(QStringLiteral("why the recording ended by itself")))}});
 

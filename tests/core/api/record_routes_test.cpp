@@ -6,6 +6,7 @@
 
 #include "ApiTestSupport.h"
 #include "api/ApiServer.h"
+#include "api/JsonSchema.h"
 #include "api/RecordRoutes.h"
 #include "audio/WavWriter.h"
 #include "engine/AudioEngine.h"
@@ -388,6 +389,39 @@ TEST_F(StalledRecorderTest, DroppedFramesAreCountedLoggedAndLeaveTheFilesAligned
     // Silence where the log says; the clicks after the hole are still where the positions say.
     const auto first = int64_t(input.comment.value("first_sample_position").toDouble());
     EXPECT_GE(expectClicksWherePositionsSay(input, first, 96000, holes), 4);
+}
+
+TEST_F(RecordRoutesTest, TheOpenApiDocumentDescribesTheRoutesAndTheirAnswersMatchIt) {
+    const QJsonObject paths = http->get("/api/openapi.json").json().value("paths").toObject();
+    const QJsonObject start = paths.value("/api/record/start").toObject().value("post").toObject();
+    const QJsonObject responses = start.value("responses").toObject();
+    for (const char* code : {"200", "409", "503"}) EXPECT_TRUE(responses.contains(code)) << code;
+    const QJsonObject schema = paths.value("/api/record")
+                                   .toObject()
+                                   .value("get")
+                                   .toObject()
+                                   .value("responses")
+                                   .toObject()
+                                   .value("200")
+                                   .toObject()
+                                   .value("content")
+                                   .toObject()
+                                   .value("application/json")
+                                   .toObject()
+                                   .value("schema")
+                                   .toObject();
+    ASSERT_FALSE(schema.isEmpty());
+    // Idle, recording and stopped answers all fit the documented schema.
+    auto check = [&](const QJsonObject& answer) {
+        const auto violation = schema::validate(answer, schema);
+        EXPECT_FALSE(violation) << (violation ? violation->toString().toStdString() : "");
+    };
+    check(status());
+    const HttpReply started = http->post("/api/record/start");
+    check(started.json());
+    ASSERT_TRUE(recordFrames(4800));
+    check(status());
+    check(http->post("/api/record/stop").json());
 }
 
 TEST(RecordRoutesWithoutLogging, StartIsRefusedWithAClearError) {
