@@ -165,6 +165,12 @@ std::optional<SessionRecorder::Error> SessionRecorder::stop() {
     std::lock_guard lock(statusMutex_);
     const bool wasRecording = status_.recording;
     status_.recording = false;
+    if (reservedTake_ > 0) {
+        // No block came (the stream was stopped throughout): no file, and the number is free.
+        status_.files.clear();
+        lastTake_ = reservedTake_ - 1;
+        reservedTake_ = 0;
+    }
     if (!wasRecording)  // it had ended by itself: say why
         return Error{Error::Kind::NotRecording,
                      QStringLiteral("not recording (the recording ended: %1)").arg(status_.error)};

@@ -313,6 +313,30 @@ TEST_F(RecordRoutesTest, AStreamRestartWhileRecordingStartsTheNextTake) {
     }
 }
 
+TEST_F(RecordRoutesTest, ARecordingWhileTheStreamIsStoppedWaitsAndLeavesNoFileIfNoneCame) {
+    engine.stop();
+    const HttpReply start = http->post("/api/record/start");
+    ASSERT_EQ(start.status, 200);
+    EXPECT_TRUE(start.json().value("recording").toBool());
+    EXPECT_EQ(start.json().value("frames").toDouble(), 0.0);
+    const HttpReply stop = http->post("/api/record/stop");
+    ASSERT_EQ(stop.status, 200);
+    EXPECT_EQ(stop.json().value("files").toArray(), QJsonArray());
+    EXPECT_TRUE(QDir(logger->root() + "/audio").entryList(QDir::Files).isEmpty());
+
+    // The number was not used up, and a recording waits for the stream to start.
+    const QString id = logger->sessionId();
+    ASSERT_EQ(http->post("/api/record/start").status, 200);
+    ASSERT_FALSE(engine.start());
+    ASSERT_TRUE(recordFrames(4800));
+    ASSERT_EQ(http->post("/api/record/stop").status, 200);
+    EXPECT_EQ(QDir(logger->root() + "/audio").entryList(QDir::Files),
+              QStringList({id + "_input.flac", id + "_output.flac"}));
+    const Decoded input = decode(audioPath(id + "_input.flac"));
+    EXPECT_EQ(input.comment.value("first_sample_position").toDouble(), 0.0);  // from the start
+    expectClicksWherePositionsSay(input, 0, 48000);
+}
+
 TEST_F(RecordRoutesTest, StatusRouteFollowsTheRecording) {
     QJsonObject s = status();
     EXPECT_TRUE(s.value("enabled").toBool());
