@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <chrono>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include <pthread.h>
@@ -103,10 +104,10 @@ QString SessionRecorder::fileName(int take, const char* stream) const {
     return QStringLiteral("%1_%2%3.flac").arg(options_.sessionId, QLatin1String(stream), suffix);
 }
 
-int SessionRecorder::freeTakeNumber() const {
+int SessionRecorder::freeTakeNumber(int after) const {
     // Never overwrite: a take number whose files (or their .part) exist is skipped.
     const QDir dir(options_.directory);
-    for (int take = lastTake_ + 1;; ++take) {
+    for (int take = after + 1;; ++take) {
         bool used = false;
         for (const char* stream : {"input", "output"}) {
             const QString name = fileName(take, stream);
@@ -129,9 +130,11 @@ std::optional<SessionRecorder::Error> SessionRecorder::start() {
     if (!QDir().mkpath(options_.directory) || !QFileInfo(options_.directory).isWritable())
         return Error{Error::Kind::Unwritable,
                      QStringLiteral("cannot write to %1").arg(options_.directory)};
+    // The writer is not running: lastTake_ is ours to read; the disk is looked at unlocked.
+    const int take = freeTakeNumber(lastTake_);
     {
         std::lock_guard lock(statusMutex_);
-        reservedTake_ = lastTake_ = freeTakeNumber();
+        reservedTake_ = lastTake_ = take;
         Status fresh;
         fresh.recording = true;
         fresh.directory = options_.directory;
@@ -275,15 +278,17 @@ bool SessionRecorder::openTake(const RecordingBlock& block) {
     }
     take->firstHeardUnix = clock->heardUnixSeconds(block.samplePosition);
 
+    int reserved, last;
     {
         std::lock_guard lock(statusMutex_);
-        if (reservedTake_ > 0) {
-            take->number = reservedTake_;
-            reservedTake_ = 0;
-        } else {
-            take->number = lastTake_ = freeTakeNumber();
-            status_.files << fileName(take->number, "input") << fileName(take->number, "output");
-        }
+        reserved = std::exchange(reservedTake_, 0);
+        last = lastTake_;
+    }
+    take->number = reserved > 0 ? reserved : freeTakeNumber(last);  // disk I/O: unlocked
+    if (reserved == 0) {
+        std::lock_guard lock(statusMutex_);
+        lastTake_ = take->number;
+        status_.files << fileName(take->number, "input") << fileName(take->number, "output");
     }
     const QDir dir(options_.directory);
     take->input.finalPath = dir.filePath(fileName(take->number, "input"));

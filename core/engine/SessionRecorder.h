@@ -87,7 +87,7 @@ private:
     bool openTake(const RecordingBlock& block);
     void finishTake();
     void fail(const QString& message);
-    int freeTakeNumber() const;  // under statusMutex_
+    int freeTakeNumber(int after) const;  // looks at the disk: never under statusMutex_
     QString fileName(int take, const char* stream) const;
 
     RecordingRing& ring_;
@@ -109,7 +109,8 @@ private:
 
     mutable std::mutex statusMutex_;  // short: copies of the status
     Status status_;
-    int reservedTake_ = 0;  // the take number start() gave the first take; 0: none
+    // Written by start()/stop() while no writer runs, and by the writer (openTake).
+    int reservedTake_ = 0;  // the take number start() gave the first take; 0: used or none
     int lastTake_ = 0;      // the highest take number used in this session
 };
 
