@@ -80,7 +80,10 @@ QList<Route> recordRoutes(SessionRecorder* recorder) {
                   QStringLiteral("the FLAC files of the current (or latest) recording, input "
                                  "then output per take, by their final names; while recording "
                                  "they are written as <name>.part"))},
-         {QStringLiteral("frames"), integer(0, {}, QStringLiteral("frames written per file so far (over every take of this recording)"))},
+         {QStringLiteral("frames"),
+          integer(0, {},
+                  QStringLiteral("frames written per file so far, over every take of this "
+                                 "recording"))},
          {QStringLiteral("dropped_frames"),
           integer(0, {}, QStringLiteral("frames the writer could not keep up with, written as "
                                         "silence"))},
