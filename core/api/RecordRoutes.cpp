@@ -18,12 +18,12 @@ QJsonValue orNull(const std::optional<T>& value) {
 
 ApiError toApiError(const SessionRecorder::Error& error) {
     switch (error.kind) {
-    case SessionRecorder::Error::Kind::AlreadyRecording:
-        return ApiError::conflict(QStringLiteral("already_recording"), error.message);
-    case SessionRecorder::Error::Kind::NotRecording:
-        return ApiError::conflict(QStringLiteral("not_recording"), error.message);
-    case SessionRecorder::Error::Kind::Unwritable:
-        break;
+        case SessionRecorder::Error::Kind::AlreadyRecording:
+            return ApiError::conflict(QStringLiteral("already_recording"), error.message);
+        case SessionRecorder::Error::Kind::NotRecording:
+            return ApiError::conflict(QStringLiteral("not_recording"), error.message);
+        case SessionRecorder::Error::Kind::Unwritable:
+            break;
     }
     return {503, QStringLiteral("recording_unwritable"), error.message};
 }
@@ -85,8 +85,9 @@ QList<Route> recordRoutes(SessionRecorder* recorder) {
                   QStringLiteral("frames written per file so far, over every take of this "
                                  "recording"))},
          {QStringLiteral("dropped_frames"),
-          integer(0, {}, QStringLiteral("frames the writer could not keep up with, written as "
-                                        "silence"))},
+          integer(0, {},
+                  QStringLiteral("frames the writer could not keep up with, written as "
+                                 "silence"))},
          {QStringLiteral("started_at"),
           nullable(number(0, {}, QStringLiteral("Unix seconds of the start request")))},
          {QStringLiteral("sample_rate"), nullable(number(0))},
@@ -109,7 +110,8 @@ QList<Route> recordRoutes(SessionRecorder* recorder) {
     Route status;
     status.method = "GET";
     status.path = QStringLiteral("/api/record");
-    status.summary = QStringLiteral("Whether the session audio is being recorded, and to which files");
+    status.summary =
+        QStringLiteral("Whether the session audio is being recorded, and to which files");
     status.tag = QStringLiteral("logs");
     status.responseSchema = statusSchema;
     status.execution = Execution::ServerThread;  // a copy under a short lock

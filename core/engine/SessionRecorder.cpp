@@ -206,13 +206,14 @@ void SessionRecorder::run() {
             while (!failed_ && consumer.pop(&block, samples.data())) write(block, samples.data());
             if (quit || failed_) break;
         }
-    }  // the audio thread stops copying
+        // Leaving this scope detaches the consumer: the audio thread stops copying.
+    }
     finishTake();  // recording goes false in stop(), or in fail() when it ends by itself
 }
 
 void SessionRecorder::write(const RecordingBlock& block, const RecordingSample* samples) {
-    if (!take_ || block.generation != take_->generation ||
-        block.sampleRate != take_->sampleRate || block.samplePosition < take_->nextPosition) {
+    if (!take_ || block.generation != take_->generation || block.sampleRate != take_->sampleRate ||
+        block.samplePosition < take_->nextPosition) {
         // A new stream (or the first block): a take starts with it.
         finishTake();
         if (failed_ || !openTake(block)) return;
@@ -294,8 +295,9 @@ bool SessionRecorder::openTake(const RecordingBlock& block) {
     take->input.finalPath = dir.filePath(fileName(take->number, "input"));
     take->output.finalPath = dir.filePath(fileName(take->number, "output"));
 
-    const QString date = QDateTime::fromMSecsSinceEpoch(qint64(take->firstHeardUnix * 1000.0), Qt::UTC)
-                             .toString(Qt::ISODateWithMs);
+    const QString date =
+        QDateTime::fromMSecsSinceEpoch(qint64(take->firstHeardUnix * 1000.0), Qt::UTC)
+            .toString(Qt::ISODateWithMs);
     QJsonObject comment{{QStringLiteral("session"), options_.sessionId},
                         {QStringLiteral("take"), take->number},
                         {QStringLiteral("sample_rate"), block.sampleRate},
@@ -359,9 +361,9 @@ void SessionRecorder::finishTake() {
 
 void SessionRecorder::fail(const QString& message) {
     failed_ = true;
-    log_.log(logging::Category::AudioEngine, QStringLiteral("recording"),
-             {{QStringLiteral("event"), QStringLiteral("error")},
-              {QStringLiteral("message"), message}});
+    log_.log(
+        logging::Category::AudioEngine, QStringLiteral("recording"),
+        {{QStringLiteral("event"), QStringLiteral("error")}, {QStringLiteral("message"), message}});
     std::lock_guard lock(statusMutex_);
     status_.error = message;
     status_.recording = false;

@@ -70,7 +70,7 @@ public:
         QStringList files;           // final names of this recording's takes (latest recording)
         uint64_t frames = 0;         // frames per file written so far, silence for drops included
         uint64_t droppedFrames = 0;  // frames the ring could not take (written as silence)
-        std::optional<double> startedAt;  // Unix seconds of the start request
+        std::optional<double> startedAt;             // Unix seconds of the start request
         std::optional<int64_t> firstSamplePosition;  // of the current (latest) take
         std::optional<double> firstSampleHeardUnix;
         std::optional<double> sampleRate;

@@ -126,8 +126,8 @@ TEST(RecordProcess, RecordWithNoLoggingExitsWithCode2AndSaysWhy) {
 TEST(RecordProcess, AKilledRecordingLeavesDecodablePartFilesThatTheNextRunLeavesAlone) {
     QTemporaryDir dir;
     const QString logs = dir.filePath("logs");
-    const QStringList arguments{"--auto-start-audio", "--record", "--log-dir", logs,
-                                "--data-dir", dir.filePath("data"), "--port", "0"};
+    const QStringList arguments{"--auto-start-audio", "--record",           "--log-dir", logs,
+                                "--data-dir",         dir.filePath("data"), "--port",    "0"};
     QStringList parts;
     {
         SoundlabProcess killed(arguments);

@@ -220,8 +220,8 @@ TEST_F(RecordRoutesTest, TheClickIsInTheInputFileWhereTheLogAndTheMetadataSay) {
     // The audio_engine log says the same: a start record stamped with the first sample's heard
     // time, a stop record with the frames.
     logger->flush();
-    const QList<QJsonObject> records = recordingRecords(
-        logger->filePath(logging::Category::AudioEngine, QStringLiteral("jsonl")));
+    const QList<QJsonObject> records =
+        recordingRecords(logger->filePath(logging::Category::AudioEngine, QStringLiteral("jsonl")));
     ASSERT_EQ(records.size(), 2);
     EXPECT_EQ(records[0].value("event").toString(), "start");
     EXPECT_EQ(records[0].value("first_sample_position").toDouble(), double(first));
@@ -255,8 +255,8 @@ TEST_F(RecordRoutesTest, StartWhileRecordingAndStopWhileIdleAre409) {
     const HttpReply again = http->post("/api/record/start");
     EXPECT_EQ(again.status, 409);
     EXPECT_EQ(again.errorCode(), "already_recording");
-    EXPECT_TRUE(again.json().value("error").toObject().value("message").toString().contains(
-        "_input.flac"));
+    EXPECT_TRUE(
+        again.json().value("error").toObject().value("message").toString().contains("_input.flac"));
     EXPECT_TRUE(status().value("recording").toBool());  // the refused start changed nothing
     ASSERT_EQ(http->post("/api/record/stop").status, 200);
     EXPECT_EQ(http->post("/api/record/stop").status, 409);
@@ -268,15 +268,16 @@ TEST_F(RecordRoutesTest, EachRestartWritesTheNextNumberedFiles) {
         const HttpReply start = http->post("/api/record/start");
         ASSERT_EQ(start.status, 200) << start.body.toStdString();
         const QString suffix = take > 1 ? QStringLiteral("_%1").arg(take) : QString();
-        EXPECT_EQ(start.json().value("files").toArray(),
-                  QJsonArray({id + "_input" + suffix + ".flac", id + "_output" + suffix + ".flac"}));
+        EXPECT_EQ(
+            start.json().value("files").toArray(),
+            QJsonArray({id + "_input" + suffix + ".flac", id + "_output" + suffix + ".flac"}));
         ASSERT_TRUE(recordFrames(4800));
         ASSERT_EQ(http->post("/api/record/stop").status, 200);
     }
     const QStringList names = QDir(logger->root() + "/audio").entryList(QDir::Files);
-    EXPECT_EQ(names, QStringList({id + "_input.flac", id + "_input_2.flac", id + "_input_3.flac",
-                                  id + "_output.flac", id + "_output_2.flac",
-                                  id + "_output_3.flac"}));
+    EXPECT_EQ(names,
+              QStringList({id + "_input.flac", id + "_input_2.flac", id + "_input_3.flac",
+                           id + "_output.flac", id + "_output_2.flac", id + "_output_3.flac"}));
     int64_t previousEnd = 0;
     for (const QString& suffix : {QString(), QStringLiteral("_2"), QStringLiteral("_3")}) {
         const Decoded input = decode(audioPath(id + "_input" + suffix + ".flac"));
@@ -393,13 +394,14 @@ TEST_F(StalledRecorderTest, DroppedFramesAreCountedLoggedAndLeaveTheFilesAligned
     EXPECT_GT(dropped, 96000 / 2);
 
     logger->flush();
-    const QList<QJsonObject> records = recordingRecords(
-        logger->filePath(logging::Category::AudioEngine, QStringLiteral("jsonl")));
+    const QList<QJsonObject> records =
+        recordingRecords(logger->filePath(logging::Category::AudioEngine, QStringLiteral("jsonl")));
     QList<QPair<int64_t, int64_t>> holes;
     int64_t logged = 0;
     for (const QJsonObject& r : records) {
         if (r.value("event").toString() != "dropped") continue;
-        holes.append({int64_t(r.value("position").toDouble()), int64_t(r.value("frames").toDouble())});
+        holes.append(
+            {int64_t(r.value("position").toDouble()), int64_t(r.value("frames").toDouble())});
         logged += holes.last().second;
     }
     EXPECT_EQ(logged, dropped);
