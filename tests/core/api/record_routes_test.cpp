@@ -71,6 +71,10 @@ protected:
     // The slowest the writer's first clock look-up may be (a stalled writer in one test).
     virtual int clockDelayMs() const { return 0; }
     virtual int sampleRate() const { return 48000; }
+    // The device's input: the click file, unless a test loops the output back.
+    virtual void configureInput(VirtualDeviceOptions& device) const {
+        device.input = QStringLiteral("file:") + clickFile;
+    }
 
     void SetUp() override {
         qtApp();
@@ -110,7 +114,7 @@ protected:
         config.inputDevice = config.outputDevice = QStringLiteral("virtual");
         config.sampleRate = sampleRate();
         config.blockSize = 256;
-        config.virtualDevice.input = QStringLiteral("file:") + clickFile;
+        configureInput(config.virtualDevice);
         ASSERT_FALSE(engine.configure(config));
         ASSERT_FALSE(engine.start());
 
@@ -448,6 +452,43 @@ TEST_F(RecordRoutesTest, TheOpenApiDocumentDescribesTheRoutesAndTheirAnswersMatc
     ASSERT_TRUE(recordFrames(4800));
     check(status());
     check(http->post("/api/record/stop").json());
+}
+
+// The output looped back to the input through a 700-sample cable: input sample k of the files
+// is output sample k − 700, so the two files start at the same position.
+class LoopbackRecordingTest : public RecordRoutesTest {
+protected:
+    static constexpr int kDelay = 700;
+    void configureInput(VirtualDeviceOptions& device) const override {
+        device.loopbackDelaySamples = kDelay;
+    }
+};
+
+TEST_F(LoopbackRecordingTest, TheInputFileIsTheOutputFileDelayedByTheCable) {
+    // Something to loop (the engine alone plays silence into a silent loop): a probe burst, as
+    // a latency calibration plays it, which the output file must hold too.
+    ASSERT_EQ(http->post("/api/record/start").status, 200);
+    ASSERT_TRUE(recordFrames(4800));
+    std::vector<float> burst(480);
+    for (size_t i = 0; i < burst.size(); ++i) burst[i] = 0.5f * std::sin(0.05 * double(i));
+    QString error;
+    ASSERT_TRUE(engine.playAndRecord(burst, 4800, 5000, &error)) << error.toStdString();
+    const double played = status().value("frames").toDouble();
+    ASSERT_TRUE(recordFrames(played + 4800));
+    ASSERT_EQ(http->post("/api/record/stop").status, 200);
+    const QString id = logger->sessionId();
+    const Decoded input = decode(audioPath(id + "_input.flac"));
+    const Decoded output = decode(audioPath(id + "_output.flac"));
+    ASSERT_EQ(input.info.frames, output.info.frames);
+    ASSERT_GT(input.info.frames, kDelay);
+    double energy = 0.0;
+    for (int64_t k = kDelay; k < input.info.frames; ++k) {
+        const float left = output.samples[2 * size_t(k - kDelay)];
+        energy += double(left) * left;
+        // 24-bit files: equal to the quantisation step.
+        ASSERT_NEAR(input.samples[size_t(k)], left, 2.0 / (1 << 23)) << "sample " << k;
+    }
+    EXPECT_GT(energy, 1e-3);  // the output was not silence: the comparison meant something
 }
 
 TEST(RecordRoutesWithoutLogging, StartIsRefusedWithAClearError) {
