@@ -11,9 +11,11 @@
 #include "api/PhiRoutes.h"
 #include "api/PresetRoutes.h"
 #include "api/SettingsRoutes.h"
+#include "api/RecordRoutes.h"
 #include "engine/AudioEngine.h"
 #include "engine/EngineActivityLog.h"
 #include "engine/PhiActivityLog.h"
+#include "engine/SessionRecorder.h"
 #include "logging/SessionLogger.h"
 #include "presets/AbComparator.h"
 #include "presets/EnginePresetTarget.h"
@@ -258,6 +260,25 @@ int main(int argc, char* argv[]) {
         return 0;
     }
     metricsAnalyzer.start();
+    // Session audio (docs/logging.md "Session audio"): FLAC files beside the logs, stamped with
+    // the metrics clock; --record starts a take now, the API starts and stops them.
+    std::unique_ptr<SessionRecorder> recorder;
+    if (sessionLog)
+        recorder = std::make_unique<SessionRecorder>(
+            engine.chain().recordingRing(), *sessionLog,
+            SessionRecorder::Options{sessionLog->root() + QStringLiteral("/audio"),
+                                     sessionLog->sessionId(),
+                                     [&metricsAnalyzer](uint64_t generation) {
+                                         return metricsAnalyzer.timeBase(generation);
+                                     },
+                                     1000});
+    for (api::Route& route : api::recordRoutes(recorder.get())) apiServer.addRoute(std::move(route));
+    if (options.record) {
+        if (auto error = recorder->start())
+            std::fprintf(stderr, "soundlab: cannot record: %s\n", qPrintable(error->message));
+        else
+            std::printf("recording to %s\n", qPrintable(recorder->status().directory));
+    }
     if (auto error = apiServer.start()) {
         std::fprintf(stderr, "soundlab: %s\n", qPrintable(*error));
         return 2;
@@ -381,9 +402,14 @@ int main(int argc, char* argv[]) {
 
     const int code = app->exec();
     qml.reset();
+    // No request may reach the recorder or the analysis once they go (they are declared after
+    // the server).
+    apiServer.stop();
     // Device changes started from the GUI finish before the engine goes away.
     QThreadPool::globalInstance()->waitForDone();
     engine.stop();
+    // The take's last blocks are written and its files get their final names.
+    if (recorder) recorder->stop();
     if (sessionLog) {
         engineLog->sample();  // the stream's stop
         sessionLog->log(logging::Category::AudioEngine, QStringLiteral("session_end"),

@@ -27,6 +27,8 @@ packages=(
   liblo-dev
   # session logs: the logger's lock-free multi-producer queue, gzip (docs/logging.md)
   libconcurrentqueue-dev zlib1g-dev
+  # session audio: FLAC files of the input and output (docs/logging.md "Session audio")
+  libsndfile1-dev
   # MIDI input for the Φ `midi` source: JACK MIDI and the ALSA sequencer (docs/phi.md "MIDI")
   librtmidi-dev
   # install and package (docs/install.md): the man page from --help, the validators of the

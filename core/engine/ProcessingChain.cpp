@@ -16,7 +16,8 @@ int64_t steadyNs() {
 }  // namespace
 
 ProcessingChain::ProcessingChain()
-    : analysisSamples_(metrics::AnalysisRing::kMaxBlockFrames) {}
+    : analysisSamples_(metrics::AnalysisRing::kMaxBlockFrames),
+      recordingSamples_(RecordingRing::kMaxBlockFrames) {}
 
 void ProcessingChain::prepare(double sampleRate, int maxFrames) {
     // Called with the stream stopped: the audio thread is not running.
@@ -107,8 +108,11 @@ void ProcessingChain::processChunk(const float* input, float* left, float* right
         phi = segment;  // the analysis record carries the chunk's last
     });
     downmix_.process(channels_.data(), frames, left, right);
+    const int64_t position = samplePosition_;
     pushAnalysis(input, left, right, frames, phi, callbackNs);
     probe_.audio().run(input, left, right, frames);
+    // After the probe, which may replace the output: the files hold what the device plays.
+    pushRecording(input, left, right, frames, position, callbackNs);
 }
 
 void ProcessingChain::pushAnalysis(const float* input, const float* left, const float* right,
@@ -140,6 +144,25 @@ void ProcessingChain::pushAnalysis(const float* input, const float* left, const 
         record.cpuLoad = lastCpuLoad_;
         analysisProducer_.push(record, analysisSamples_.data());
         samplePosition_ += n;
+    }
+}
+
+void ProcessingChain::pushRecording(const float* input, const float* left, const float* right,
+                                    int frames, int64_t position, int64_t callbackNs) noexcept {
+    if (!recordingProducer_.listening()) return;  // not recording: no copy
+    constexpr int kMax = int(RecordingRing::kMaxBlockFrames);
+    for (int offset = 0; offset < frames; offset += kMax) {
+        const int n = std::min(kMax, frames - offset);
+        for (int i = 0; i < n; ++i)
+            recordingSamples_[size_t(i)] = {input ? input[offset + i] : 0.0f, left[offset + i],
+                                            right[offset + i]};
+        RecordingBlock record;
+        record.generation = generation_;
+        record.samplePosition = position + offset;
+        record.frames = n;
+        record.sampleRate = sampleRate_;
+        record.callbackSteadyNs = callbackNs;
+        recordingProducer_.push(record, recordingSamples_.data());
     }
 }
 

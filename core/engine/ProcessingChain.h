@@ -6,6 +6,7 @@
 #include "dsp/StereoDownmix.h"
 #include "engine/BlockTiming.h"
 #include "engine/LoopbackProbe.h"
+#include "engine/RecordingRing.h"
 #include "metrics/AnalysisRing.h"
 #include "phi/PhiController.h"
 #include "rt/TripleBuffer.h"
@@ -52,6 +53,9 @@ public:
     // The metrics analysis's end of the ring the audio thread fills after the downmix (one
     // consumer at a time; it must not outlive the chain).
     metrics::AnalysisRing& analysisRing() { return analysis_; }
+    // The session recorder's end of the ring the audio thread fills with each block's input and
+    // output, as the device gets them (one consumer at a time; it must not outlive the chain).
+    RecordingRing& recordingRing() { return recording_; }
     // Monitor side (one consumer).
     bool popTiming(BlockTiming* timing) { return timings_.try_dequeue(*timing); }
 
@@ -77,6 +81,8 @@ private:
                       phi::BlockWindow window, int64_t callbackNs) noexcept;
     void pushAnalysis(const float* input, const float* left, const float* right, int frames,
                       const dsp::PhiInput& phi, int64_t callbackNs) noexcept;
+    void pushRecording(const float* input, const float* left, const float* right, int frames,
+                       int64_t position, int64_t callbackNs) noexcept;
 
     static constexpr size_t kTimingCapacity = 8192;  // > 10 s of 64-frame blocks at 48 kHz
 
@@ -99,6 +105,10 @@ private:
     metrics::AnalysisRing analysis_;
     metrics::AnalysisRing::Producer analysisProducer_{analysis_};
     std::vector<metrics::AnalysisSample> analysisSamples_;  // kMaxBlockFrames, allocated once
+    // To the session recorder: the same, for the files (only while a recorder listens).
+    RecordingRing recording_;
+    RecordingRing::Producer recordingProducer_{recording_};
+    std::vector<RecordingSample> recordingSamples_;  // kMaxBlockFrames, allocated once
     uint64_t generation_ = 0;       // prepare() calls
     int64_t samplePosition_ = 0;    // frames since prepare()
     float lastCpuLoad_ = 0.0f;      // the previous block's

@@ -145,6 +145,14 @@ void MetricsAnalyzer::restart(const AnalysisBlock& block) {
     timeBase_.setOutputLatency(options_.outputLatency ? options_.outputLatency() : 0.0);
     std::lock_guard lock(publishedMutex_);
     ++restarts_;
+    publishedTimeBase_ = timeBase_;
+    publishedGeneration_ = generation_;
+}
+
+std::optional<TimeBase> MetricsAnalyzer::timeBase(uint64_t generation) const {
+    std::lock_guard lock(publishedMutex_);
+    if (!publishedTimeBase_ || publishedGeneration_ != generation) return std::nullopt;
+    return publishedTimeBase_;
 }
 
 void MetricsAnalyzer::append(const AnalysisBlock& block, const AnalysisSample* samples) {

@@ -107,6 +107,11 @@ public:
     StateReport states() const;
     void resetStates();
 
+    // The clock the frames of stream start `generation` are stamped with (empty until the
+    // analysis has seen that stream): the session recording stamps its first sample with it, so
+    // that the files and the frames share one clock. Any thread.
+    std::optional<TimeBase> timeBase(uint64_t generation) const;
+
 private:
     struct BlockInfo {
         int64_t start = 0;
@@ -171,6 +176,8 @@ private:
     uint64_t restarts_ = 0;
     StateClassifier classifier_;  // updated by the analysis thread under the lock
     StateClassifier::Input lastInput_;
+    std::optional<TimeBase> publishedTimeBase_;
+    uint64_t publishedGeneration_ = 0;
 };
 
 }  // namespace soundlab::metrics

@@ -142,6 +142,10 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments,
                                     QStringLiteral("dir"));
     const QCommandLineOption noLogging(QStringLiteral("no-logging"),
                                        QStringLiteral("Write no logs."));
+    const QCommandLineOption record(
+        QStringLiteral("record"),
+        QStringLiteral("Record the input and the output to FLAC under <log-root>/audio from the "
+                       "start (POST /api/record/stop ends it; needs logging)."));
     const QCommandLineOption logKeepDays(
         QStringLiteral("log-keep-days"),
         QStringLiteral("Remove log sessions older than this many days at start (default: keep "
@@ -189,6 +193,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments,
     parser.addOptions({virtualLoopbackGain, virtualLoopbackSnr, calibrate});
     parser.addOption(midiPort);
     parser.addOptions({config, printConfig, printOpenApi, tokenFile, phiMode, phiDepth});
+    parser.addOption(record);
 
     if (!parser.parse(arguments)) return failure(parser.errorText());
     if (!parser.positionalArguments().isEmpty())
@@ -238,6 +243,10 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments,
     o.autoStartAudio = *autoStartSetting || o.calibrate;
     o.insecure = *insecureSetting;
     o.noLogging = *noLoggingSetting;
+    o.record = parser.isSet(record);
+    if (o.record && o.noLogging)
+        return failure(QStringLiteral(
+            "--record writes beside the session logs and cannot be combined with --no-logging"));
     o.noGui = parser.isSet(noGui);
     if (const auto v = setting("device")) o.stream.inputDevice = o.stream.outputDevice = v->text();
     if (const auto v = setting("input-device")) o.stream.inputDevice = v->text();

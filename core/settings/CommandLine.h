@@ -39,6 +39,7 @@ struct AppOptions {
     QString dataDir;                 // presets and other state
     QString logDir;                  // log root
     bool noLogging = false;
+    bool record = false;  // --record: session audio from the start (docs/logging.md)
     std::optional<int> logKeepDays;  // empty: keep every session
 };
 

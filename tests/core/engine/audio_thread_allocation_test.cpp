@@ -8,8 +8,11 @@
 #include "audio/VirtualAudioBackend.h"
 #include "engine/PerformanceMonitor.h"
 #include "engine/ProcessingChain.h"
+#include "engine/SessionRecorder.h"
+#include "logging/SessionLogger.h"
 #include "metrics/MetricsAnalyzer.h"
 
+#include <QTemporaryDir>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -107,19 +110,25 @@ private:
 };
 
 // Runs the chain for a few seconds with the monitor draining it, the metrics analysis running on
-// its ring (at 120 Hz) and a loopback probe posted half-way (the probe slot), and returns the
-// allocations counted on the audio thread.
+// its ring (at 120 Hz), the session recorder taking its ring, and a loopback probe posted
+// half-way (the probe slot), and returns the allocations counted on the audio thread.
 long allocationsWhileRunning(AudioBackend& backend, const BackendStreamConfig& config) {
     ProcessingChain chain;
     PerformanceMonitor monitor(chain);
     metrics::MetricsAnalyzer analyzer(chain.analysisRing(), {{120.0, 2048}, {}});
     analyzer.start();
+    QTemporaryDir logs;
+    logging::SessionLogger logger({logs.path(), 16384, {}, {}});
+    SessionRecorder recorder(chain.recordingRing(), logger,
+                             {logs.filePath(QStringLiteral("audio")), logger.sessionId(),
+                              [&analyzer](uint64_t g) { return analyzer.timeBase(g); }, 1000});
     AudioThreadMarker marker(chain);
     monitor.reset(config.sampleRate, config.blockSize);
     g_audioThreadAllocations = 0;
     EXPECT_FALSE(backend.start(config, marker));
     EXPECT_TRUE(test::waitFor([&] { return marker.blocks() > 0; }, 5000));
     const long atStart = g_audioThreadAllocations.load();
+    EXPECT_FALSE(recorder.start());
 
     // Φ sources switch every 20 ms (so most switches land mid-fade) while sensor samples stream
     // in, MIDI events arrive (the producer end stands in for RtMidi's thread: 8 per 20 ms, mod
@@ -167,6 +176,8 @@ long allocationsWhileRunning(AudioBackend& backend, const BackendStreamConfig& c
     EXPECT_TRUE(test::waitFor([&] { return probe.idle(); }, 5000));
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
 
+    EXPECT_FALSE(recorder.stop());
+    EXPECT_GT(recorder.status().frames, 0u);  // the recording really took the blocks
     const long afterRun = g_audioThreadAllocations.load();
     EXPECT_GT(marker.blocks(), 100);
     EXPECT_GT(chain.phi().state().midiEvents, 100u);  // the MIDI events did reach the audio thread
