@@ -36,6 +36,11 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
     const QCommandLineOption outputDevice(QStringLiteral("output-device"),
                                           QStringLiteral("Output device (overrides --device)."),
                                           QStringLiteral("dev"));
+    const QCommandLineOption inputChannel(
+        QStringLiteral("input-channel"),
+        QStringLiteral("Input channel that feeds the engine, counted from 0 (default 0); "
+                       "checked against the input device's channels when audio starts."),
+        QStringLiteral("n"));
     const QCommandLineOption sampleRate(QStringLiteral("sample-rate"),
                                         QStringLiteral("44100, 48000 or 96000 (default 48000)."),
                                         QStringLiteral("hz"));
@@ -102,6 +107,11 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
         QStringLiteral("Virtual device input: sine:FREQ, noise, silence or file:PATH "
                        "(default sine:440)."),
         QStringLiteral("signal"));
+    const QCommandLineOption virtualInput2(
+        QStringLiteral("virtual-input-2"),
+        QStringLiteral("The virtual device's second input channel (--input-channel 1): the same "
+                       "signals (default silence)."),
+        QStringLiteral("signal"));
     const QCommandLineOption virtualLoopback(
         QStringLiteral("virtual-loopback-delay"),
         QStringLiteral("Loop the virtual output back to its input after this many samples "
@@ -138,6 +148,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
     parser.addOption(logKeepDays);
     parser.addOptions({virtualLoopbackGain, virtualLoopbackSnr, calibrate});
     parser.addOption(midiPort);
+    parser.addOptions({inputChannel, virtualInput2});
 
     if (!parser.parse(arguments)) return failure(parser.errorText());
     if (!parser.positionalArguments().isEmpty())
@@ -161,6 +172,14 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
     if (parser.isSet(device)) o.stream.inputDevice = o.stream.outputDevice = parser.value(device);
     if (parser.isSet(inputDevice)) o.stream.inputDevice = parser.value(inputDevice);
     if (parser.isSet(outputDevice)) o.stream.outputDevice = parser.value(outputDevice);
+    if (parser.isSet(inputChannel)) {
+        bool ok = false;
+        o.stream.inputChannel = parser.value(inputChannel).toInt(&ok);
+        if (!ok || o.stream.inputChannel < 0)
+            return failure(QStringLiteral("invalid --input-channel '%1'; valid: 0 (the first) up "
+                                          "to the input device's channel count - 1")
+                               .arg(parser.value(inputChannel)));
+    }
 
     if (parser.isSet(sampleRate)) {
         bool ok = false;
@@ -230,6 +249,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
 
     VirtualDeviceOptions& v = o.stream.virtualDevice;
     if (parser.isSet(virtualInput)) v.input = parser.value(virtualInput);
+    if (parser.isSet(virtualInput2)) v.secondInput = parser.value(virtualInput2);
     if (parser.isSet(virtualLoopback)) {
         bool ok = false;
         const double delay = parser.value(virtualLoopback).toDouble(&ok);

@@ -30,6 +30,7 @@ void ProcessingChain::prepare(double sampleRate, int maxFrames) {
     downmix_.setParameters(current_.downmix);
     downmix_.setBandSplit(current_.engine.bandSplit);
     downmix_.prepare(sampleRate, maxFrames);
+    masterGain_.prepare(sampleRate, masterGainTarget_.load(std::memory_order_relaxed));
     phi_.prepare(sampleRate);
     for (size_t k = 0; k < channelBuffers_.size(); ++k) {
         channelBuffers_[k].assign(size_t(maxFrames), 0.0f);
@@ -53,6 +54,8 @@ void ProcessingChain::process(const AudioBlock& block) noexcept {
     dsp::ScopedFlushDenormals flushDenormals;
     flushToZero_.store(dsp::ScopedFlushDenormals::active(), std::memory_order_relaxed);
     takeParameters();
+    masterGain_.setTarget(masterGainTarget_.load(std::memory_order_relaxed));
+    BlockTiming timing;
 
     // Hosts with their own period (JACK) may hand us more than maxFrames: run it in pieces.
     // The block stands for the period that just ended, [start − frames/fs, start): MIDI events
@@ -63,8 +66,8 @@ void ProcessingChain::process(const AudioBlock& block) noexcept {
         const phi::BlockWindow window{
             start - int64_t(double(block.frames - offset) * nsPerFrame),
             start - int64_t(double(block.frames - offset - n) * nsPerFrame)};
-        processChunk(block.input + offset, block.left + offset, block.right + offset, n, window,
-                     start);
+        processChunk(block.input ? block.input + offset : nullptr, block.left + offset,
+                     block.right + offset, n, window, start, &timing);
     }
 
     orderParameter_.store(engine_.orderParameter(), std::memory_order_relaxed);
@@ -74,7 +77,6 @@ void ProcessingChain::process(const AudioBlock& block) noexcept {
     if (block.status & kInputOverflow) inputOverflows_.fetch_add(1, std::memory_order_relaxed);
     if (block.status & kOutputUnderflow) outputUnderflows_.fetch_add(1, std::memory_order_relaxed);
 
-    BlockTiming timing;
     timing.index = index;
     timing.frames = block.frames;
     timing.status = block.status;
@@ -96,7 +98,8 @@ void ProcessingChain::takeParameters() noexcept {
 }
 
 void ProcessingChain::processChunk(const float* input, float* left, float* right, int frames,
-                                   phi::BlockWindow window, int64_t callbackNs) noexcept {
+                                   phi::BlockWindow window, int64_t callbackNs,
+                                   BlockTiming* levels) noexcept {
     // The controller's (phase, depth) for these frames, in segments where a MIDI event changes
     // it within the chunk; the engine ramps to each from the segment's first sample.
     dsp::PhiInput phi{};
@@ -109,6 +112,15 @@ void ProcessingChain::processChunk(const float* input, float* left, float* right
     downmix_.process(channels_.data(), frames, left, right);
     pushAnalysis(input, left, right, frames, phi, callbackNs);
     probe_.audio().run(input, left, right, frames);
+    // Last: what leaves is what the operator set, probe signals included (a panic silences all).
+    masterGain_.process(left, right, frames);
+    const auto accumulate = [](dsp::BlockLevel* total, const dsp::BlockLevel& chunk) {
+        total->peak = std::max(total->peak, chunk.peak);
+        total->sumSquares += chunk.sumSquares;
+    };
+    accumulate(&levels->input, dsp::measureLevel(input, frames));
+    accumulate(&levels->left, dsp::measureLevel(left, frames));
+    accumulate(&levels->right, dsp::measureLevel(right, frames));
 }
 
 void ProcessingChain::pushAnalysis(const float* input, const float* left, const float* right,
