@@ -34,8 +34,8 @@ void MasterGain::setTarget(float gain) noexcept {
 void MasterGain::process(float* left, float* right, int frames) noexcept {
     int i = 0;
     for (; i < frames && remaining_ > 0; ++i) {
-        // The last step lands exactly on the target (no accumulated rounding left over).
-        current_ = --remaining_ == 0 ? target_ : current_ + step_;
+        // Measured back from the target, so rounding never accumulates and the ramp ends on it.
+        current_ = target_ - step_ * float(--remaining_);
         left[i] *= current_;
         right[i] *= current_;
     }
