@@ -16,12 +16,13 @@ ReloadOutcome applyReloadedSettings(AppOptions& running, const AppOptions& next,
     const StreamConfig& from = running.stream;
     const StreamConfig& to = next.stream;
     if (from.inputDevice != to.inputDevice || from.outputDevice != to.outputDevice ||
-        from.sampleRate != to.sampleRate || from.blockSize != to.blockSize ||
-        from.preferHostPeriod != to.preferHostPeriod) {
+        from.inputChannel != to.inputChannel || from.sampleRate != to.sampleRate ||
+        from.blockSize != to.blockSize || from.preferHostPeriod != to.preferHostPeriod) {
         // As POST /api/audio/device: a running stream restarts; on failure the old one stays.
         const auto error = engine.updateConfig([&to](StreamConfig& c) {
             c.inputDevice = to.inputDevice;
             c.outputDevice = to.outputDevice;
+            c.inputChannel = to.inputChannel;
             c.sampleRate = to.sampleRate;
             c.blockSize = to.blockSize;
             c.preferHostPeriod = to.preferHostPeriod;

@@ -6,6 +6,7 @@
 
 #include "dsp/BandSplitter.h"
 #include "dsp/ChromaticFieldEngine.h"
+#include "dsp/MasterGain.h"
 #include "dsp/ScopedFlushDenormals.h"
 #include "dsp/StereoDownmix.h"
 
@@ -160,6 +161,37 @@ void BM_Downmix(benchmark::State& state) {
     reportLoad(state, frames);
 }
 
+// The chain's last stage per block (issue 14): the master gain on both outputs and the three
+// level meters (input, left, right). ramping=1 retargets every block, so the per-sample ramp
+// always runs (the worst case); ramping=0 is a steady non-unity gain (one multiply per sample).
+// The outputs shrink towards zero over the iterations; with flush-to-zero on, that costs the
+// same (the loops have no data-dependent work).
+void BM_MasterGainAndMeters(benchmark::State& state) {
+    const bool ramping = state.range(0) == 1;
+    const auto frames = static_cast<int>(state.range(1));
+    std::mt19937 generator(1);
+    std::uniform_real_distribution<float> noise(-0.5f, 0.5f);
+    std::vector<float> input(static_cast<size_t>(frames)), left(input.size()), right(input.size());
+    for (float& sample : input) sample = noise(generator);
+    for (float& sample : left) sample = noise(generator);
+    for (float& sample : right) sample = noise(generator);
+    MasterGain gain;
+    gain.prepare(kSampleRate, 0.5f);
+    float target = 0.5f;
+    ScopedFlushDenormals flush;
+    for (auto _ : state) {
+        if (ramping) gain.setTarget(target = target == 0.5f ? 0.25f : 0.5f);
+        gain.process(left.data(), right.data(), frames);
+        const BlockLevel in = measureLevel(input.data(), frames);
+        const BlockLevel l = measureLevel(left.data(), frames);
+        const BlockLevel r = measureLevel(right.data(), frames);
+        benchmark::DoNotOptimize(in);
+        benchmark::DoNotOptimize(l);
+        benchmark::DoNotOptimize(r);
+    }
+    reportLoad(state, frames);
+}
+
 void blockSizes(benchmark::internal::Benchmark* benchmark) {
     benchmark->ArgNames({"avx2", "frames"});
     benchmark->ArgsProduct({{0, 1}, {64, 128, 256, 512, 1024, 2048}});
@@ -168,6 +200,9 @@ void blockSizes(benchmark::internal::Benchmark* benchmark) {
 BENCHMARK(BM_Engine)->Apply(blockSizes);
 BENCHMARK(BM_EngineAndDownmix)->Apply(blockSizes);
 BENCHMARK(BM_BandSplitter)->Apply(blockSizes);
+BENCHMARK(BM_MasterGainAndMeters)
+    ->ArgNames({"ramping", "frames"})
+    ->ArgsProduct({{0, 1}, {64, 256, 512, 2048}});
 BENCHMARK(BM_Downmix)
     ->ArgNames({"avx2", "strategy", "frames"})
     ->ArgsProduct({{0, 1},

@@ -2,6 +2,7 @@
 
 #include "api/JsonSchema.h"
 #include "api/LatencyRoutes.h"
+#include "api/EngineRoutes.h"
 #include "api/StatusReport.h"
 #include "engine/AudioEngine.h"
 
@@ -50,7 +51,30 @@ QJsonObject deviceRequestSchema() {
         {QStringLiteral("buffer_size"),
          integer(StreamConfig::kMinBlockSize, StreamConfig::kMaxBlockSize,
                  QStringLiteral("frames per block"))},
+        {QStringLiteral("input_channel"),
+         integer(0, {},
+                 QStringLiteral("the input device's channel that feeds the engine, counted from "
+                                "0; checked against the device's input channels"))},
     });
+}
+
+QJsonObject outputPatchSchema() {
+    using namespace schema;
+    QJsonObject patch = StatusReport::outputSchema();
+    patch.remove(QStringLiteral("required"));
+    return patch;
+}
+
+QJsonObject outputStateSchema() {
+    using namespace schema;
+    QJsonObject state = StatusReport::outputSchema();
+    QJsonObject properties = state.value(QStringLiteral("properties")).toObject();
+    properties.insert(QStringLiteral("gain_db_min"), number());
+    properties.insert(QStringLiteral("gain_db_max"), number());
+    properties.insert(QStringLiteral("ramp_ms"),
+                      number(0, {}, QStringLiteral("every change and the panic ramp this long")));
+    state.insert(QStringLiteral("properties"), properties);
+    return state;
 }
 
 QJsonObject devicesSchema() {
@@ -69,7 +93,8 @@ QJsonObject devicesSchema() {
          {QStringLiteral("selected"), object({{QStringLiteral("input_device"), string()},
                                               {QStringLiteral("output_device"), string()},
                                               {QStringLiteral("sample_rate"), integer()},
-                                              {QStringLiteral("buffer_size"), integer()}})},
+                                              {QStringLiteral("buffer_size"), integer()},
+                                              {QStringLiteral("input_channel"), integer(0)}})},
          {QStringLiteral("sample_rates"), arrayOf(integer())},
          {QStringLiteral("buffer_size_min"), integer()},
          {QStringLiteral("buffer_size_max"), integer()}});
@@ -115,6 +140,33 @@ ApiError toApiError(const EngineError& error) {
             return {409, QStringLiteral("device_unavailable"), error.message};
     }
     return ApiError::internal(error.message);
+}
+
+QJsonObject outputState(const AudioEngine& engine) {
+    QJsonObject state = StatusReport::outputJson(engine.output());
+    state.insert(QStringLiteral("gain_db_min"), dsp::MasterGainSettings::kMinGainDb);
+    state.insert(QStringLiteral("gain_db_max"), dsp::MasterGainSettings::kMaxGainDb);
+    state.insert(QStringLiteral("ramp_ms"), dsp::MasterGain::kRampMs);
+    return state;
+}
+
+std::vector<dsp::ParameterError> updateOutput(AudioEngine& engine, const QJsonObject& patch) {
+    if (const auto violation = schema::validate(patch, outputPatchSchema()))
+        return {dsp::ParameterError{violation->path.toStdString(), 0.0, 0.0,
+                                    violation->toString().toStdString()}};
+    if (patch.isEmpty())
+        return {dsp::ParameterError{{}, 0.0, 0.0, "nothing to change: give gain_db or muted"}};
+    return engine.updateOutput([&patch](AudioEngine::OutputSettings& s) {
+        if (patch.contains(QStringLiteral("gain_db")))
+            s.gainDb = patch.value(QStringLiteral("gain_db")).toDouble();
+        if (patch.contains(QStringLiteral("muted")))
+            s.muted = patch.value(QStringLiteral("muted")).toBool();
+        return std::vector<dsp::ParameterError>();
+    });
+}
+
+void panic(AudioEngine& engine) {
+    engine.panic();
 }
 
 QList<Route> audioRoutes(AudioEngine& engine, const StatusReport& report,
@@ -223,7 +275,8 @@ QList<Route> audioRoutes(AudioEngine& engine, const StatusReport& report,
              QJsonObject{{QStringLiteral("input_device"), config.inputDevice},
                          {QStringLiteral("output_device"), config.outputDevice},
                          {QStringLiteral("sample_rate"), config.sampleRate},
-                         {QStringLiteral("buffer_size"), config.blockSize}}},
+                         {QStringLiteral("buffer_size"), config.blockSize},
+                         {QStringLiteral("input_channel"), config.inputChannel}}},
             {QStringLiteral("sample_rates"), rates},
             {QStringLiteral("buffer_size_min"), StreamConfig::kMinBlockSize},
             {QStringLiteral("buffer_size_max"), StreamConfig::kMaxBlockSize},
@@ -250,7 +303,7 @@ QList<Route> audioRoutes(AudioEngine& engine, const StatusReport& report,
         if (body.isEmpty())
             return Response::error(ApiError::invalidValue(
                 QStringLiteral("nothing to change: give device, input_device, output_device, "
-                               "sample_rate or buffer_size")));
+                               "sample_rate, buffer_size or input_channel")));
         // Edits the configuration as it is when the change runs, not a copy read earlier.
         const auto error = engine.updateConfig([&body](StreamConfig& next) {
             if (body.contains(QStringLiteral("device")))
@@ -264,11 +317,60 @@ QList<Route> audioRoutes(AudioEngine& engine, const StatusReport& report,
                 next.sampleRate = body.value(QStringLiteral("sample_rate")).toInt();
             if (body.contains(QStringLiteral("buffer_size")))
                 next.blockSize = body.value(QStringLiteral("buffer_size")).toInt();
+            if (body.contains(QStringLiteral("input_channel")))
+                next.inputChannel = body.value(QStringLiteral("input_channel")).toInt();
         });
         if (error) return Response::error(toApiError(*error));
         return Response::json(report.status());
     };
     routes << device;
+
+    Route getOutput;
+    getOutput.method = "GET";
+    getOutput.path = QStringLiteral("/api/audio/output");
+    getOutput.summary = QStringLiteral("Master output gain and mute");
+    getOutput.tag = QStringLiteral("audio");
+    getOutput.responseSchema = outputStateSchema();
+    getOutput.execution = Execution::ServerThread;  // a short lock, never held by slow work
+    getOutput.handler = [&engine](const Request&) { return Response::json(outputState(engine)); };
+    routes << getOutput;
+
+    Route putOutput;
+    putOutput.method = "PUT";
+    putOutput.path = QStringLiteral("/api/audio/output");
+    putOutput.summary = QStringLiteral("Change the master output gain or mute (partial update)");
+    putOutput.description = QStringLiteral(
+        "Present fields replace, absent ones stay. The gain applies after everything else (the "
+        "metrics analyse the signal before it). Every change, a mute and an unmute ramp "
+        "linearly over `ramp_ms` (20 ms), so none clicks. gain_db outside [-60, 12]: 422 naming "
+        "it, nothing changes. Holds across stream restarts.");
+    putOutput.tag = QStringLiteral("audio");
+    putOutput.requestSchema = outputPatchSchema();
+    putOutput.responseSchema = outputStateSchema();
+    putOutput.errorStatuses = {422};
+    putOutput.execution = Execution::ServerThread;  // a short lock and an atomic store
+    putOutput.handler = [&engine](const Request& request) {
+        const auto errors = updateOutput(engine, request.body.toObject());
+        if (!errors.empty()) return invalidParameters(errors);
+        return Response::json(outputState(engine));
+    };
+    routes << putOutput;
+
+    Route panicRoute;
+    panicRoute.method = "POST";
+    panicRoute.path = QStringLiteral("/api/audio/panic");
+    panicRoute.summary = QStringLiteral("Mute the output now (ramped to silence in 20 ms)");
+    panicRoute.description = QStringLiteral(
+        "The same as PUT /api/audio/output {\"muted\": true}: silent after `ramp_ms`, without "
+        "a click; the gain is kept. PUT {\"muted\": false} brings the sound back (ramped too).");
+    panicRoute.tag = QStringLiteral("audio");
+    panicRoute.responseSchema = outputStateSchema();
+    panicRoute.execution = Execution::ServerThread;  // must never wait behind a device open
+    panicRoute.handler = [&engine](const Request&) {
+        panic(engine);
+        return Response::json(outputState(engine));
+    };
+    routes << panicRoute;
 
     return routes;
 }

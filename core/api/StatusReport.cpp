@@ -3,6 +3,7 @@
 #include "api/JsonSchema.h"
 #include "engine/AudioEngine.h"
 
+#include <QJsonArray>
 #include <cmath>
 
 namespace soundlab::api {
@@ -63,12 +64,70 @@ QJsonObject StatusReport::status() const {
     o.insert(QStringLiteral("phi_depth"), phiState.depth);
     o.insert(QStringLiteral("phi_mode"),
              QString::fromLatin1(phiMode.data(), qsizetype(phiMode.size())));
+    o.insert(QStringLiteral("input_channel"), s.requested.inputChannel);
+    o.insert(QStringLiteral("output"), outputJson(engine_.output()));
+    o.insert(QStringLiteral("levels"), levelsJson(engine_.levels()));
     for (const auto& [name, provider] : fields_) o.insert(name, provider());
     return o;
 }
 
+QJsonObject StatusReport::outputJson(const dsp::MasterGainSettings& output) {
+    return {{QStringLiteral("gain_db"), output.gainDb}, {QStringLiteral("muted"), output.muted}};
+}
+
+QJsonObject StatusReport::levelsJson(const SignalLevels& levels) {
+    const auto meter = [](const LevelReading& r) {
+        return QJsonObject{{QStringLiteral("peak_dbfs"), r.peakDb},
+                           {QStringLiteral("rms_dbfs"), r.rmsDb}};
+    };
+    return {{QStringLiteral("input"), meter(levels.input)},
+            {QStringLiteral("output"), QJsonObject{{QStringLiteral("left"), meter(levels.left)},
+                                                   {QStringLiteral("right"), meter(levels.right)}}}};
+}
+
+QJsonObject StatusReport::outputSchema() {
+    using namespace schema;
+    return object({{QStringLiteral("gain_db"),
+                    number(dsp::MasterGainSettings::kMinGainDb,
+                           dsp::MasterGainSettings::kMaxGainDb,
+                           QStringLiteral("master output gain, dB (applied last)"))},
+                   {QStringLiteral("muted"),
+                    described(boolean(), QStringLiteral("output ramped to silence (panic)"))}},
+                  {QStringLiteral("gain_db"), QStringLiteral("muted")});
+}
+
+QJsonObject StatusReport::levelsSchema() {
+    using namespace schema;
+    const QJsonObject meter = object(
+        {{QStringLiteral("peak_dbfs"),
+          number(LevelReading::kFloorDb, {}, QStringLiteral("held peak, falling 20 dB/s"))},
+         {QStringLiteral("rms_dbfs"),
+          number(LevelReading::kFloorDb, {}, QStringLiteral("RMS over 300 ms"))}},
+        {QStringLiteral("peak_dbfs"), QStringLiteral("rms_dbfs")});
+    return described(
+        object({{QStringLiteral("input"), meter},
+                {QStringLiteral("output"),
+                 object({{QStringLiteral("left"), meter}, {QStringLiteral("right"), meter}})}}),
+        QStringLiteral("dBFS; the engine's input channel and the output after the master gain; "
+                       "-120 is the floor (silence, stopped)"));
+}
+
 QJsonObject StatusReport::performance() const {
     const PerformanceStats p = engine_.performance();
+    QJsonArray bins;
+    double lower = 0.0;
+    for (size_t i = 0; i < p.loadHistogram.size(); ++i) {
+        const bool last = i == PerformanceStats::kLoadHistogramEdges.size();
+        const double upper = last ? 0.0 : PerformanceStats::kLoadHistogramEdges[i];
+        bins.append(QJsonObject{{QStringLiteral("lower"), lower},
+                                {QStringLiteral("upper"), last ? QJsonValue() : QJsonValue(upper)},
+                                {QStringLiteral("count"), static_cast<qint64>(p.loadHistogram[i])}});
+        lower = upper;
+    }
+    const QJsonObject histogram{
+        {QStringLiteral("unit"), QStringLiteral("cpu_load")},
+        {QStringLiteral("bins"), bins},
+    };
     return QJsonObject{
         {QStringLiteral("callback_count"), static_cast<qint64>(p.callbackCount)},
         {QStringLiteral("buffer_duration_ms"), p.bufferDurationMs},
@@ -86,6 +145,7 @@ QJsonObject StatusReport::performance() const {
                      {QStringLiteral("total"),
                       static_cast<qint64>(p.inputOverflows + p.outputUnderflows)}}},
         {QStringLiteral("timing_records_dropped"), static_cast<qint64>(p.timingRecordsDropped)},
+        {QStringLiteral("load_histogram"), histogram},
     };
 }
 
@@ -140,6 +200,10 @@ QJsonObject StatusReport::statusSchema() {
              stringEnum({QStringLiteral("manual"), QStringLiteral("audio"), QStringLiteral("midi"),
                          QStringLiteral("sensor"), QStringLiteral("internal")},
                         QStringLiteral("the selected Φ source (GET /api/phi)"))},
+            {QStringLiteral("input_channel"),
+             integer(0, {}, QStringLiteral("the input device's channel the engine hears, from 0"))},
+            {QStringLiteral("output"), outputSchema()},
+            {QStringLiteral("levels"), levelsSchema()},
         },
         {QStringLiteral("audio_running"), QStringLiteral("sample_rate"),
          QStringLiteral("buffer_size"), QStringLiteral("callback_count"),
@@ -171,6 +235,18 @@ QJsonObject StatusReport::performanceSchema() {
                                               {QStringLiteral("output_underflows"), integer(0)},
                                               {QStringLiteral("total"), integer(0)}})},
             {QStringLiteral("timing_records_dropped"), integer(0)},
+            {QStringLiteral("load_histogram"),
+             described(
+                 object({{QStringLiteral("unit"), stringEnum({QStringLiteral("cpu_load")})},
+                         {QStringLiteral("bins"),
+                          arrayOf(object({{QStringLiteral("lower"), number(0)},
+                                          {QStringLiteral("upper"),
+                                           withTypes(number(0), {QStringLiteral("number"),
+                                                                 QStringLiteral("null")})},
+                                          {QStringLiteral("count"), integer(0)}}))}}),
+                 QStringLiteral("blocks per CPU-load bin (processing time ÷ block duration, "
+                                "bins [lower, upper), 1-2-5 steps from 0.001 to 1; upper null: "
+                                "over the deadline) since the stream started"))},
         },
         {QStringLiteral("callback_count"), QStringLiteral("buffer_duration_ms"),
          QStringLiteral("processing_time_ms"), QStringLiteral("cpu_load"),

@@ -10,7 +10,11 @@
 
 namespace soundlab {
 class AudioEngine;
+struct SignalLevels;
+namespace dsp {
+struct MasterGainSettings;
 }
+}  // namespace soundlab
 
 namespace soundlab::api {
 
@@ -38,6 +42,12 @@ public:
 
     static QJsonObject statusSchema();
     static QJsonObject performanceSchema();
+
+    // The status's `output` (GET /api/audio/output too) and `levels` objects.
+    static QJsonObject outputJson(const dsp::MasterGainSettings& output);
+    static QJsonObject levelsJson(const SignalLevels& levels);
+    static QJsonObject outputSchema();
+    static QJsonObject levelsSchema();
 
 private:
     AudioEngine& engine_;

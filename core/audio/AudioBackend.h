@@ -14,8 +14,9 @@ enum BlockStatus : uint32_t {
     kOutputUnderflow = 1u << 1,
 };
 
-// One block of audio as the backend hands it to the callback. Mono input, stereo output
-// (separate channel buffers). Times are in seconds on the backend's stream clock.
+// One block of audio as the backend hands it to the callback. Mono input (the device's channel
+// BackendStreamConfig::inputChannel), stereo output (separate channel buffers). Times are in
+// seconds on the backend's stream clock.
 struct AudioBlock {
     const float* input = nullptr;
     float* left = nullptr;
@@ -59,6 +60,7 @@ struct BackendStreamConfig {
     double sampleRate = 48000.0;
     int blockSize = 512;
     bool preferHostPeriod = true;
+    int inputChannel = 0;  // the device's input channel that becomes AudioBlock::input, from 0
 };
 
 // One audio backend: PortAudioBackend, JackBackend or VirtualAudioBackend, one file each.

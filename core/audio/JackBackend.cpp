@@ -306,7 +306,18 @@ std::optional<QString> JackBackend::start(const BackendStreamConfig& config,
     // right already; a connection that then fails takes its latency back.
     const PortList capture = physicalPorts(client, JackPortIsOutput);
     const PortList playback = physicalPorts(client, JackPortIsInput);
-    const char* captureTo = capture && capture[0] ? capture[0] : nullptr;
+    // in_0 listens to the chosen physical capture port. A server without capture ports leaves
+    // it unconnected (channel 0 only); a channel it does not have is refused.
+    const int captureCount = countPorts(capture);
+    if (config.inputChannel < 0 || (config.inputChannel > 0 && config.inputChannel >= captureCount))
+        return fail(QStringLiteral("input channel %1 does not exist on the JACK server '%2' (it "
+                                   "has %3 capture ports: 0 to %4)")
+                        .arg(config.inputChannel)
+                        .arg(serverName_)
+                        .arg(captureCount)
+                        .arg(captureCount - 1));
+    const char* captureTo =
+        config.inputChannel < captureCount ? capture[config.inputChannel] : nullptr;
     const char* playbackTo[2] = {};
     for (int i = 0; i < 2 && playback && playback[i]; ++i) playbackTo[i] = playback[i];
     const auto playbackLatencyOf = [&](bool connected[2]) {

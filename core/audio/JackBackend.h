@@ -18,10 +18,10 @@ struct JackClientState;
 // new JackBackend in the same process connects to a restarted server.
 //
 // The client is "soundlab" (libjack adds a suffix if that is taken) with ports in_0 (input) and
-// out_0, out_1 (outputs), wired at start to the first physical capture port and the first two
-// physical playback ports when they exist. Blocks are the server's period; the sample rate is
-// the server's, and start() fails when it is not the one asked for. libjack never starts a
-// server (JackNoStartServer).
+// out_0, out_1 (outputs), wired at start to the physical capture port of the configured input
+// channel (the first by default) and the first two physical playback ports when they exist.
+// Blocks are the server's period; the sample rate is the server's, and start() fails when it is
+// not the one asked for. libjack never starts a server (JackNoStartServer).
 class JackBackend final : public AudioBackend {
 public:
     // The device index the JACK server gets in device lists (the virtual device is -1; PortAudio

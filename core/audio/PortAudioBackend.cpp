@@ -31,10 +31,12 @@ QString paError(PaError code) {
 // PortAudio's audio thread enters here; it only translates the block and calls the chain.
 int streamCallback(const void* input, void* output, unsigned long frames,
                    const PaStreamCallbackTimeInfo* time, PaStreamCallbackFlags flags,
-                   void* callback) {
+                   void* userData) {
+    const auto& target = *static_cast<const PortAudioBackend::CallbackTarget*>(userData);
     auto* const* out = static_cast<float* const*>(output);
     AudioBlock block;
-    block.input = static_cast<const float* const*>(input)[0];
+    // Non-interleaved: one buffer per opened channel; the engine hears the chosen one.
+    block.input = static_cast<const float* const*>(input)[target.inputChannel];
     block.left = out[0];
     block.right = out[1];
     block.frames = int(frames);
@@ -42,7 +44,7 @@ int streamCallback(const void* input, void* output, unsigned long frames,
     block.outputTime = time->outputBufferDacTime;
     block.status = ((flags & paInputOverflow) ? kInputOverflow : 0u) |
                    ((flags & paOutputUnderflow) ? kOutputUnderflow : 0u);
-    static_cast<AudioCallback*>(callback)->process(block);
+    target.callback->process(block);
     return paContinue;
 }
 
@@ -121,12 +123,19 @@ std::optional<QString> PortAudioBackend::start(const BackendStreamConfig& config
     if (!inDevice || !outDevice) return QStringLiteral("no such PortAudio device");
     if (inDevice->maxInputChannels < 1)
         return QStringLiteral("device '%1' has no input channel").arg(inDevice->name);
+    if (config.inputChannel < 0 || config.inputChannel >= inDevice->maxInputChannels)
+        return QStringLiteral("input channel %1 does not exist on '%2' (it has %3: 0 to %4)")
+            .arg(config.inputChannel)
+            .arg(QString::fromUtf8(inDevice->name))
+            .arg(inDevice->maxInputChannels)
+            .arg(inDevice->maxInputChannels - 1);
     if (outDevice->maxOutputChannels < 2)
         return QStringLiteral("device '%1' has fewer than 2 output channels").arg(outDevice->name);
 
     PaStreamParameters in{};
     in.device = config.inputDevice;
-    in.channelCount = 1;  // channel 0 of the input device
+    // Channels 0…N are opened so that channel N, the chosen one, is delivered.
+    in.channelCount = config.inputChannel + 1;
     in.sampleFormat = paFloat32 | paNonInterleaved;
     in.suggestedLatency = inDevice->defaultLowInputLatency;
     PaStreamParameters out{};
@@ -150,8 +159,9 @@ std::optional<QString> PortAudioBackend::start(const BackendStreamConfig& config
     // The chain splits larger host periods into blocks of at most this size.
     callback.prepare(config.sampleRate, config.blockSize);
     // Our own limiter keeps samples in range; PortAudio's clipping would only cost time.
+    target_ = {&callback, config.inputChannel};
     err = Pa_OpenStream(&stream_, &in, &out, config.sampleRate, framesPerBuffer, paClipOff,
-                        &streamCallback, &callback);
+                        &streamCallback, &target_);
     if (err != paNoError) {
         stream_ = nullptr;
         return QStringLiteral("cannot open the stream: %1%2")

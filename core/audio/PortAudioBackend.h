@@ -35,7 +35,8 @@ private:
     QString error_;
 };
 
-// A duplex PortAudio stream: mono input from channel 0 of the input device, stereo output.
+// A duplex PortAudio stream: mono input from one channel of the input device (channels 0 to
+// that one are opened), stereo output.
 // With JACK it follows the server's period (paFramesPerBufferUnspecified) unless told not to,
 // since a fixed PortAudio buffer on top adds a buffer of latency.
 class PortAudioBackend final : public AudioBackend {
@@ -49,7 +50,14 @@ public:
     bool isRunning() const override;
     StreamInfo streamInfo() const override { return info_; }
 
+    // What PortAudio's callback is handed: set before the stream opens, read-only while it runs.
+    struct CallbackTarget {
+        AudioCallback* callback = nullptr;
+        int inputChannel = 0;
+    };
+
 private:
+    CallbackTarget target_;
     PaStream* stream_ = nullptr;
     StreamInfo info_;
 };

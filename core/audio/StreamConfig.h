@@ -10,8 +10,10 @@ namespace soundlab {
 struct VirtualDeviceOptions {
     // Test signal fed to the input: "sine:FREQ", "noise", "silence" or "file:PATH".
     QString input = QStringLiteral("sine:440");
-    // When set, the output (left channel) is looped back to the input after this many samples
-    // (fractional allowed) and replaces the test signal.
+    // The same for the device's second input channel (channel 1; --input-channel 1 picks it).
+    QString secondInput = QStringLiteral("silence");
+    // When set, the output (left channel) is looped back to input channel 0 after this many
+    // samples (fractional allowed) and replaces its test signal.
     std::optional<double> loopbackDelaySamples;
     // The loop's gain (negative: inverted polarity) and white noise added to it, in dB below a
     // −6 dBFS sine (the level of the test signals and of the calibration probe). With either,
@@ -31,6 +33,9 @@ struct StreamConfig {
     QString outputDevice = QStringLiteral("auto");
     int sampleRate = 48000;
     int blockSize = 512;
+    // Which channel of the input device feeds the engine, counted from 0 (--input-channel).
+    // Checked against the device's input channels when the stream opens.
+    int inputChannel = 0;
     // With a host API that has its own period (JACK), follow it rather than blockSize:
     // a fixed PortAudio buffer on top would add one more buffer of latency.
     bool preferHostPeriod = true;

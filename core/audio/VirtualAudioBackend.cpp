@@ -20,7 +20,7 @@ AudioDeviceInfo VirtualAudioBackend::deviceInfo() {
     info.index = -1;
     info.name = QStringLiteral("virtual");
     info.hostApi = QStringLiteral("Soundlab virtual device");
-    info.maxInputChannels = 1;
+    info.maxInputChannels = kInputChannels;
     info.maxOutputChannels = 2;
     info.defaultSampleRate = 48000;
     return info;
@@ -31,6 +31,12 @@ std::optional<QString> VirtualAudioBackend::start(const BackendStreamConfig& con
     stop();
     config_ = config;
     const int frames = config.blockSize;
+    if (config.inputChannel < 0 || config.inputChannel >= kInputChannels)
+        return QStringLiteral("input channel %1 does not exist on the virtual device (it has %2: "
+                              "0 to %3)")
+            .arg(config.inputChannel)
+            .arg(kInputChannels)
+            .arg(kInputChannels - 1);
     if (options_.loopbackDelaySamples) {
         if (auto error = LoopbackDelayLine::check(*options_.loopbackDelaySamples, frames))
             return error;
@@ -45,6 +51,8 @@ std::optional<QString> VirtualAudioBackend::start(const BackendStreamConfig& con
         if (auto error = TestSignal::create(options_.input, config.sampleRate, &signal_))
             return error;
     }
+    if (auto error = TestSignal::create(options_.secondInput, config.sampleRate, &secondSignal_))
+        return error;
     if (!std::isfinite(options_.clockSkewPpm) || std::abs(options_.clockSkewPpm) > 10000)
         return QStringLiteral("clock skew must be within ±10000 ppm");
     recorder_.reset();
@@ -56,6 +64,7 @@ std::optional<QString> VirtualAudioBackend::start(const BackendStreamConfig& con
         }
     }
     input_.assign(size_t(frames), 0.0f);
+    secondInput_.assign(size_t(frames), 0.0f);
     left_.assign(size_t(frames), 0.0f);
     right_.assign(size_t(frames), 0.0f);
 
@@ -121,9 +130,11 @@ void VirtualAudioBackend::clockLoop() {
             loopback_->read(input_.data(), frames);
         else
             signal_.generate(input_.data(), frames);
+        // Both channels run, as on a sound card, whichever one is listened to.
+        secondSignal_.generate(secondInput_.data(), frames);
 
         AudioBlock audio;
-        audio.input = input_.data();
+        audio.input = config_.inputChannel == 0 ? input_.data() : secondInput_.data();
         audio.left = left_.data();
         audio.right = right_.data();
         audio.frames = frames;

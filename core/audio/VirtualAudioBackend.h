@@ -14,7 +14,8 @@
 namespace soundlab {
 
 // The built-in virtual device (SPEC §1): a clock thread paced at the nominal rate (times its
-// skew) by sleeping to absolute deadlines, a test signal or a loopback of the output as input,
+// skew) by sleeping to absolute deadlines, two input channels with a test signal each (or a
+// loopback of the output on channel 0), of which the configured one reaches the callback,
 // and an optional WAV recording of the output. It stands in for a sound card on machines that
 // have none, and in tests.
 class VirtualAudioBackend final : public AudioBackend {
@@ -22,6 +23,7 @@ public:
     explicit VirtualAudioBackend(VirtualDeviceOptions options);
     ~VirtualAudioBackend() override;
 
+    static constexpr int kInputChannels = 2;
     static AudioDeviceInfo deviceInfo();
 
     std::optional<QString> start(const BackendStreamConfig& config,
@@ -41,10 +43,10 @@ private:
     BackendStreamConfig config_;
     StreamInfo info_;
     AudioCallback* callback_ = nullptr;
-    TestSignal signal_;
+    TestSignal signal_, secondSignal_;
     std::unique_ptr<LoopbackDelayLine> loopback_;
     std::unique_ptr<WavRecorder> recorder_;
-    std::vector<float> input_, left_, right_;
+    std::vector<float> input_, secondInput_, left_, right_;
     std::thread thread_;
     std::atomic<bool> running_{false};
     std::atomic<bool> realtime_{false};

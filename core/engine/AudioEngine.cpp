@@ -155,6 +155,34 @@ std::optional<EngineError> AudioEngine::validate(const StreamConfig& config) con
 std::optional<EngineError> AudioEngine::resolve(const StreamConfig& config,
                                                 const QList<AudioDeviceInfo>& list,
                                                 DeviceChoice* choice) const {
+    if (auto error = resolveDevices(config, list, choice)) return error;
+    // The input channel against the chosen device's channels as the latest scan saw them (the
+    // backend checks again when it opens the stream). A JACK server without capture ports still
+    // runs with in_0 unconnected, as channel 0.
+    const int channel = config.inputChannel;
+    int channels = VirtualAudioBackend::kInputChannels;
+    QString name = QStringLiteral("the virtual device");
+    if (choice->kind != DeviceChoice::Kind::Virtual) {
+        channels = 0;
+        for (const AudioDeviceInfo& d : list)
+            if (d.index == choice->input) {
+                channels = d.maxInputChannels;
+                name = QStringLiteral("'%1'").arg(d.name);
+            }
+        if (choice->kind == DeviceChoice::Kind::Jack) channels = std::max(channels, 1);
+    }
+    if (channel < 0 || channel >= channels)
+        return invalid(QStringLiteral("input channel %1 does not exist on %2; valid: 0 to %3 "
+                                      "(channels count from 0)")
+                           .arg(channel)
+                           .arg(name)
+                           .arg(channels - 1));
+    return std::nullopt;
+}
+
+std::optional<EngineError> AudioEngine::resolveDevices(const StreamConfig& config,
+                                                       const QList<AudioDeviceInfo>& list,
+                                                       DeviceChoice* choice) const {
     if (!StreamConfig::isSupportedSampleRate(config.sampleRate))
         return invalid(QStringLiteral("unsupported sample rate %1 Hz; valid: 44100, 48000, 96000")
                            .arg(config.sampleRate));
@@ -194,6 +222,9 @@ std::optional<EngineError> AudioEngine::resolve(const StreamConfig& config,
             if (auto error = TestSignal::check(config.virtualDevice.input, config.sampleRate))
                 return invalid(*error);
         }
+        if (!useDefaults)
+            if (auto error = TestSignal::check(config.virtualDevice.secondInput, config.sampleRate))
+                return invalid(*error);
         return std::nullopt;
     }
     if (inVirtual || outVirtual)
@@ -296,6 +327,7 @@ std::optional<EngineError> AudioEngine::startLocked() {
     backendConfig.sampleRate = config.sampleRate;
     backendConfig.blockSize = config.blockSize;
     backendConfig.preferHostPeriod = config.preferHostPeriod;
+    backendConfig.inputChannel = config.inputChannel;
 
     monitor_->reset(config.sampleRate, config.blockSize);
     QString note;  // an error worth keeping even though a stream started
@@ -512,6 +544,34 @@ dsp::SimdImplementation AudioEngine::implementation() const {
 
 PerformanceStats AudioEngine::performance() const {
     return monitor_->snapshot();
+}
+
+SignalLevels AudioEngine::levels() const {
+    if (!isRunning()) return {};
+    return monitor_->levels();
+}
+
+AudioEngine::OutputSettings AudioEngine::output() const {
+    std::lock_guard lock(outputMutex_);
+    return output_;
+}
+
+std::vector<dsp::ParameterError> AudioEngine::updateOutput(const OutputEdit& edit) {
+    std::lock_guard lock(outputMutex_);
+    OutputSettings next = output_;
+    std::vector<dsp::ParameterError> errors = edit(next);
+    if (errors.empty()) errors = OutputSettings::validate(next);
+    if (!errors.empty()) return errors;
+    output_ = next;
+    chain_->setMasterGain(next.targetGain());  // under the lock: stores in edit order
+    return {};
+}
+
+void AudioEngine::panic() {
+    updateOutput([](OutputSettings& s) {
+        s.muted = true;
+        return std::vector<dsp::ParameterError>();
+    });
 }
 
 ProcessingChain& AudioEngine::chain() {

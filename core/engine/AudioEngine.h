@@ -5,6 +5,7 @@
 #include "audio/StreamConfig.h"
 #include "dsp/DownmixParameters.h"
 #include "dsp/EngineParameters.h"
+#include "dsp/MasterGain.h"
 #include "dsp/SimdImplementation.h"
 #include "engine/PerformanceStats.h"
 #include "engine/ProcessingChain.h"
@@ -111,6 +112,19 @@ public:
     StreamConfig config() const;
     AudioStatus status() const;
     PerformanceStats performance() const;
+    // The input and output meters (dBFS), from the blocks processed so far. Reads the floor
+    // while stopped.
+    SignalLevels levels() const;
+
+    // The master output: gain (dB) and mute. Edited like updateSettings() (read–modify–write
+    // under a short lock, validated: errors name gain_db and its range, nothing changes then);
+    // the audio thread ramps to it over MasterGain::kRampMs (no click). Holds across restarts.
+    using OutputSettings = dsp::MasterGainSettings;
+    OutputSettings output() const;
+    using OutputEdit = std::function<std::vector<dsp::ParameterError>(OutputSettings&)>;
+    std::vector<dsp::ParameterError> updateOutput(const OutputEdit& edit);
+    // Mutes the output now (ramped, silent after MasterGain::kRampMs); the gain is kept.
+    void panic();
 
     // The D-ASE engine's parameters and the downmix. A change is checked first (the errors name
     // each bad field and its range; nothing is applied then), then reaches the audio thread
@@ -177,6 +191,10 @@ private:
     std::optional<EngineError> resolve(const StreamConfig& config,
                                        const QList<AudioDeviceInfo>& devices,
                                        DeviceChoice* choice) const;
+    // resolve() without the input channel's check.
+    std::optional<EngineError> resolveDevices(const StreamConfig& config,
+                                              const QList<AudioDeviceInfo>& devices,
+                                              DeviceChoice* choice) const;
     // resolve() against the latest scan, and once more after a rescan if that fails.
     std::optional<EngineError> resolveLocked(const StreamConfig& config, DeviceChoice* choice);
     std::optional<EngineError> startLocked();
@@ -195,6 +213,9 @@ private:
 
     mutable std::mutex settingsMutex_;  // short: a copy, a validation, a triple-buffer write
     DspSettings settings_;
+
+    mutable std::mutex outputMutex_;  // short: a copy, a validation, an atomic store
+    OutputSettings output_;
 
     mutable std::mutex phiMutex_;  // short: a copy, a validation, a triple-buffer write
     phi::Settings phiSettings_;

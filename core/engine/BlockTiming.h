@@ -1,11 +1,13 @@
 #pragma once
 
+#include "dsp/MasterGain.h"
+
 #include <cstdint>
 
 namespace soundlab {
 
 // What the audio thread records about each callback; it leaves the audio thread through a
-// lock-free queue and is turned into statistics elsewhere.
+// lock-free queue and is turned into statistics and level meters elsewhere (PerformanceMonitor).
 struct BlockTiming {
     uint64_t index = 0;  // callback number since the stream started
     int32_t frames = 0;
@@ -14,6 +16,8 @@ struct BlockTiming {
     int64_t endNs = 0;      // steady clock when the chain finished
     double inputTime = 0;   // stream clock, seconds (AudioBlock::inputTime)
     double outputTime = 0;  // stream clock, seconds (AudioBlock::outputTime)
+    // The block's levels: the input channel the engine got, and the output after the master gain.
+    dsp::BlockLevel input, left, right;
 };
 
 }  // namespace soundlab

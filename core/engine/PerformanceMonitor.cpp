@@ -3,6 +3,7 @@
 #include "engine/BlockTiming.h"
 #include "engine/ProcessingChain.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -27,10 +28,12 @@ void PerformanceMonitor::reset(double sampleRate, int blockSize) {
     stats_.bufferDurationMs = 1000.0 * blockSize / sampleRate;
     meanMs_ = m2_ = loadSum_ = 0.0;
     samples_ = 0;
+    input_ = left_ = right_ = {};
 }
 
-PerformanceStats PerformanceMonitor::snapshot() const {
+PerformanceStats PerformanceMonitor::snapshot() {
     std::lock_guard lock(mutex_);
+    drainLocked();
     PerformanceStats s = stats_;
     s.callbackCount = chain_.callbackCount();
     s.inputOverflows = chain_.inputOverflows();
@@ -39,15 +42,47 @@ PerformanceStats PerformanceMonitor::snapshot() const {
     return s;
 }
 
+SignalLevels PerformanceMonitor::levels() {
+    std::lock_guard lock(mutex_);
+    drainLocked();
+    SignalLevels levels;
+    levels.input = reading(input_);
+    levels.left = reading(left_);
+    levels.right = reading(right_);
+    return levels;
+}
+
 void PerformanceMonitor::run() {
     while (running_.load()) {
-        drain();
+        {
+            std::lock_guard lock(mutex_);
+            drainLocked();
+        }
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
 }
 
-void PerformanceMonitor::drain() {
-    std::lock_guard lock(mutex_);
+void PerformanceMonitor::updateMeter(Meter* meter, double blockPeak, double blockMeanSquare,
+                                     double blockSeconds) {
+    const double fall = std::pow(10.0, -SignalLevels::kPeakFallDbPerS * blockSeconds / 20.0);
+    meter->peak = std::max(blockPeak, meter->peak * fall);
+    const double alpha = 1.0 - std::exp(-blockSeconds / SignalLevels::kRmsWindowS);
+    meter->meanSquare += alpha * (blockMeanSquare - meter->meanSquare);
+}
+
+LevelReading PerformanceMonitor::reading(const Meter& meter) {
+    const auto db = [](double amplitude) {
+        const double v = 20.0 * std::log10(amplitude);
+        return std::isfinite(v) ? std::max(v, LevelReading::kFloorDb)
+                                : (v > 0 ? 0.0 : LevelReading::kFloorDb);
+    };
+    LevelReading r;
+    r.peakDb = db(meter.peak);
+    r.rmsDb = db(std::sqrt(meter.meanSquare));
+    return r;
+}
+
+void PerformanceMonitor::drainLocked() {
     BlockTiming t;
     while (chain_.popTiming(&t)) {
         const double ms = double(t.endNs - t.startNs) / 1e6;
@@ -68,6 +103,17 @@ void PerformanceMonitor::drain() {
         stats_.cpuLoadCurrent = load;
         stats_.cpuLoadAverage = loadSum_ / double(samples_);
         stats_.cpuLoadPeak = std::max(stats_.cpuLoadPeak, load);
+        const auto& edges = PerformanceStats::kLoadHistogramEdges;
+        ++stats_.loadHistogram[size_t(std::upper_bound(edges.begin(), edges.end(), load) -
+                                      edges.begin())];
+
+        if (t.frames > 0) {
+            const double seconds = t.frames / sampleRate_;
+            const double n = t.frames;
+            updateMeter(&input_, t.input.peak, t.input.sumSquares / n, seconds);
+            updateMeter(&left_, t.left.peak, t.left.sumSquares / n, seconds);
+            updateMeter(&right_, t.right.peak, t.right.sumSquares / n, seconds);
+        }
     }
 }
 

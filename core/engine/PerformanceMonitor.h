@@ -9,10 +9,13 @@
 namespace soundlab {
 
 class ProcessingChain;
+struct BlockTiming;
 
 // Drains the chain's timing records on its own thread (every 20 ms) and keeps processing-time
-// statistics since the stream started: Welford's running mean and variance, min, max, and the
-// CPU load (processing time ÷ block duration) current/average/peak.
+// statistics since the stream started: Welford's running mean and variance, min, max, the
+// CPU load (processing time ÷ block duration) current/average/peak and its histogram. The same
+// records carry each block's levels, which become the meters here, in block time (not wall
+// time): a peak held and falling at 20 dB/s, an RMS over 300 ms.
 class PerformanceMonitor {
 public:
     explicit PerformanceMonitor(ProcessingChain& chain);
@@ -20,19 +23,31 @@ public:
 
     // Clears the statistics for a new stream (call with the stream stopped).
     void reset(double sampleRate, int blockSize);
-    PerformanceStats snapshot() const;
+    // Drains what the audio thread has recorded so far first: a snapshot taken after the stream
+    // stopped counts every block.
+    PerformanceStats snapshot();
+    SignalLevels levels();
 
 private:
+    // One meter's state: linear held peak and mean square.
+    struct Meter {
+        double peak = 0.0;
+        double meanSquare = 0.0;
+    };
     void run();
-    void drain();
+    void drainLocked();
+    static void updateMeter(Meter* meter, double blockPeak, double blockMeanSquare,
+                            double blockSeconds);
+    static LevelReading reading(const Meter& meter);
 
     ProcessingChain& chain_;
-    mutable std::mutex mutex_;  // control threads and the monitor thread; never the audio thread
+    std::mutex mutex_;  // control threads and the monitor thread; never the audio thread
     PerformanceStats stats_;
     double sampleRate_ = 48000.0;
     double meanMs_ = 0.0, m2_ = 0.0;  // Welford accumulators of processing time
     double loadSum_ = 0.0;
     uint64_t samples_ = 0;
+    Meter input_, left_, right_;
     std::atomic<bool> running_{true};
     std::thread thread_;
 };

@@ -31,6 +31,7 @@ void ProcessingChain::prepare(double sampleRate, int maxFrames) {
     downmix_.setParameters(current_.downmix);
     downmix_.setBandSplit(current_.engine.bandSplit);
     downmix_.prepare(sampleRate, maxFrames);
+    masterGain_.prepare(sampleRate, masterGainTarget_.load(std::memory_order_relaxed));
     phi_.prepare(sampleRate);
     for (size_t k = 0; k < channelBuffers_.size(); ++k) {
         channelBuffers_[k].assign(size_t(maxFrames), 0.0f);
@@ -54,6 +55,8 @@ void ProcessingChain::process(const AudioBlock& block) noexcept {
     dsp::ScopedFlushDenormals flushDenormals;
     flushToZero_.store(dsp::ScopedFlushDenormals::active(), std::memory_order_relaxed);
     takeParameters();
+    masterGain_.setTarget(masterGainTarget_.load(std::memory_order_relaxed));
+    BlockTiming timing;
 
     // Hosts with their own period (JACK) may hand us more than maxFrames: run it in pieces.
     // The block stands for the period that just ended, [start − frames/fs, start): MIDI events
@@ -64,8 +67,8 @@ void ProcessingChain::process(const AudioBlock& block) noexcept {
         const phi::BlockWindow window{
             start - int64_t(double(block.frames - offset) * nsPerFrame),
             start - int64_t(double(block.frames - offset - n) * nsPerFrame)};
-        processChunk(block.input + offset, block.left + offset, block.right + offset, n, window,
-                     start);
+        processChunk(block.input ? block.input + offset : nullptr, block.left + offset,
+                     block.right + offset, n, window, start, &timing);
     }
 
     orderParameter_.store(engine_.orderParameter(), std::memory_order_relaxed);
@@ -75,7 +78,6 @@ void ProcessingChain::process(const AudioBlock& block) noexcept {
     if (block.status & kInputOverflow) inputOverflows_.fetch_add(1, std::memory_order_relaxed);
     if (block.status & kOutputUnderflow) outputUnderflows_.fetch_add(1, std::memory_order_relaxed);
 
-    BlockTiming timing;
     timing.index = index;
     timing.frames = block.frames;
     timing.status = block.status;
@@ -97,7 +99,8 @@ void ProcessingChain::takeParameters() noexcept {
 }
 
 void ProcessingChain::processChunk(const float* input, float* left, float* right, int frames,
-                                   phi::BlockWindow window, int64_t callbackNs) noexcept {
+                                   phi::BlockWindow window, int64_t callbackNs,
+                                   BlockTiming* levels) noexcept {
     // The controller's (phase, depth) for these frames, in segments where a MIDI event changes
     // it within the chunk; the engine ramps to each from the segment's first sample.
     dsp::PhiInput phi{};
@@ -111,7 +114,16 @@ void ProcessingChain::processChunk(const float* input, float* left, float* right
     const int64_t position = samplePosition_;
     pushAnalysis(input, left, right, frames, phi, callbackNs);
     probe_.audio().run(input, left, right, frames);
-    // After the probe, which may replace the output: the files hold what the device plays.
+    // Then what leaves is what the operator set, probe signals included (a panic silences all).
+    masterGain_.process(left, right, frames);
+    const auto accumulate = [](dsp::BlockLevel* total, const dsp::BlockLevel& chunk) {
+        total->peak = std::max(total->peak, chunk.peak);
+        total->sumSquares += chunk.sumSquares;
+    };
+    accumulate(&levels->input, dsp::measureLevel(input, frames));
+    accumulate(&levels->left, dsp::measureLevel(left, frames));
+    accumulate(&levels->right, dsp::measureLevel(right, frames));
+    // Last: the files hold what the device plays.
     pushRecording(input, left, right, frames, position, callbackNs);
 }
 

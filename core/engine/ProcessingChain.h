@@ -3,6 +3,7 @@
 #include "audio/AudioBackend.h"
 #include "dsp/ChromaticFieldEngine.h"
 #include "dsp/DownmixParameters.h"
+#include "dsp/MasterGain.h"
 #include "dsp/StereoDownmix.h"
 #include "engine/BlockTiming.h"
 #include "engine/LoopbackProbe.h"
@@ -26,12 +27,14 @@ struct ChainParameters {
 };
 
 // What the audio callback runs, per block: input → Φ → D-ASE engine (8 channels) → downmix →
-// stereo output. The engine and the downmix smooth every parameter change themselves.
+// (metrics analysis, loopback probe) → master gain → stereo output. The engine, the downmix and
+// the master gain smooth every parameter change themselves.
 //
-// Threading: process() runs on the audio thread only. setParameters(), probe() and popTiming()
-// run on control threads. Parameters arrive through a triple buffer (latest value wins), a
-// loopback measurement through the probe slot the chain owns (an atomic state word, see
-// LoopbackProbeSlot), timing records leave through an SPSC queue.
+// Threading: process() runs on the audio thread only. setParameters(), setMasterGain(), probe()
+// and popTiming() run on control threads. Parameters arrive through a triple buffer (latest value
+// wins), the master gain through an atomic, a loopback measurement through the probe slot the
+// chain owns (an atomic state word, see LoopbackProbeSlot); timing records with the block's
+// levels leave through an SPSC queue.
 class ProcessingChain final : public AudioCallback {
 public:
     ProcessingChain();
@@ -44,6 +47,12 @@ public:
     // newest always wins, nothing is ever dropped; the engine ramps to them (no clicks). Set
     // while stopped, they are where the next prepare() starts, without a ramp.
     void setParameters(const ChainParameters& parameters) { parameters_.write(parameters); }
+    // Control side: the linear master gain the output ramps to (0: muted). Any thread; the
+    // newest wins. Set while stopped, the next prepare() starts there without a ramp.
+    void setMasterGain(float gain) { masterGainTarget_.store(gain, std::memory_order_relaxed); }
+    // Audio thread (tests and benchmarks drive the chain from theirs): where the ramp is now.
+    float masterGainNow() const { return masterGain_.current(); }
+    int masterGainRampSamples() const { return masterGain_.rampSamples(); }
     // Control side (one caller at a time: AudioEngine serialises measurements).
     LoopbackProbeSlot::Control probe() { return probe_.control(); }
     // The Φ controller the audio thread runs before the engine; its settings, sensor input and
@@ -78,7 +87,7 @@ public:
 private:
     void takeParameters() noexcept;
     void processChunk(const float* input, float* left, float* right, int frames,
-                      phi::BlockWindow window, int64_t callbackNs) noexcept;
+                      phi::BlockWindow window, int64_t callbackNs, BlockTiming* levels) noexcept;
     void pushAnalysis(const float* input, const float* left, const float* right, int frames,
                       const dsp::PhiInput& phi, int64_t callbackNs) noexcept;
     void pushRecording(const float* input, const float* left, const float* right, int frames,
@@ -95,6 +104,7 @@ private:
     // Audio thread only (and prepare(), with the stream stopped).
     dsp::ChromaticFieldEngine engine_;
     dsp::StereoDownmix downmix_;
+    dsp::MasterGain masterGain_;
     phi::PhiController phi_;
     std::array<std::vector<float>, dsp::kFieldChannels> channelBuffers_;
     std::array<float*, dsp::kFieldChannels> channels_{};
@@ -113,6 +123,7 @@ private:
     int64_t samplePosition_ = 0;    // frames since prepare()
     float lastCpuLoad_ = 0.0f;      // the previous block's
 
+    std::atomic<float> masterGainTarget_{1.0f};
     std::atomic<float> orderParameter_{0.0f};
     std::atomic<uint64_t> nonFinite_{0};
     std::atomic<bool> flushToZero_{false};

@@ -74,6 +74,11 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments,
     const QCommandLineOption outputDevice(QStringLiteral("output-device"),
                                           QStringLiteral("Output device (overrides --device)."),
                                           QStringLiteral("dev"));
+    const QCommandLineOption inputChannel(
+        QStringLiteral("input-channel"),
+        QStringLiteral("Input channel that feeds the engine, counted from 0 (default 0); "
+                       "checked against the input device's channels when audio starts."),
+        QStringLiteral("n"));
     const QCommandLineOption sampleRate(QStringLiteral("sample-rate"),
                                         QStringLiteral("44100, 48000 or 96000 (default 48000)."),
                                         QStringLiteral("hz"));
@@ -156,6 +161,11 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments,
         QStringLiteral("Virtual device input: sine:FREQ, noise, silence or file:PATH "
                        "(default sine:440)."),
         QStringLiteral("signal"));
+    const QCommandLineOption virtualInput2(
+        QStringLiteral("virtual-input-2"),
+        QStringLiteral("The virtual device's second input channel (--input-channel 1): the same "
+                       "signals (default silence)."),
+        QStringLiteral("signal"));
     const QCommandLineOption virtualLoopback(
         QStringLiteral("virtual-loopback-delay"),
         QStringLiteral("Loop the virtual output back to its input after this many samples "
@@ -194,6 +204,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments,
     parser.addOption(midiPort);
     parser.addOptions({config, printConfig, printOpenApi, tokenFile, phiMode, phiDepth});
     parser.addOption(record);
+    parser.addOptions({inputChannel, virtualInput2});
 
     if (!parser.parse(arguments)) return failure(parser.errorText());
     if (!parser.positionalArguments().isEmpty())
@@ -251,6 +262,13 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments,
     if (const auto v = setting("device")) o.stream.inputDevice = o.stream.outputDevice = v->text();
     if (const auto v = setting("input-device")) o.stream.inputDevice = v->text();
     if (const auto v = setting("output-device")) o.stream.outputDevice = v->text();
+    if (const auto v = setting("input-channel")) {
+        bool ok = false;
+        o.stream.inputChannel = v->text().toInt(&ok);
+        if (!ok || o.stream.inputChannel < 0)
+            return invalid(*v, QStringLiteral("0 (the first) up to the input device's channel "
+                                              "count - 1"));
+    }
 
     if (const auto v = setting("sample-rate")) {
         bool ok = false;
@@ -341,6 +359,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments,
 
     VirtualDeviceOptions& v = o.stream.virtualDevice;
     if (parser.isSet(virtualInput)) v.input = parser.value(virtualInput);
+    if (parser.isSet(virtualInput2)) v.secondInput = parser.value(virtualInput2);
     if (parser.isSet(virtualLoopback)) {
         bool ok = false;
         const double delay = parser.value(virtualLoopback).toDouble(&ok);

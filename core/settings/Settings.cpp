@@ -26,6 +26,8 @@ const PersistentSetting kSettings[] = {
      }},
     {"input-device", "audio", [](const AppOptions& o) { return o.stream.inputDevice; }},
     {"output-device", "audio", [](const AppOptions& o) { return o.stream.outputDevice; }},
+    {"input-channel", "audio",
+     [](const AppOptions& o) { return QString::number(o.stream.inputChannel); }},
     {"sample-rate", "audio",
      [](const AppOptions& o) { return QString::number(o.stream.sampleRate); }},
     {"buffer-size", "audio",

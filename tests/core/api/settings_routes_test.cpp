@@ -79,7 +79,7 @@ TEST_F(SettingsRoutes, TheDocumentShowsFileValuesAndOrigins) {
     EXPECT_EQ(entry(doc, "api/host").value("origin").toString(), "default");
     EXPECT_TRUE(entry(doc, "storage/no-logging").value("switch").toBool());
     EXPECT_TRUE(entry(doc, "api/cors-origin").value("list").toBool());
-    EXPECT_EQ(doc.value("settings").toArray().size(), 21);
+    EXPECT_EQ(doc.value("settings").toArray().size(), 22);
 }
 
 TEST_F(SettingsRoutes, ARefusedChangeNamesTheKeyAndLeavesTheFileAsItWas) {

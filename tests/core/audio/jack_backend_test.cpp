@@ -127,6 +127,32 @@ TEST(JackBackendLoopback, ClickReturnsAfterExactlyOnePeriod) {
         EXPECT_EQ(clicks[k] - clicks[k - 1], kClickEvery) << "no click lost or doubled";
 }
 
+TEST(JackBackendLoopback, TheInputChannelPicksTheCapturePortAndOneTheServerLacksIsRefused) {
+    if (!fixtureServerRuns()) GTEST_SKIP() << "no JACK fixture server (jackd not installed?)";
+    RecordingCallback callback(256);
+    JackBackend backend;
+    BackendStreamConfig config = streamConfig();
+    config.inputChannel = 1;  // the dummy driver's second capture port, system:capture_2
+    const auto error = backend.start(config, callback);
+    ASSERT_FALSE(error) << error->toStdString();
+    QString connections;
+    ASSERT_EQ(JackServer::run(QStringLiteral("jack_lsp"),
+                              {QStringLiteral("-c"), backend.clientName() + QStringLiteral(":in_0")},
+                              &connections),
+              0);
+    EXPECT_TRUE(connections.contains(QStringLiteral("system:capture_2"))) << connections.toStdString();
+    EXPECT_FALSE(connections.contains(QStringLiteral("system:capture_1")))
+        << connections.toStdString();
+    backend.stop();
+
+    config.inputChannel = 2;
+    const auto refused = backend.start(config, callback);
+    ASSERT_TRUE(refused);
+    EXPECT_TRUE(refused->contains(QStringLiteral("input channel 2"))) << refused->toStdString();
+    EXPECT_TRUE(refused->contains(QStringLiteral("0 to 1"))) << refused->toStdString();
+    EXPECT_FALSE(backend.isRunning());
+}
+
 TEST(JackBackendLoopback, ReportsTheServersPeriodRateAndLatency) {
     if (!fixtureServerRuns()) GTEST_SKIP() << "no JACK fixture server (jackd not installed?)";
     TimingCallback callback;
