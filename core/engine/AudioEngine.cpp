@@ -514,6 +514,14 @@ PerformanceStats AudioEngine::performance() const {
     return monitor_->snapshot();
 }
 
+metrics::ClockEstimate AudioEngine::streamClock() const {
+    return monitor_->clock();
+}
+
+metrics::ClockEstimate AudioEngine::resetStreamClock() {
+    return monitor_->resetClock();
+}
+
 ProcessingChain& AudioEngine::chain() {
     return *chain_;
 }

@@ -8,6 +8,8 @@ namespace soundlab {
 // lock-free queue and is turned into statistics elsewhere.
 struct BlockTiming {
     uint64_t index = 0;  // callback number since the stream started
+    uint64_t generation = 0;  // the stream (ProcessingChain::prepare count)
+    int64_t position = 0;     // sample position of the block's first frame in that stream
     int32_t frames = 0;
     uint32_t status = 0;    // BlockStatus bits
     int64_t startNs = 0;    // steady clock at callback entry

@@ -27,6 +27,15 @@ void PerformanceMonitor::reset(double sampleRate, int blockSize) {
     stats_.bufferDurationMs = 1000.0 * blockSize / sampleRate;
     meanMs_ = m2_ = loadSum_ = 0.0;
     samples_ = 0;
+    dll_.restart(metrics::ClockResync::StreamStart);
+    clock_.publish(dll_.estimate());
+}
+
+metrics::ClockEstimate PerformanceMonitor::resetClock() {
+    std::lock_guard lock(mutex_);
+    dll_.restart(metrics::ClockResync::Reset);
+    clock_.publish(dll_.estimate());
+    return dll_.estimate();
 }
 
 PerformanceStats PerformanceMonitor::snapshot() const {
@@ -49,7 +58,10 @@ void PerformanceMonitor::run() {
 void PerformanceMonitor::drain() {
     std::lock_guard lock(mutex_);
     BlockTiming t;
+    bool fed = false;
     while (chain_.popTiming(&t)) {
+        dll_.update(t.generation, t.position, t.frames, sampleRate_, t.startNs, t.status);
+        fed = true;
         const double ms = double(t.endNs - t.startNs) / 1e6;
         const double blockMs = 1000.0 * t.frames / sampleRate_;
         const double load = ms / blockMs;
@@ -69,6 +81,7 @@ void PerformanceMonitor::drain() {
         stats_.cpuLoadAverage = loadSum_ / double(samples_);
         stats_.cpuLoadPeak = std::max(stats_.cpuLoadPeak, load);
     }
+    if (fed) clock_.publish(dll_.estimate());
 }
 
 }  // namespace soundlab

@@ -50,6 +50,7 @@ void ProcessingChain::prepare(double sampleRate, int maxFrames) {
 
 void ProcessingChain::process(const AudioBlock& block) noexcept {
     const int64_t start = steadyNs();
+    const int64_t position = samplePosition_;
     dsp::ScopedFlushDenormals flushDenormals;
     flushToZero_.store(dsp::ScopedFlushDenormals::active(), std::memory_order_relaxed);
     takeParameters();
@@ -76,6 +77,8 @@ void ProcessingChain::process(const AudioBlock& block) noexcept {
 
     BlockTiming timing;
     timing.index = index;
+    timing.generation = generation_;
+    timing.position = position;
     timing.frames = block.frames;
     timing.status = block.status;
     timing.startNs = start;

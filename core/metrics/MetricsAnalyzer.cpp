@@ -138,8 +138,7 @@ void MetricsAnalyzer::restart(const AnalysisBlock& block) {
     sinceOrigin_ = 0;
     orderSum_[size_t(written_ & (kOrderHistory - 1))] = 0.0;
     blockInfoCount_ = 0;
-    timeBase_.start(block.samplePosition, block.callbackSteadyNs, sampleRate_);
-    timeBase_.setOutputLatency(options_.outputLatency ? options_.outputLatency() : 0.0);
+    timeBase_.start(block.generation, block.samplePosition, block.callbackSteadyNs, sampleRate_);
     std::lock_guard lock(publishedMutex_);
     ++restarts_;
 }
@@ -148,7 +147,7 @@ void MetricsAnalyzer::append(const AnalysisBlock& block, const AnalysisSample* s
     // A new stream, or a gap (blocks the ring had to drop): the window starts afresh.
     if (!haveStream_ || block.generation != generation_ || block.samplePosition != written_)
         restart(block);
-    timeBase_.observe(block.samplePosition, block.callbackSteadyNs);
+    if (options_.clock) timeBase_.observe(options_.clock());
 
     BlockInfo& info = blockInfos_[blockInfoCount_ % kBlockInfos];
     info = {block.samplePosition, block.frames, block.phiPhase, block.phiDepth, block.cpuLoad,
@@ -175,6 +174,9 @@ int64_t MetricsAnalyzer::target(uint64_t n) const {
 }
 
 void MetricsAnalyzer::produceDueFrames() {
+    if (target(sinceOrigin_ + 1) > written_) return;
+    // Calibration and the user's offsets may change while the stream runs.
+    timeBase_.setOutputLatency(options_.outputLatency ? options_.outputLatency() : 0.0);
     for (int64_t end = target(sinceOrigin_ + 1); end <= written_; end = target(sinceOrigin_ + 1)) {
         const int64_t started = TimeBase::steadyNowNs();
         MetricsFrame frame = computeFrame(end);

@@ -69,9 +69,13 @@ public:
 
     struct Options {
         MetricsConfig config;
-        // The stream's output latency in seconds (AudioEngine::status().stream.outputLatency),
-        // asked at each stream start; empty: 0.
+        // From processing a sample to hearing it, seconds (latency::heardLatencySeconds: the
+        // reported output latency, the calibrated one once calibrated, plus the user's offsets),
+        // asked before each batch of frames; empty: 0.
         std::function<double()> outputLatency;
+        // The stream clock's latest estimate (AudioEngine::streamClock(), the delay-locked loop
+        // the performance monitor feeds), asked per block; empty: the nominal rate.
+        std::function<ClockEstimate()> clock;
     };
     using FrameSink = std::function<void(const MetricsFrame&)>;
 
