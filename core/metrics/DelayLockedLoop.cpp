@@ -63,9 +63,9 @@ ClockResync DelayLockedLoop::update(uint64_t generation, int64_t position, int32
         return reason;
     }
 
-    // Gear shifting: wide at the sync, halving every kHalvingSeconds down to the final width.
-    const double bandwidth =
-        std::max(kFinalBandwidthHz, kStartBandwidthHz * std::exp2(-now / kHalvingSeconds));
+    // Wide at the sync, then narrower as the loop has seen more, down to the final width.
+    const double bandwidth = std::clamp(kBandwidthSeconds / std::max(now, 1e-9),
+                                        kFinalBandwidthHz, kStartBandwidthHz);
     const double omega = 2.0 * std::numbers::pi * bandwidth * blockSeconds;
     const double b = std::numbers::sqrt2 * omega;
     const double c = omega * omega;
@@ -80,7 +80,7 @@ ClockResync DelayLockedLoop::update(uint64_t generation, int64_t position, int32
         std::min(1.0, blockSeconds / kPpmSmoothingSeconds) *
         (s.secondsPerSample - smoothedSecondsPerSample_);
     s.bandwidthHz = bandwidth;
-    s.settled = bandwidth <= kFinalBandwidthHz;
+    s.settled = now >= kSettledSeconds;
     s.ppm = (1.0 / (smoothedSecondsPerSample_ * sampleRate) - 1.0) * 1e6;
     s.driftMs = (double(position - s.syncPosition) / sampleRate - s.time) * 1e3;
     s.secondsTracked = now;

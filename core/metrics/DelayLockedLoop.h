@@ -23,7 +23,7 @@ const char* resyncReasonName(ClockResync reason);
 struct ClockEstimate {
     uint64_t generation = 0;  // the stream it describes (ProcessingChain::prepare count)
     bool tracking = false;    // synced to a block of this stream
-    bool settled = false;     // narrowed to its final bandwidth: the accuracy goals hold
+    bool settled = false;     // kSettledSeconds after the sync: the alignment goal holds
     double sampleRate = 0.0;  // nominal
     int32_t frames = 0;       // of the latest block
     int64_t syncNs = 0;       // steady clock of the block the loop synced to
@@ -51,8 +51,9 @@ struct ClockEstimate {
 // F. Adriaensen, "Using a DLL to filter time" (LAC 2005): per block, with e the callback time's
 // error against the prediction,
 //     t0 = t1;  t1 += b·e + period;  period += c·e;   ω = 2π·B·T,  b = √2·ω,  c = ω²
-// (T the nominal block duration). It starts wide (kStartBandwidthHz, fast lock from the first
-// callback's jitter) and halves its bandwidth every kHalvingSeconds down to kFinalBandwidthHz
+// (T the nominal block duration). It starts wide (kStartBandwidthHz: a fast lock from the first
+// callback's jitter) and narrows as B = kBandwidthSeconds / t with the time t since the sync (its
+// memory grows with what it has seen, like a least-squares fit) down to kFinalBandwidthHz
 // (docs/latency.md, "Drift": why these figures). A block with xrun bits, one that does not follow
 // the previous one, or a callback more than a jump limit off the prediction makes it start over.
 //
@@ -60,8 +61,10 @@ struct ClockEstimate {
 class DelayLockedLoop {
 public:
     static constexpr double kStartBandwidthHz = 1.0;
-    static constexpr double kFinalBandwidthHz = 0.01;
-    static constexpr double kHalvingSeconds = 4.0;
+    static constexpr double kBandwidthSeconds = 0.5;    // B·t while narrowing
+    static constexpr double kFinalBandwidthHz = 0.005;  // reached 100 s after a sync
+    // From here on the alignment goal holds (< 0.1 ms; 0.05 ms in the simulation).
+    static constexpr double kSettledSeconds = 10.0;
     static constexpr double kPpmSmoothingSeconds = 5.0;
     // A callback this far off the prediction is a discontinuity, not jitter: the larger of
     // kJumpBlocks block durations and kMinJumpSeconds.
