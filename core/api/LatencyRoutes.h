@@ -24,7 +24,8 @@ struct LatencyApi {
     latency::LatencyCompensation& compensation;
 };
 
-// /api/latency/calibrate, /stats, /current, /aligned and /compensation/{set,adjust,manual}
+// /api/latency/calibrate, /stats, /current, /aligned, /drift, /drift/reset and
+// /compensation/{set,adjust,manual}
 // (docs/api.md, "Latency"). Calibration runs on the calibrator's thread: POST answers 202 at once.
 QList<Route> latencyRoutes(LatencyApi latency);
 

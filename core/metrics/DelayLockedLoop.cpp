@@ -74,11 +74,12 @@ ClockResync DelayLockedLoop::update(uint64_t generation, int64_t position, int32
     s.frames = frames;
     predicted_ += b * error + s.secondsPerSample * frames;
     s.secondsPerSample += c * error / frames;
-    // The skew as a one-pole average of the period over kPpmSmoothingSeconds: the period itself
-    // still carries the jitter that the narrow loop lets through.
-    smoothedSecondsPerSample_ +=
-        std::min(1.0, blockSeconds / kPpmSmoothingSeconds) *
-        (s.secondsPerSample - smoothedSecondsPerSample_);
+    // The skew as a one-pole average of the period over kPpmSmoothingSeconds (the period itself
+    // still carries the jitter the loop lets through), shorter just after the sync (a quarter of
+    // the time since) so that it does not lag behind the loop's first estimates.
+    const double smoothing = std::min(kPpmSmoothingSeconds, now / 4.0);
+    smoothedSecondsPerSample_ += std::min(1.0, blockSeconds / std::max(smoothing, blockSeconds)) *
+                                 (s.secondsPerSample - smoothedSecondsPerSample_);
     s.bandwidthHz = bandwidth;
     s.settled = now >= kSettledSeconds;
     s.ppm = (1.0 / (smoothedSecondsPerSample_ * sampleRate) - 1.0) * 1e6;

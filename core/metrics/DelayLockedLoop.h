@@ -32,7 +32,7 @@ struct ClockEstimate {
     double time = 0.0;        // the loop's time of `position`, seconds after syncNs
     double secondsPerSample = 0.0;  // the loop's filtered sample period
     double bandwidthHz = 0.0;       // the loop's bandwidth now
-    double ppm = 0.0;               // skew, smoothed over kPpmSmoothingSeconds
+    double ppm = 0.0;  // skew, smoothed over kPpmSmoothingSeconds (less just after the sync)
     double driftMs = 0.0;           // device time − host time since the sync
     double secondsTracked = 0.0;    // host seconds since the sync
     uint64_t blocks = 0;            // since the sync
