@@ -60,7 +60,7 @@ void PerformanceMonitor::drain() {
     BlockTiming t;
     bool fed = false;
     while (chain_.popTiming(&t)) {
-        dll_.update(t.generation, t.position, t.frames, sampleRate_, t.startNs, t.status);
+        dll_.update(t.generation, t.position, t.frames, t.sampleRate, t.startNs, t.status);
         fed = true;
         const double ms = double(t.endNs - t.startNs) / 1e6;
         const double blockMs = 1000.0 * t.frames / sampleRate_;

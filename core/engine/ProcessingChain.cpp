@@ -79,6 +79,7 @@ void ProcessingChain::process(const AudioBlock& block) noexcept {
     timing.index = index;
     timing.generation = generation_;
     timing.position = position;
+    timing.sampleRate = sampleRate_;
     timing.frames = block.frames;
     timing.status = block.status;
     timing.startNs = start;

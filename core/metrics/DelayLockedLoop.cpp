@@ -83,7 +83,16 @@ ClockResync DelayLockedLoop::update(uint64_t generation, int64_t position, int32
     s.bandwidthHz = bandwidth;
     s.settled = now >= kSettledSeconds;
     s.ppm = (1.0 / (smoothedSecondsPerSample_ * sampleRate) - 1.0) * 1e6;
-    s.driftMs = (double(position - s.syncPosition) / sampleRate - s.time) * 1e3;
+    // Device − host time since the sync block, with that block's host time read off the loop's
+    // line once it has settled (not the callback's own time: its jitter, up to a period on a
+    // late callback after an xrun, would stay in the drift). Until then: skew × time.
+    const double deviceSeconds = double(position - s.syncPosition) / sampleRate;
+    const double lineSeconds = double(position - s.syncPosition) * s.secondsPerSample;
+    if (s.settled && !syncTimeFixed_) {
+        syncTime_ = s.time - lineSeconds;
+        syncTimeFixed_ = true;
+    }
+    s.driftMs = (deviceSeconds - (syncTimeFixed_ ? s.time - syncTime_ : lineSeconds)) * 1e3;
     s.secondsTracked = now;
     ++s.blocks;
     return ClockResync::None;
@@ -106,6 +115,8 @@ void DelayLockedLoop::sync(uint64_t generation, int64_t position, int32_t frames
     s.blocks = 1;
     s.lastResync = reason;
     predicted_ = s.secondsPerSample * frames;
+    syncTime_ = 0.0;
+    syncTimeFixed_ = false;
     pending_ = ClockResync::StreamStart;
 }
 

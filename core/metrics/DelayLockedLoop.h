@@ -33,7 +33,7 @@ struct ClockEstimate {
     double secondsPerSample = 0.0;  // the loop's filtered sample period
     double bandwidthHz = 0.0;       // the loop's bandwidth now
     double ppm = 0.0;  // skew, smoothed over kPpmSmoothingSeconds (less just after the sync)
-    double driftMs = 0.0;           // device time − host time since the sync
+    double driftMs = 0.0;  // device time − host time since the sync (see update())
     double secondsTracked = 0.0;    // host seconds since the sync
     uint64_t blocks = 0;            // since the sync
     uint64_t resyncs = 0;           // restarts of the loop (stream starts, xruns, resets)
@@ -90,6 +90,8 @@ private:
     ClockResync pending_ = ClockResync::StreamStart;  // the reason of the next sync
     double predicted_ = 0.0;   // t1: the predicted time of the next block, s after syncNs
     double smoothedSecondsPerSample_ = 0.0;
+    double syncTime_ = 0.0;  // the sync block's time on the settled loop's line, s after syncNs
+    bool syncTimeFixed_ = false;
 };
 
 }  // namespace soundlab::metrics

@@ -59,9 +59,9 @@ public:
     }
 
     // One callback: the block at `position_`, its callback at the true time plus jitter.
-    ClockResync step(DelayLockedLoop& dll, uint32_t status = 0) {
+    ClockResync step(DelayLockedLoop& dll, uint32_t status = 0, double lateNs = 0.0) {
         trueNs_ = kOriginNs + double(block_) * period_ + skippedNs_;
-        const auto observed = int64_t(std::llround(trueNs_ + jitter_(random_)));
+        const auto observed = int64_t(std::llround(trueNs_ + jitter_(random_) + lateNs));
         lastPosition_ = position_;
         const ClockResync r = dll.update(generation_, position_, kFrames, kRate, observed, status);
         ++block_;
@@ -143,9 +143,10 @@ TEST(DriftTracking, AnXrunResyncsAndTheLoopConvergesAgain) {
     ReplayedDevice device(100.0, 0.5, 6);
     device.run(dll, 120.0, 100.0);
     const uint64_t before = dll.estimate().resyncs;
-    // The device ran dry: it reports the xrun, and 20 periods are gone.
+    // The device ran dry: it reports the xrun, 20 periods are gone, and the callback that
+    // reports it comes 8 ms late (the loop syncs to it).
     device.losePeriods(20);
-    EXPECT_EQ(device.step(dll, kOutputUnderflow), ClockResync::Xrun);
+    EXPECT_EQ(device.step(dll, kOutputUnderflow, 8e6), ClockResync::Xrun);
     EXPECT_EQ(dll.estimate().resyncs, before + 1);
     EXPECT_EQ(dll.estimate().lastResync, ClockResync::Xrun);
     EXPECT_FALSE(dll.estimate().settled);
@@ -154,6 +155,8 @@ TEST(DriftTracking, AnXrunResyncsAndTheLoopConvergesAgain) {
     EXPECT_EQ(r.resyncs, 0u);
     EXPECT_LT(r.maxPpmError, 1.0);
     EXPECT_LT(r.maxAlignmentMs, 0.1);
+    // The late sync block does not stay in the drift: 100 ppm × 300 s = 30 ms.
+    EXPECT_NEAR(dll.estimate().driftMs, 30.0, 0.5);
 }
 
 TEST(DriftTracking, LostPeriodsWithoutXrunBitsAreATimingJump) {
