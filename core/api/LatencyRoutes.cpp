@@ -140,8 +140,8 @@ QJsonObject driftSchema() {
          {QStringLiteral("locked"),
           boolean(QStringLiteral("the delay-locked loop tracks the running stream"))},
          {QStringLiteral("settled"),
-          boolean(QStringLiteral("narrowed to its final bandwidth (≈27 s after a sync): the "
-                                 "accuracy goals hold"))},
+          boolean(QStringLiteral("10 s after the loop's sync: the alignment goal (< 0.1 ms) "
+                                 "holds"))},
          {QStringLiteral("drift_ppm"),
           number({}, {}, QStringLiteral("device clock vs host steady clock; + = fast"))},
          {QStringLiteral("drift_ms"),
@@ -152,7 +152,9 @@ QJsonObject driftSchema() {
          {QStringLiteral("blocks"), integer(0, {}, QStringLiteral("since the sync"))},
          {QStringLiteral("sample_rate"), number(0, {}, QStringLiteral("nominal; 0 unless locked"))},
          {QStringLiteral("resync_count"),
-          integer(0, {}, QStringLiteral("restarts: stream starts, xruns, resets"))},
+          integer(0, {},
+                  QStringLiteral("restarts since the program started: stream starts, xruns, "
+                                 "discontinuities, timing jumps, resets"))},
          {QStringLiteral("last_resync_reason"),
           withTypes(stringEnum({QStringLiteral("stream_start"), QStringLiteral("xrun"),
                                 QStringLiteral("discontinuity"), QStringLiteral("timing_jump"),

@@ -84,11 +84,12 @@ ClockResync DelayLockedLoop::update(uint64_t generation, int64_t position, int32
     s.settled = now >= kSettledSeconds;
     s.ppm = (1.0 / (smoothedSecondsPerSample_ * sampleRate) - 1.0) * 1e6;
     // Device − host time since the sync block, with that block's host time read off the loop's
-    // line once it has settled (not the callback's own time: its jitter, up to a period on a
-    // late callback after an xrun, would stay in the drift). Until then: skew × time.
+    // line once it has narrowed to its final width (not the callback's own time: its jitter, up
+    // to a period on a late callback after an xrun, would stay in the drift; nor earlier, when
+    // the line's slope is not yet good enough to go back that far). Until then: skew × time.
     const double deviceSeconds = double(position - s.syncPosition) / sampleRate;
     const double lineSeconds = double(position - s.syncPosition) * s.secondsPerSample;
-    if (s.settled && !syncTimeFixed_) {
+    if (bandwidth <= kFinalBandwidthHz && !syncTimeFixed_) {
         syncTime_ = s.time - lineSeconds;
         syncTimeFixed_ = true;
     }

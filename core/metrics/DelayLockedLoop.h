@@ -90,7 +90,7 @@ private:
     ClockResync pending_ = ClockResync::StreamStart;  // the reason of the next sync
     double predicted_ = 0.0;   // t1: the predicted time of the next block, s after syncNs
     double smoothedSecondsPerSample_ = 0.0;
-    double syncTime_ = 0.0;  // the sync block's time on the settled loop's line, s after syncNs
+    double syncTime_ = 0.0;  // the sync block's time on the narrowed loop's line, s after syncNs
     bool syncTimeFixed_ = false;
 };
 
