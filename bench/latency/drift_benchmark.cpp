@@ -127,8 +127,8 @@ void BM_DriftReplay10Minutes(benchmark::State& state) {
             dll.update(1, position, kFrames, kRate, replay.observedNs[k], 0);
             const ClockEstimate& e = dll.estimate();
             if (e.settled)
-                alignMax = std::max(alignMax,
-                                    std::abs(double(e.steadyNsAt(position)) - replay.trueNs[k]) * 1e-6);
+                alignMax = std::max(
+                    alignMax, std::abs(double(e.steadyNsAt(position)) - replay.trueNs[k]) * 1e-6);
             if (e.secondsTracked >= 60.0) {
                 if (ppmAt60 < 0.0) ppmAt60 = std::abs(e.ppm - ppm);
                 ppmMax = std::max(ppmMax, std::abs(e.ppm - ppm));

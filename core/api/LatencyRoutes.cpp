@@ -182,8 +182,8 @@ QJsonValue latestCalibrationJson(const LatencyCalibrator& calibrator) {
 
 double heardUnixSecondsOfCallback(const LatencyApi& latency, int64_t callbackSteadyNs) {
     using metrics::TimeBase;
-    const latency::LatencyFigures figures = latencyFigures(
-        latency.engine.status(), latency.calibrator, latency.compensation);
+    const latency::LatencyFigures figures =
+        latencyFigures(latency.engine.status(), latency.calibrator, latency.compensation);
     if (!figures.running) return TimeBase::unixSeconds(callbackSteadyNs);
     const metrics::ClockEstimate clock = latency.engine.streamClock();
     if (!clock.tracking)
@@ -259,7 +259,8 @@ QJsonObject latencyFrame(const LatencyApi& latency) {
         {QStringLiteral("manual_offset_ms"), f.manualMs},
         {QStringLiteral("effective_latency_ms"), effective},
         {QStringLiteral("drift_ms"), drift.value(QStringLiteral("drift_ms"))},
-        {QStringLiteral("drift_rate_ms_per_sec"), drift.value(QStringLiteral("drift_rate_ms_per_sec"))},
+        {QStringLiteral("drift_rate_ms_per_sec"),
+         drift.value(QStringLiteral("drift_rate_ms_per_sec"))},
         {QStringLiteral("drift_ppm"), drift.value(QStringLiteral("drift_ppm"))},
         {QStringLiteral("calibrated"), f.calibrated},
         {QStringLiteral("calibration_quality"), f.quality},
@@ -379,10 +380,11 @@ QList<Route> latencyRoutes(LatencyApi latency) {
     Route driftReset;
     driftReset.method = "POST";
     driftReset.path = QStringLiteral("/api/latency/drift/reset");
-    driftReset.summary = QStringLiteral("Restart the delay-locked loop; answers the new drift document");
+    driftReset.summary =
+        QStringLiteral("Restart the delay-locked loop; answers the new drift document");
     driftReset.description = QStringLiteral(
-        "The loop syncs to the next block and narrows again (not locked until then, settled "
-        "about 27 s later). Also while audio is stopped: the next stream starts it anyway.");
+        "The loop syncs to the next block and narrows again (not locked until then, settled 10 s "
+        "later). Also while audio is stopped: the next stream starts it anyway.");
     driftReset.tag = tag;
     driftReset.responseSchema = driftSchema();
     driftReset.execution = Execution::ServerThread;  // the monitor's short lock (one pass)

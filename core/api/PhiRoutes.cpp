@@ -318,7 +318,8 @@ std::vector<dsp::ParameterError> updatePhi(AudioEngine& engine, const QJsonObjec
     return errors;
 }
 
-QList<Route> phiRoutes(AudioEngine& engine, OscCountersProvider osc, HeardTimeOfCallback heardTime) {
+QList<Route> phiRoutes(AudioEngine& engine, OscCountersProvider osc,
+                       HeardTimeOfCallback heardTime) {
     Route get;
     get.method = "GET";
     get.path = QStringLiteral("/api/phi");

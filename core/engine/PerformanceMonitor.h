@@ -42,8 +42,8 @@ private:
     double meanMs_ = 0.0, m2_ = 0.0;  // Welford accumulators of processing time
     double loadSum_ = 0.0;
     uint64_t samples_ = 0;
-    metrics::DelayLockedLoop dll_;             // under mutex_
-    SeqLock<metrics::ClockEstimate> clock_;    // written under mutex_, read by anyone
+    metrics::DelayLockedLoop dll_;           // under mutex_
+    SeqLock<metrics::ClockEstimate> clock_;  // written under mutex_, read by anyone
     std::atomic<bool> running_{true};
     std::thread thread_;
 };

@@ -15,7 +15,7 @@ class LatencyCompensation;
 // for the heard time of every frame's `timestamp` (metrics, Φ, latency).
 struct LatencyFigures {
     bool running = false;
-    double hwInputMs = 0.0;   // the stream's reported latencies (0 when stopped)
+    double hwInputMs = 0.0;  // the stream's reported latencies (0 when stopped)
     double hwOutputMs = 0.0;
     bool calibrated = false;  // the last successful calibration measured this stream
     std::optional<double> roundTripSamples;

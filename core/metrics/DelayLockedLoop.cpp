@@ -8,12 +8,18 @@ namespace soundlab::metrics {
 
 const char* resyncReasonName(ClockResync reason) {
     switch (reason) {
-    case ClockResync::None: return "none";
-    case ClockResync::StreamStart: return "stream_start";
-    case ClockResync::Xrun: return "xrun";
-    case ClockResync::Discontinuity: return "discontinuity";
-    case ClockResync::TimingJump: return "timing_jump";
-    case ClockResync::Reset: return "reset";
+        case ClockResync::None:
+            return "none";
+        case ClockResync::StreamStart:
+            return "stream_start";
+        case ClockResync::Xrun:
+            return "xrun";
+        case ClockResync::Discontinuity:
+            return "discontinuity";
+        case ClockResync::TimingJump:
+            return "timing_jump";
+        case ClockResync::Reset:
+            return "reset";
     }
     return "none";
 }
@@ -64,8 +70,8 @@ ClockResync DelayLockedLoop::update(uint64_t generation, int64_t position, int32
     }
 
     // Wide at the sync, then narrower as the loop has seen more, down to the final width.
-    const double bandwidth = std::clamp(kBandwidthSeconds / std::max(now, 1e-9),
-                                        kFinalBandwidthHz, kStartBandwidthHz);
+    const double bandwidth =
+        std::clamp(kBandwidthSeconds / std::max(now, 1e-9), kFinalBandwidthHz, kStartBandwidthHz);
     const double omega = 2.0 * std::numbers::pi * bandwidth * blockSeconds;
     const double b = std::numbers::sqrt2 * omega;
     const double c = omega * omega;
@@ -99,8 +105,8 @@ ClockResync DelayLockedLoop::update(uint64_t generation, int64_t position, int32
     return ClockResync::None;
 }
 
-void DelayLockedLoop::sync(uint64_t generation, int64_t position, int32_t frames,
-                           double sampleRate, int64_t steadyNs, ClockResync reason) {
+void DelayLockedLoop::sync(uint64_t generation, int64_t position, int32_t frames, double sampleRate,
+                           int64_t steadyNs, ClockResync reason) {
     ClockEstimate& s = estimate_;
     s.generation = generation;
     s.tracking = true;

@@ -38,7 +38,8 @@ public:
         std::array<uint64_t, kWords> words{};
         for (;;) {
             const uint64_t before = sequence_.load(std::memory_order_acquire);
-            for (size_t i = 0; i < kWords; ++i) words[i] = words_[i].load(std::memory_order_relaxed);
+            for (size_t i = 0; i < kWords; ++i)
+                words[i] = words_[i].load(std::memory_order_relaxed);
             std::atomic_thread_fence(std::memory_order_acquire);
             if ((before & 1u) == 0 && sequence_.load(std::memory_order_relaxed) == before) break;
         }

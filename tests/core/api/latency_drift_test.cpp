@@ -56,8 +56,9 @@ protected:
                                         const metrics::ClockEstimate& clock) {
         using metrics::TimeBase;
         const double processed = timestamp - latencySeconds;
-        const int64_t steadyNs = clock.syncNs + int64_t(std::llround(
-                                                    (processed - TimeBase::unixSeconds(clock.syncNs)) * 1e9));
+        const int64_t steadyNs =
+            clock.syncNs +
+            int64_t(std::llround((processed - TimeBase::unixSeconds(clock.syncNs)) * 1e9));
         const int64_t block = clock.blockStartNear(steadyNs);
         EXPECT_NEAR(processed, TimeBase::unixSeconds(clock.steadyNsAt(block)), 0.05e-3)
             << "not on the stream clock's block times";
@@ -107,7 +108,8 @@ TEST_F(LatencyDrift, TheDriftDocumentReportsTheDevicesSkew) {
 }
 
 TEST_F(LatencyDrift, ResetRestartsTheLoop) {
-    ASSERT_TRUE(waitFor([&] { return http->get("/api/latency/drift").json().value("locked").toBool(); }));
+    ASSERT_TRUE(
+        waitFor([&] { return http->get("/api/latency/drift").json().value("locked").toBool(); }));
     const qint64 before = http->get("/api/latency/drift").json().value("resync_count").toInteger();
 
     const HttpReply reset = http->post("/api/latency/drift/reset");

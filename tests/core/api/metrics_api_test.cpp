@@ -36,11 +36,10 @@ protected:
         ASSERT_FALSE(engine.configure(config));
         analyzer = std::make_unique<metrics::MetricsAnalyzer>(
             engine.chain().analysisRing(),
-            metrics::MetricsAnalyzer::Options{{},
-                                              [this] {
-                                                  return engine.status().stream.outputLatency;
-                                              },
-                                              [this] { return engine.streamClock(); }});
+            metrics::MetricsAnalyzer::Options{
+                {},
+                [this] { return engine.status().stream.outputLatency; },
+                [this] { return engine.streamClock(); }});
         options.port = 0;
         server = std::make_unique<ApiServer>(engine, options);
         addMetricsApi(*server, *analyzer);

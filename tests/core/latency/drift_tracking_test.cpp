@@ -49,8 +49,7 @@ public:
         while (elapsed() - start < seconds) {
             step(dll);
             const ClockEstimate& e = dll.estimate();
-            if (e.settled)
-                r.maxAlignmentMs = std::max(r.maxAlignmentMs, alignmentErrorMs(e));
+            if (e.settled) r.maxAlignmentMs = std::max(r.maxAlignmentMs, alignmentErrorMs(e));
             if (e.secondsTracked >= ppmFromSeconds)
                 r.maxPpmError = std::max(r.maxPpmError, std::abs(e.ppm - expectedPpm));
         }
@@ -217,8 +216,7 @@ TEST(DriftTracking, TheTimeBaseFollowsTheLoopOfItsOwnStream) {
     EXPECT_TRUE(base.followsClock());
     EXPECT_EQ(base.processedSteadyNs(p), clock.steadyNsAt(p));
     EXPECT_DOUBLE_EQ(base.heardUnixSeconds(p), TimeBase::heardUnixSeconds(clock, p, 0.025));
-    EXPECT_NEAR(base.heardUnixSeconds(p) - TimeBase::unixSeconds(clock.steadyNsAt(p)), 0.025,
-                1e-6);
+    EXPECT_NEAR(base.heardUnixSeconds(p) - TimeBase::unixSeconds(clock.steadyNsAt(p)), 0.025, 1e-6);
 
     // Another stream's estimate is not followed.
     TimeBase other;
