@@ -16,6 +16,7 @@
 #include "engine/EngineActivityLog.h"
 #include "engine/PhiActivityLog.h"
 #include "engine/SessionRecorder.h"
+#include "latency/LatencyFigures.h"
 #include "logging/SessionLogger.h"
 #include "presets/AbComparator.h"
 #include "presets/EnginePresetTarget.h"
@@ -249,9 +250,17 @@ int main(int argc, char* argv[]) {
                         [&presetStore] { return static_cast<double>(presetStore.size()); });
     // The metrics analysis (SPEC §5, docs/metrics.md) on its own thread, fed by the chain's ring;
     // declared after the API server so that it stops first (its frames go to /ws/metrics).
+    // Its timestamps are heard times on the stream clock (SPEC §6): the engine's delay-locked
+    // loop and the latency figures the latency routes show.
     metrics::MetricsAnalyzer metricsAnalyzer(
         engine.chain().analysisRing(),
-        {{options.metricsRate, 2048}, [&engine] { return engine.status().stream.outputLatency; }});
+        {{options.metricsRate, 2048},
+         [&engine, &apiServer] {
+             return latency::latencyFigures(engine.status(), apiServer.latencyCalibrator(),
+                                            apiServer.latencyCompensation())
+                 .heardLatencySeconds();
+         },
+         [&engine] { return engine.streamClock(); }});
     api::addMetricsApi(apiServer, metricsAnalyzer,
                        sessionLog ? api::metricsLogSink(*sessionLog)
                                   : std::function<void(const QJsonObject&, double)>{});

@@ -213,7 +213,11 @@ void ApiServer::buildRouteTable() {
     for (auto& route : latencyRoutes({engine_, calibrator_, compensation_}))
         routes_.add(std::move(route));
     for (auto& route : engineRoutes(engine_)) routes_.add(std::move(route));
-    for (auto& route : phiRoutes(engine_, options_.oscCounters)) routes_.add(std::move(route));
+    const LatencyApi latency{engine_, calibrator_, compensation_};
+    for (auto& route : phiRoutes(engine_, options_.oscCounters, [latency](int64_t callbackNs) {
+             return heardUnixSecondsOfCallback(latency, callbackNs);
+         }))
+        routes_.add(std::move(route));
     for (const auto& route : extraRoutes_) routes_.add(route);
     if (options_.changeObserver) {
         RouteTable observed;

@@ -4,6 +4,8 @@
 #include "engine/AudioEngine.h"
 #include "latency/LatencyCalibrator.h"
 #include "latency/LatencyCompensation.h"
+#include "latency/LatencyFigures.h"
+#include "metrics/TimeBase.h"
 
 #include <QDateTime>
 #include <cmath>
@@ -105,6 +107,14 @@ QJsonObject frameSchema() {
                    {QStringLiteral("compensation_offset_ms"), number(0, 200)},
                    {QStringLiteral("manual_offset_ms"), number(-50, 50)},
                    {QStringLiteral("effective_latency_ms"), number()},
+                   {QStringLiteral("drift_ms"),
+                    number({}, {},
+                           QStringLiteral("device time − host time since the stream clock "
+                                          "synced; 0 until it tracks a running stream"))},
+                   {QStringLiteral("drift_rate_ms_per_sec"),
+                    number({}, {}, QStringLiteral("drift_ppm / 1000"))},
+                   {QStringLiteral("drift_ppm"),
+                    number({}, {}, QStringLiteral("device clock vs host steady clock; + = fast"))},
                    {QStringLiteral("calibrated"), boolean()},
                    {QStringLiteral("calibration_quality"), number(0, 1)},
                    {QStringLiteral("aligned_5ms"), boolean()},
@@ -121,6 +131,36 @@ Response compensationAnswer(const LatencyApi& latency, const std::optional<QStri
     frame.insert(QStringLiteral("ok"), true);
     frame.insert(QStringLiteral("message"), message);
     return Response::json(frame);
+}
+
+QJsonObject driftSchema() {
+    using namespace schema;
+    return object(
+        {{QStringLiteral("timestamp"), number(0, {}, QStringLiteral("Unix s, the shared clock"))},
+         {QStringLiteral("locked"),
+          boolean(QStringLiteral("the delay-locked loop tracks the running stream"))},
+         {QStringLiteral("settled"),
+          boolean(QStringLiteral("10 s after the loop's sync: the alignment goal (< 0.1 ms) "
+                                 "holds"))},
+         {QStringLiteral("drift_ppm"),
+          number({}, {}, QStringLiteral("device clock vs host steady clock; + = fast"))},
+         {QStringLiteral("drift_ms"),
+          number({}, {}, QStringLiteral("device time − host time since the sync"))},
+         {QStringLiteral("drift_rate_ms_per_sec"), number()},
+         {QStringLiteral("seconds_tracked"), number(0, {}, QStringLiteral("since the sync"))},
+         {QStringLiteral("bandwidth_hz"), number(0)},
+         {QStringLiteral("blocks"), integer(0, {}, QStringLiteral("since the sync"))},
+         {QStringLiteral("sample_rate"), number(0, {}, QStringLiteral("nominal; 0 unless locked"))},
+         {QStringLiteral("resync_count"),
+          integer(0, {},
+                  QStringLiteral("restarts since the program started: stream starts, xruns, "
+                                 "discontinuities, timing jumps, resets"))},
+         {QStringLiteral("last_resync_reason"),
+          withTypes(stringEnum({QStringLiteral("stream_start"), QStringLiteral("xrun"),
+                                QStringLiteral("discontinuity"), QStringLiteral("timing_jump"),
+                                QStringLiteral("reset")}),
+                    {QStringLiteral("string"), QStringLiteral("null")})}},
+        {}, true);
 }
 
 QJsonObject compensationAnswerSchema() {
@@ -140,45 +180,95 @@ QJsonValue latestCalibrationJson(const LatencyCalibrator& calibrator) {
     return runJson(*run, QDateTime::currentMSecsSinceEpoch());
 }
 
-QJsonObject latencyFrame(const LatencyApi& latency) {
-    const AudioStatus status = latency.engine.status();
-    const StreamInfo& stream = status.stream;
-    const bool running = status.running;
-    const double inMs = running ? stream.inputLatency * 1000.0 : 0.0;
-    const double outMs = running ? stream.outputLatency * 1000.0 : 0.0;
-    // Calibrated: the last successful calibration measured the stream that runs now.
-    const auto success = latency.calibrator.lastSuccess();
-    const bool calibrated =
-        running && success && LatencyCalibrator::sameStream(success->stream, stream);
-    std::optional<double> roundTripSamples;
-    double totalMs = inMs + outMs;  // the stream's own figures until calibrated
-    double quality = 0.0;
-    if (calibrated) {
-        roundTripSamples = *success->result->roundTripSamples;
-        totalMs = *roundTripSamples * 1000.0 / stream.sampleRate;
-        quality = success->result->quality;
-    }
-    const double compensation = latency.compensation.compensationMs();
-    const double manual = latency.compensation.manualMs();
-    const double effective = totalMs - compensation - manual;
+double heardUnixSecondsOfCallback(const LatencyApi& latency, int64_t callbackSteadyNs) {
+    using metrics::TimeBase;
+    const latency::LatencyFigures figures =
+        latencyFigures(latency.engine.status(), latency.calibrator, latency.compensation);
+    if (!figures.running) return TimeBase::unixSeconds(callbackSteadyNs);
+    const metrics::ClockEstimate clock = latency.engine.streamClock();
+    if (!clock.tracking)
+        return TimeBase::unixSeconds(callbackSteadyNs) + figures.heardLatencySeconds();
+    return TimeBase::heardUnixSeconds(clock, clock.blockStartNear(callbackSteadyNs),
+                                      figures.heardLatencySeconds());
+}
+
+namespace {
+
+QJsonObject driftJson(const metrics::ClockEstimate& clock, bool running) {
+    // Figures only while the loop tracks a running stream: never a stale stream's.
+    const bool locked = running && clock.tracking;
     return {
-        {QStringLiteral("timestamp"), double(QDateTime::currentMSecsSinceEpoch()) / 1000.0},
-        {QStringLiteral("hw_input_latency_ms"), inMs},
-        {QStringLiteral("hw_output_latency_ms"), outMs},
+        {QStringLiteral("locked"), locked},
+        {QStringLiteral("settled"), locked && clock.settled},
+        {QStringLiteral("drift_ppm"), locked ? clock.ppm : 0.0},
+        {QStringLiteral("drift_ms"), locked ? clock.driftMs : 0.0},
+        {QStringLiteral("drift_rate_ms_per_sec"), locked ? clock.driftRateMsPerSecond() : 0.0},
+        {QStringLiteral("seconds_tracked"), locked ? clock.secondsTracked : 0.0},
+        {QStringLiteral("bandwidth_hz"), locked ? clock.bandwidthHz : 0.0},
+        {QStringLiteral("blocks"), locked ? qint64(clock.blocks) : qint64(0)},
+        {QStringLiteral("sample_rate"), locked ? clock.sampleRate : 0.0},
+        {QStringLiteral("resync_count"), qint64(clock.resyncs)},
+        {QStringLiteral("last_resync_reason"),
+         clock.lastResync == metrics::ClockResync::None
+             ? QJsonValue()
+             : QJsonValue(QString::fromLatin1(metrics::resyncReasonName(clock.lastResync)))},
+    };
+}
+
+QJsonObject driftDocument(const LatencyApi& latency, const metrics::ClockEstimate& clock) {
+    QJsonObject drift = driftJson(clock, latency.engine.status().running);
+    drift.insert(QStringLiteral("timestamp"),
+                 metrics::TimeBase::unixSeconds(metrics::TimeBase::steadyNowNs()));
+    return drift;
+}
+
+}  // namespace
+
+QJsonObject latencyDrift(const LatencyApi& latency) {
+    return driftDocument(latency, latency.engine.streamClock());
+}
+
+QJsonObject resetLatencyDrift(const LatencyApi& latency) {
+    return driftDocument(latency, latency.engine.resetStreamClock());
+}
+
+QJsonObject latencyFrame(const LatencyApi& latency) {
+    using metrics::TimeBase;
+    const AudioStatus status = latency.engine.status();
+    const bool running = status.running;
+    const latency::LatencyFigures f =
+        latencyFigures(status, latency.calibrator, latency.compensation);
+    const metrics::ClockEstimate clock = latency.engine.streamClock();
+    // The heard time of the latest block the stream clock has seen (SPEC §6); stopped: now, on
+    // the same clock.
+    const double timestamp =
+        running && clock.tracking
+            ? TimeBase::heardUnixSeconds(clock, clock.position, f.heardLatencySeconds())
+            : TimeBase::unixSeconds(TimeBase::steadyNowNs());
+    const QJsonObject drift = driftJson(clock, running);
+    const double effective = f.effectiveMs();
+    return {
+        {QStringLiteral("timestamp"), timestamp},
+        {QStringLiteral("hw_input_latency_ms"), f.hwInputMs},
+        {QStringLiteral("hw_output_latency_ms"), f.hwOutputMs},
         {QStringLiteral("engine_latency_ms"), 0.0},  // the engine adds none (docs/engine.md)
-        {QStringLiteral("os_latency_ms"), calibrated ? std::max(0.0, totalMs - inMs - outMs) : 0.0},
-        {QStringLiteral("total_measured_ms"), totalMs},
-        {QStringLiteral("round_trip_samples"), numberOrNull(roundTripSamples)},
-        {QStringLiteral("compensation_offset_ms"), compensation},
-        {QStringLiteral("manual_offset_ms"), manual},
+        {QStringLiteral("os_latency_ms"), f.osMs()},
+        {QStringLiteral("total_measured_ms"), f.totalMeasuredMs},
+        {QStringLiteral("round_trip_samples"), numberOrNull(f.roundTripSamples)},
+        {QStringLiteral("compensation_offset_ms"), f.compensationMs},
+        {QStringLiteral("manual_offset_ms"), f.manualMs},
         {QStringLiteral("effective_latency_ms"), effective},
-        {QStringLiteral("calibrated"), calibrated},
-        {QStringLiteral("calibration_quality"), quality},
+        {QStringLiteral("drift_ms"), drift.value(QStringLiteral("drift_ms"))},
+        {QStringLiteral("drift_rate_ms_per_sec"),
+         drift.value(QStringLiteral("drift_rate_ms_per_sec"))},
+        {QStringLiteral("drift_ppm"), drift.value(QStringLiteral("drift_ppm"))},
+        {QStringLiteral("calibrated"), f.calibrated},
+        {QStringLiteral("calibration_quality"), f.quality},
         {QStringLiteral("aligned_5ms"), std::abs(effective) <= 5.0},
         {QStringLiteral("buffer_size_samples"),
-         running ? stream.blockSize : status.requested.blockSize},
+         running ? status.stream.blockSize : status.requested.blockSize},
         {QStringLiteral("sample_rate"),
-         running ? stream.sampleRate : double(status.requested.sampleRate)},
+         running ? status.stream.sampleRate : double(status.requested.sampleRate)},
     };
 }
 
@@ -272,6 +362,36 @@ QList<Route> latencyRoutes(LatencyApi latency) {
     current.execution = Execution::ServerThread;
     current.handler = [latency](const Request&) { return Response::json(latencyFrame(latency)); };
     routes << current;
+
+    Route drift;
+    drift.method = "GET";
+    drift.path = QStringLiteral("/api/latency/drift");
+    drift.summary = QStringLiteral("The stream clock's skew and drift (delay-locked loop)");
+    drift.description = QStringLiteral(
+        "The delay-locked loop that maps the stream's sample position to the monotonic clock "
+        "(docs/latency.md \"Drift\"): skew in ppm, accumulated drift, whether it is locked and "
+        "settled, resyncs (stream start, xrun, reset) and the last reason.");
+    drift.tag = tag;
+    drift.responseSchema = driftSchema();
+    drift.execution = Execution::ServerThread;  // a seqlock snapshot
+    drift.handler = [latency](const Request&) { return Response::json(latencyDrift(latency)); };
+    routes << drift;
+
+    Route driftReset;
+    driftReset.method = "POST";
+    driftReset.path = QStringLiteral("/api/latency/drift/reset");
+    driftReset.summary =
+        QStringLiteral("Restart the delay-locked loop; answers the new drift document");
+    driftReset.description = QStringLiteral(
+        "The loop syncs to the next block and narrows again (not locked until then, settled 10 s "
+        "later). Also while audio is stopped: the next stream starts it anyway.");
+    driftReset.tag = tag;
+    driftReset.responseSchema = driftSchema();
+    driftReset.execution = Execution::ServerThread;  // the monitor's short lock (one pass)
+    driftReset.handler = [latency](const Request&) {
+        return Response::json(resetLatencyDrift(latency));
+    };
+    routes << driftReset;
 
     Route aligned;
     aligned.method = "GET";

@@ -5,6 +5,8 @@
 #include <QJsonObject>
 #include <QList>
 
+#include <cstdint>
+
 namespace soundlab {
 class AudioEngine;
 }
@@ -22,12 +24,21 @@ struct LatencyApi {
     latency::LatencyCompensation& compensation;
 };
 
-// /api/latency/calibrate, /stats, /current, /aligned and /compensation/{set,adjust,manual}
+// /api/latency/calibrate, /stats, /current, /aligned, /drift, /drift/reset and
+// /compensation/{set,adjust,manual}
 // (docs/api.md, "Latency"). Calibration runs on the calibrator's thread: POST answers 202 at once.
 QList<Route> latencyRoutes(LatencyApi latency);
 
-// The latency frame of /api/latency/current (SPEC §6 fields that can be filled today).
+// The latency frame of /api/latency/current (SPEC §6); `timestamp` is the heard time of the
+// latest block the stream clock has seen.
 QJsonObject latencyFrame(const LatencyApi& latency);
+// GET /api/latency/drift: the stream clock's skew, drift, lock and resyncs.
+QJsonObject latencyDrift(const LatencyApi& latency);
+// POST /api/latency/drift/reset: restarts the stream clock's loop; the drift document then.
+QJsonObject resetLatencyDrift(const LatencyApi& latency);
+// The heard time (SPEC §6, Unix s on the shared clock) of the block whose callback came at
+// `callbackSteadyNs`: the stream clock's time of it plus the heard latency. For Φ's timestamp.
+double heardUnixSecondsOfCallback(const LatencyApi& latency, int64_t callbackSteadyNs);
 // A /ws/latency message: the frame plus `type: "latency"` and the latest calibration (progress
 // while it runs, its result once done).
 QJsonObject latencyStreamFrame(const LatencyApi& latency);

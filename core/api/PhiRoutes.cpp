@@ -162,6 +162,10 @@ QJsonObject settingsSchema(bool forResponse) {
         {QStringLiteral("progress"), number(0, 1, QStringLiteral("time fraction of 100 ms"))},
     });
     return object({
+        {QStringLiteral("timestamp"),
+         number(0, {},
+                QStringLiteral("Unix s: when the latest block's audio is heard (SPEC §6, the clock "
+                               "of metrics and latency frames)"))},
         {QStringLiteral("mode"), mode},
         {QStringLiteral("phase"),
          number(0, phi::kTwoPi, QStringLiteral("what the engine got in the latest block"))},
@@ -267,10 +271,11 @@ QJsonObject midiPorts(AudioEngine& engine) {
     };
 }
 
-QJsonObject phiState(const AudioEngine& engine, const OscCountersProvider& osc) {
+QJsonObject phiState(const AudioEngine& engine, const OscCountersProvider& osc,
+                     const HeardTimeOfCallback& heardTime) {
     const phi::Settings settings = engine.phiSettings();
     const phi::State state = engine.phiState();
-    return {
+    QJsonObject document{
         // The selected source: a PUT shows at once, the block-rate fields follow within a block.
         {QStringLiteral("mode"), name(settings.mode)},
         {QStringLiteral("phase"), state.phase},
@@ -292,6 +297,9 @@ QJsonObject phiState(const AudioEngine& engine, const OscCountersProvider& osc) 
         {QStringLiteral("sensor"), sensorJson(engine.phiSensor().status())},
         {QStringLiteral("osc"), oscJson(osc)},
     };
+    if (heardTime && state.blocks > 0)
+        document.insert(QStringLiteral("timestamp"), heardTime(state.blockNs));
+    return document;
 }
 
 std::vector<dsp::ParameterError> updatePhi(AudioEngine& engine, const QJsonObject& patch) {
@@ -310,7 +318,8 @@ std::vector<dsp::ParameterError> updatePhi(AudioEngine& engine, const QJsonObjec
     return errors;
 }
 
-QList<Route> phiRoutes(AudioEngine& engine, OscCountersProvider osc) {
+QList<Route> phiRoutes(AudioEngine& engine, OscCountersProvider osc,
+                       HeardTimeOfCallback heardTime) {
     Route get;
     get.method = "GET";
     get.path = QStringLiteral("/api/phi");
@@ -318,7 +327,9 @@ QList<Route> phiRoutes(AudioEngine& engine, OscCountersProvider osc) {
     get.tag = QStringLiteral("phi");
     get.responseSchema = settingsSchema(true);
     get.execution = Execution::ServerThread;  // short locks only, never held by slow work
-    get.handler = [&engine, osc](const Request&) { return Response::json(phiState(engine, osc)); };
+    get.handler = [&engine, osc, heardTime](const Request&) {
+        return Response::json(phiState(engine, osc, heardTime));
+    };
 
     Route put;
     put.method = "PUT";
@@ -335,10 +346,10 @@ QList<Route> phiRoutes(AudioEngine& engine, OscCountersProvider osc) {
     put.errorStatuses = {422};
     // One read–modify–write under AudioEngine's short Φ lock: it never waits for slow work.
     put.execution = Execution::ServerThread;
-    put.handler = [&engine, osc](const Request& request) {
+    put.handler = [&engine, osc, heardTime](const Request& request) {
         const auto errors = updatePhi(engine, request.body.toObject());
         if (!errors.empty()) return invalidParameters(errors);
-        return Response::json(phiState(engine, osc));
+        return Response::json(phiState(engine, osc, heardTime));
     };
 
     Route sensor;

@@ -8,6 +8,7 @@
 #include <QList>
 #include <vector>
 
+#include <cstdint>
 #include <functional>
 
 namespace soundlab {
@@ -22,11 +23,16 @@ namespace soundlab::api {
 // short locks that no slow operation holds, so they run inline on the server thread.
 // `osc` gives the OSC server's counters for the document; empty: OSC is off (port null).
 // GET /api/phi/midi/ports runs on a worker: its first call waits for the first MIDI port scan.
+// `heardTime` turns the latest block's callback time (phi::State::blockNs) into its heard time
+// (SPEC §6, api::heardUnixSecondsOfCallback) for the document's `timestamp`; empty: no timestamp.
 using OscCountersProvider = std::function<OscCounters()>;
-QList<Route> phiRoutes(AudioEngine& engine, OscCountersProvider osc = {});
+using HeardTimeOfCallback = std::function<double(int64_t callbackSteadyNs)>;
+QList<Route> phiRoutes(AudioEngine& engine, OscCountersProvider osc = {},
+                       HeardTimeOfCallback heardTime = {});
 
 // The GET /api/phi document (also what PUT answers).
-QJsonObject phiState(const AudioEngine& engine, const OscCountersProvider& osc = {});
+QJsonObject phiState(const AudioEngine& engine, const OscCountersProvider& osc = {},
+                     const HeardTimeOfCallback& heardTime = {});
 
 // The GET /api/phi/midi/ports document: the MIDI API in use, the port names, the selection. The
 // first call may wait up to 2 s for the MIDI input's first scan; later ones return at once. The

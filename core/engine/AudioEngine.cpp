@@ -574,6 +574,14 @@ void AudioEngine::panic() {
     });
 }
 
+metrics::ClockEstimate AudioEngine::streamClock() const {
+    return monitor_->clock();
+}
+
+metrics::ClockEstimate AudioEngine::resetStreamClock() {
+    return monitor_->resetClock();
+}
+
 ProcessingChain& AudioEngine::chain() {
     return *chain_;
 }

@@ -9,6 +9,7 @@
 #include "dsp/SimdImplementation.h"
 #include "engine/PerformanceStats.h"
 #include "engine/ProcessingChain.h"
+#include "metrics/DelayLockedLoop.h"
 #include "phi/MidiInput.h"
 #include "phi/SensorInbox.h"
 #include "rt/Published.h"
@@ -125,6 +126,11 @@ public:
     std::vector<dsp::ParameterError> updateOutput(const OutputEdit& edit);
     // Mutes the output now (ramped, silent after MasterGain::kRampMs); the gain is kept.
     void panic();
+    // The stream clock (SPEC §6 drift): the delay-locked loop fed from the callbacks' timing
+    // records, as of the monitor's latest pass (every 20 ms). Never waits.
+    metrics::ClockEstimate streamClock() const;
+    // Starts the stream clock over (POST /api/latency/drift/reset); returns the estimate then.
+    metrics::ClockEstimate resetStreamClock();
 
     // The D-ASE engine's parameters and the downmix. A change is checked first (the errors name
     // each bad field and its range; nothing is applied then), then reaches the audio thread

@@ -29,6 +29,15 @@ void PerformanceMonitor::reset(double sampleRate, int blockSize) {
     meanMs_ = m2_ = loadSum_ = 0.0;
     samples_ = 0;
     input_ = left_ = right_ = {};
+    dll_.restart(metrics::ClockResync::StreamStart);
+    clock_.publish(dll_.estimate());
+}
+
+metrics::ClockEstimate PerformanceMonitor::resetClock() {
+    std::lock_guard lock(mutex_);
+    dll_.restart(metrics::ClockResync::Reset);
+    clock_.publish(dll_.estimate());
+    return dll_.estimate();
 }
 
 PerformanceStats PerformanceMonitor::snapshot() {
@@ -84,7 +93,10 @@ LevelReading PerformanceMonitor::reading(const Meter& meter) {
 
 void PerformanceMonitor::drainLocked() {
     BlockTiming t;
+    bool fed = false;
     while (chain_.popTiming(&t)) {
+        dll_.update(t.generation, t.position, t.frames, t.sampleRate, t.startNs, t.status);
+        fed = true;
         const double ms = double(t.endNs - t.startNs) / 1e6;
         const double blockMs = 1000.0 * t.frames / sampleRate_;
         const double load = ms / blockMs;
@@ -115,6 +127,7 @@ void PerformanceMonitor::drainLocked() {
             updateMeter(&right_, t.right.peak, t.right.sumSquares / n, seconds);
         }
     }
+    if (fed) clock_.publish(dll_.estimate());
 }
 
 }  // namespace soundlab

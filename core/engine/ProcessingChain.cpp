@@ -52,6 +52,7 @@ void ProcessingChain::prepare(double sampleRate, int maxFrames) {
 
 void ProcessingChain::process(const AudioBlock& block) noexcept {
     const int64_t start = steadyNs();
+    const int64_t position = samplePosition_;
     dsp::ScopedFlushDenormals flushDenormals;
     flushToZero_.store(dsp::ScopedFlushDenormals::active(), std::memory_order_relaxed);
     takeParameters();
@@ -79,6 +80,9 @@ void ProcessingChain::process(const AudioBlock& block) noexcept {
     if (block.status & kOutputUnderflow) outputUnderflows_.fetch_add(1, std::memory_order_relaxed);
 
     timing.index = index;
+    timing.generation = generation_;
+    timing.position = position;
+    timing.sampleRate = sampleRate_;
     timing.frames = block.frames;
     timing.status = block.status;
     timing.startNs = start;

@@ -275,7 +275,8 @@ bool SessionRecorder::openTake(const RecordingBlock& block) {
     take->clock = clock ? QStringLiteral("metrics") : QStringLiteral("recorder");
     if (!clock) {
         clock.emplace();
-        clock->start(block.samplePosition, block.callbackSteadyNs, block.sampleRate);
+        clock->start(block.generation, block.samplePosition, block.callbackSteadyNs,
+                     block.sampleRate);
     }
     take->firstHeardUnix = clock->heardUnixSeconds(block.samplePosition);
 

@@ -141,8 +141,7 @@ void MetricsAnalyzer::restart(const AnalysisBlock& block) {
     sinceOrigin_ = 0;
     orderSum_[size_t(written_ & (kOrderHistory - 1))] = 0.0;
     blockInfoCount_ = 0;
-    timeBase_.start(block.samplePosition, block.callbackSteadyNs, sampleRate_);
-    timeBase_.setOutputLatency(options_.outputLatency ? options_.outputLatency() : 0.0);
+    timeBase_.start(block.generation, block.samplePosition, block.callbackSteadyNs, sampleRate_);
     std::lock_guard lock(publishedMutex_);
     ++restarts_;
     publishedTimeBase_ = timeBase_;
@@ -151,7 +150,11 @@ void MetricsAnalyzer::restart(const AnalysisBlock& block) {
 
 std::optional<TimeBase> MetricsAnalyzer::timeBase(uint64_t generation) const {
     std::lock_guard lock(publishedMutex_);
-    if (!publishedTimeBase_ || publishedGeneration_ != generation) return std::nullopt;
+    // Not before it follows the stream clock: a time taken off the first block's callback alone
+    // would stay off the frames' timestamps by that callback's lateness.
+    if (!publishedTimeBase_ || publishedGeneration_ != generation ||
+        (options_.clock && !publishedTimeBase_->followsClock()))
+        return std::nullopt;
     return publishedTimeBase_;
 }
 
@@ -159,7 +162,15 @@ void MetricsAnalyzer::append(const AnalysisBlock& block, const AnalysisSample* s
     // A new stream, or a gap (blocks the ring had to drop): the window starts afresh.
     if (!haveStream_ || block.generation != generation_ || block.samplePosition != written_)
         restart(block);
-    timeBase_.observe(block.samplePosition, block.callbackSteadyNs);
+    // Calibration and the user's offsets may change while the stream runs.
+    timeBase_.setOutputLatency(options_.outputLatency ? options_.outputLatency() : 0.0);
+    if (options_.clock) timeBase_.observe(options_.clock());
+    {
+        // What timeBase() hands out (the session recorder's clock): this stream's, as the
+        // frames' timestamps use it.
+        std::lock_guard lock(publishedMutex_);
+        publishedTimeBase_ = timeBase_;
+    }
 
     BlockInfo& info = blockInfos_[blockInfoCount_ % kBlockInfos];
     info = {block.samplePosition, block.frames, block.phiPhase, block.phiDepth, block.cpuLoad,
@@ -186,6 +197,7 @@ int64_t MetricsAnalyzer::target(uint64_t n) const {
 }
 
 void MetricsAnalyzer::produceDueFrames() {
+    if (target(sinceOrigin_ + 1) > written_) return;
     for (int64_t end = target(sinceOrigin_ + 1); end <= written_; end = target(sinceOrigin_ + 1)) {
         const int64_t started = TimeBase::steadyNowNs();
         MetricsFrame frame = computeFrame(end);

@@ -69,9 +69,13 @@ public:
 
     struct Options {
         MetricsConfig config;
-        // The stream's output latency in seconds (AudioEngine::status().stream.outputLatency),
-        // asked at each stream start; empty: 0.
+        // From processing a sample to hearing it, seconds (latency::heardLatencySeconds: the
+        // reported output latency, the calibrated one once calibrated, plus the user's offsets),
+        // asked before each batch of frames; empty: 0.
         std::function<double()> outputLatency;
+        // The stream clock's latest estimate (AudioEngine::streamClock(), the delay-locked loop
+        // the performance monitor feeds), asked per block; empty: the nominal rate.
+        std::function<ClockEstimate()> clock;
     };
     using FrameSink = std::function<void(const MetricsFrame&)>;
 
@@ -108,8 +112,9 @@ public:
     void resetStates();
 
     // The clock the frames of stream start `generation` are stamped with (empty until the
-    // analysis has seen that stream): the session recording stamps its first sample with it, so
-    // that the files and the frames share one clock. Any thread.
+    // analysis has seen that stream and follows the stream clock's loop with it): the session
+    // recording stamps its first sample with it, so that the files and the frames share one
+    // clock. Any thread.
     std::optional<TimeBase> timeBase(uint64_t generation) const;
 
 private:

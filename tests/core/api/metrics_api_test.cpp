@@ -27,17 +27,19 @@ namespace {
 
 class MetricsApiTest : public ::testing::Test {
 protected:
-    void start(ApiServerOptions options = {}) {
+    void start(ApiServerOptions options = {}, double skewPpm = 0.0) {
         qtApp();
         StreamConfig config;
         config.inputDevice = config.outputDevice = QStringLiteral("virtual");
         config.virtualDevice.input = QStringLiteral("noise");
+        config.virtualDevice.clockSkewPpm = skewPpm;
         ASSERT_FALSE(engine.configure(config));
         analyzer = std::make_unique<metrics::MetricsAnalyzer>(
             engine.chain().analysisRing(),
-            metrics::MetricsAnalyzer::Options{{}, [this] {
-                                                  return engine.status().stream.outputLatency;
-                                              }});
+            metrics::MetricsAnalyzer::Options{
+                {},
+                [this] { return engine.status().stream.outputLatency; },
+                [this] { return engine.streamClock(); }});
         options.port = 0;
         server = std::make_unique<ApiServer>(engine, options);
         addMetricsApi(*server, *analyzer);
@@ -163,6 +165,22 @@ TEST_F(MetricsApiTest, EveryFrameGoesOutOnceInOrderAndRateDecimates) {
     const QJsonObject stats = http->get("/api/metrics/stats").json();
     EXPECT_EQ(stats.value("clients").toInt(), 2);
     EXPECT_GE(stats.value("frames_sent").toInteger(), n);
+}
+
+// SPEC §6: a frame's timestamp is when its last sample is heard, on the stream clock (the
+// delay-locked loop the performance monitor feeds) — not the nominal rate, which a 500 ppm fast
+// device leaves 1 ms behind after 2 s.
+TEST_F(MetricsApiTest, FrameTimestampsAreHeardTimesOnTheStreamClock) {
+    start({}, 500.0);
+    ASSERT_TRUE(waitFor([&] { return engine.streamClock().secondsTracked > 2.0; }, 10000));
+    const uint64_t id = latestId();
+    ASSERT_TRUE(waitFor([&] { return latestId() > id; }));
+    const metrics::MetricsFrame frame = *analyzer->latest();
+    const metrics::ClockEstimate clock = engine.streamClock();
+    ASSERT_TRUE(clock.tracking);
+    const double expected = metrics::TimeBase::heardUnixSeconds(
+        clock, frame.samplePosition, engine.status().stream.outputLatency);
+    EXPECT_NEAR(frame.timestamp, expected, 0.05e-3);
 }
 
 // A client that completes the handshake and then never reads: a plain socket whose receive

@@ -241,8 +241,11 @@ TEST_F(RecordRoutesTest, TheClickIsInTheInputFileWhereTheLogAndTheMetadataSay) {
     const auto frame = analyzer->latest();
     ASSERT_TRUE(frame);
     if (analyzer->stats().restarts == 1) {
+        // To the stream clock's learning: the loop that stamps both narrows over the first
+        // seconds (docs/latency.md "Drift"), so the mapping the recorder took at its start and
+        // the one a frame is stamped with later differ by a fraction of the callback jitter.
         EXPECT_NEAR(frame->timestamp - double(frame->samplePosition - first) / 48000.0, heard,
-                    1e-6);
+                    1e-3);
     } else {
         // The analysis lost blocks on a busy machine and re-anchored its clock: the same
         // mapping, re-taken from a later callback time.

@@ -179,7 +179,9 @@ TEST(SessionLogLoad, AnAnalysisStalledPastItsRingMakesOneGapWithItsBoundsAndALat
         const double step =
             frames[i].value("timestamp").toDouble() - frames[i - 1].value("timestamp").toDouble();
         if (frames[i] == after) continue;
-        ASSERT_NEAR(step, 1.0 / 30.0, 1e-6) << "frame " << frames[i].value("frame_id").toInteger();
+        // One period, to the stream clock loop's corrections: up to the callbacks' jitter while
+        // it learns in the first seconds (docs/latency.md "Drift"), far below a missing frame.
+        ASSERT_NEAR(step, 1.0 / 30.0, 2e-3) << "frame " << frames[i].value("frame_id").toInteger();
     }
 }
 
@@ -280,4 +282,31 @@ TEST(SessionLogLoad, TenSecondsWriteEveryCategoryAsTheSameCsvAndJsonlWith300Metr
     for (const QJsonObject& frame : frames)
         if (frame.value("timestamp").toDouble() < first + 10.0) ++inTenSeconds;
     EXPECT_NEAR(inTenSeconds, 300, 3);
+}
+
+// The whole process suspended (SIGSTOP/SIGCONT, as a laptop's sleep or a debugger does): the
+// device's clock ran on, the blocks of that time never came. The stream clock's loop resyncs on
+// the late callback, so the frames after it carry their real time and one `gap` spans the
+// suspension; the stream and the API go on.
+TEST(SessionLogLoad, ASuspendedProcessMakesOneGapAsLongAsTheSuspension) {
+    QTemporaryDir logs;
+    SoundlabProcess soundlab({"--port", "0", "--log-dir", logs.path(), "--auto-start-audio",
+                              "--metrics-rate", "30"});
+    const QString base = soundlab.waitForListening();
+    ASSERT_FALSE(base.isEmpty()) << soundlab.standardError().toStdString();
+    const QString session = sessionOf(base);
+    QThread::msleep(1500);
+    ::kill(pid_t(soundlab.pid()), SIGSTOP);
+    QThread::msleep(2000);
+    ::kill(pid_t(soundlab.pid()), SIGCONT);
+    QThread::msleep(1500);
+    EXPECT_TRUE(curl({base + "/api/status"}).json().value("audio_running").toBool());
+    EXPECT_EQ(soundlab.terminate(), 0);
+
+    const QList<QJsonObject> gaps = recordsOfType(
+        jsonRecords(zcat(logFile(logs.path(), session, "metrics", "jsonl.gz"))), "gap");
+    ASSERT_EQ(gaps.size(), 1);
+    const double duration = gaps.first().value("duration_s").toDouble();
+    EXPECT_GT(duration, 1.9);  // the 2 s, less at most a frame
+    EXPECT_LT(duration, 3.0);  // plus the signals' and the scheduler's delays
 }

@@ -187,6 +187,14 @@ TEST(ProcessingChain, HostPeriodsLargerThanItsBlockGiveTheSameOutput) {
     ASSERT_TRUE(inPieces.popTiming(&timing));
     EXPECT_EQ(timing.frames, 2048);
     EXPECT_GE(timing.endNs, timing.startNs);
+    // What the stream clock's loop needs: which stream, where the block starts, the rate.
+    EXPECT_EQ(timing.position, 0);
+    EXPECT_EQ(timing.sampleRate, 48000.0);
+    BlockTiming next;
+    ASSERT_TRUE(inPieces.popTiming(&next));
+    EXPECT_EQ(next.position, 2048);
+    EXPECT_EQ(next.generation, timing.generation);
+    EXPECT_GE(next.startNs, timing.startNs);
 }
 
 TEST(ProcessingChain, ParametersReachTheAudioThreadAndRamp) {
