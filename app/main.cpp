@@ -20,6 +20,7 @@
 
 #include "AudioViewModel.h"
 #include "EngineViewModel.h"
+#include "LatencyViewModel.h"
 #include "MetricsViewModel.h"
 #include "PhiViewModel.h"
 
@@ -245,12 +246,13 @@ int main(int argc, char* argv[]) {
     }
     std::printf("listening on %s\n", qPrintable(apiServer.url()));
     std::fflush(stdout);
+    // What the latency routes drive; the latency log and the GUI's panel read it as they do.
+    const api::LatencyApi latencyApi{engine, apiServer.latencyCalibrator(),
+                                     apiServer.latencyCompensation()};
     // The latency log: frames at 10 Hz and every calibration, from what the latency routes serve.
     std::unique_ptr<api::LatencyActivityLog> latencyLog;
     if (sessionLog)
-        latencyLog = std::make_unique<api::LatencyActivityLog>(
-            api::LatencyApi{engine, apiServer.latencyCalibrator(), apiServer.latencyCompensation()},
-            *sessionLog);
+        latencyLog = std::make_unique<api::LatencyActivityLog>(latencyApi, *sessionLog);
 
     // --calibrate: one latency calibration once audio runs; its result goes to stdout and the API.
     QTimer calibrationWatch;
@@ -291,6 +293,7 @@ int main(int argc, char* argv[]) {
     std::unique_ptr<EngineViewModel> engineViewModel;
     std::unique_ptr<PhiViewModel> phiViewModel;
     std::unique_ptr<MetricsViewModel> metricsViewModel;
+    std::unique_ptr<LatencyViewModel> latencyViewModel;
     std::unique_ptr<QQmlApplicationEngine> qml;
     if (gui) {
         audioViewModel = std::make_unique<AudioViewModel>(engine);
@@ -298,12 +301,14 @@ int main(int argc, char* argv[]) {
         phiViewModel = std::make_unique<PhiViewModel>(engine);
         phiViewModel->setOscCounters(apiOptions.oscCounters);
         metricsViewModel = std::make_unique<MetricsViewModel>(metricsAnalyzer);
+        latencyViewModel = std::make_unique<LatencyViewModel>(latencyApi);
         qml = std::make_unique<QQmlApplicationEngine>();
         qml->setInitialProperties(
             {{QStringLiteral("audio"), QVariant::fromValue(audioViewModel.get())},
              {QStringLiteral("engine"), QVariant::fromValue(engineViewModel.get())},
              {QStringLiteral("phi"), QVariant::fromValue(phiViewModel.get())},
-             {QStringLiteral("metrics"), QVariant::fromValue(metricsViewModel.get())}});
+             {QStringLiteral("metrics"), QVariant::fromValue(metricsViewModel.get())},
+             {QStringLiteral("latency"), QVariant::fromValue(latencyViewModel.get())}});
         qml->load(QUrl(QStringLiteral("qrc:/Soundlab/Main.qml")));
         if (qml->rootObjects().isEmpty()) {
             std::fprintf(stderr, "soundlab: the QML window failed to load\n");

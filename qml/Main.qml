@@ -11,6 +11,7 @@ ApplicationWindow {
     required property EngineViewModel engine
     required property PhiViewModel phi
     required property MetricsViewModel metrics
+    required property LatencyViewModel latency
 
     width: 960
     height: 640
@@ -69,6 +70,7 @@ ApplicationWindow {
             TabButton { text: qsTr("Engine") }
             TabButton { text: qsTr("Φ") }
             TabButton { text: qsTr("Metrics") }
+            TabButton { text: qsTr("Latency") }
         }
 
         StackLayout {
@@ -80,6 +82,7 @@ ApplicationWindow {
             EnginePanel { engine: window.engine }
             PhiPanel { phi: window.phi }
             MetricsPanel { metrics: window.metrics }
+            LatencyPanel { latency: window.latency }
         }
     }
 
