@@ -80,8 +80,9 @@ Pane {
 
             // ---- left: the measurement --------------------------------------------------------
             ColumnLayout {
-                Layout.preferredWidth: 440
-                Layout.maximumWidth: 440
+                // Fixed, so the offsets and the chart keep their room in the default 960 px window.
+                Layout.preferredWidth: 400
+                Layout.maximumWidth: 400
                 Layout.fillHeight: true
                 spacing: 8
 
@@ -168,10 +169,7 @@ Pane {
                                 value: panel.latency.quality
                             }
                             Label {
-                                text: panel.latency.calibrated
-                                      ? qsTr("%1 (%2 dB peak-to-noise)").arg(panel.latency.quality.toFixed(2))
-                                            .arg(panel.latency.lastPeakToNoiseDb.toFixed(1))
-                                      : "—"
+                                text: panel.latency.calibrated ? panel.latency.quality.toFixed(2) : "—"
                             }
                         }
                         Label { text: qsTr("stream") }
@@ -218,7 +216,8 @@ Pane {
                         }
                         GridLayout {
                             id: breakdown
-                            columns: 4
+                            Layout.fillWidth: true
+                            columns: 2
                             columnSpacing: 6
                             rowSpacing: 2
                             readonly property var colors: ["#1565c0", "#00897b", "#7b1fa2", "#ef6c00"]
@@ -244,6 +243,58 @@ Pane {
                                     }
                                 }
                             }
+                        }
+                    }
+                }
+
+                // The latest run's details, whatever its verdict (the figures above are the last
+                // good run's on this stream).
+                GroupBox {
+                    title: panel.latency.calibrationId > 0
+                           ? qsTr("Last calibration (#%1)").arg(panel.latency.calibrationId)
+                           : qsTr("Last calibration")
+                    Layout.fillWidth: true
+                    visible: panel.latency.calibrationId > 0
+
+                    GridLayout {
+                        anchors.fill: parent
+                        columns: 2
+                        columnSpacing: 12
+                        rowSpacing: 2
+                        readonly property bool hasResult: panel.latency.lastInputPeak >= 0
+
+                        Label { text: qsTr("round trip") }
+                        Label {
+                            text: panel.latency.lastRoundTripSamples >= 0
+                                  ? qsTr("%1 samples (%2)").arg(panel.latency.lastRoundTripSamples.toFixed(3))
+                                        .arg(panel.ms(panel.latency.lastRoundTripMs))
+                                  : "—"
+                        }
+                        Label { text: qsTr("peak-to-noise") }
+                        Label {
+                            text: parent.hasResult
+                                  ? qsTr("%1 dB (quality %2)").arg(panel.latency.lastPeakToNoiseDb.toFixed(1))
+                                        .arg(panel.latency.lastQuality.toFixed(2))
+                                  : "—"
+                        }
+                        Label { text: qsTr("polarity") }
+                        Label {  // meaningless without a peak (no_signal)
+                            text: panel.latency.lastRoundTripSamples < 0 ? "—"
+                                  : panel.latency.lastPolarity < 0 ? qsTr("inverted (−1)") : qsTr("normal (+1)")
+                        }
+                        Label { text: qsTr("input peak") }
+                        Label {
+                            text: parent.hasResult
+                                  ? qsTr("%1 dBFS, %2 clipped samples")
+                                        .arg((20 * Math.log10(Math.max(panel.latency.lastInputPeak, 1e-6))).toFixed(1))
+                                        .arg(panel.latency.lastClippedSamples)
+                                  : "—"
+                        }
+                        Label { text: qsTr("took") }
+                        Label {
+                            text: panel.latency.calibrationDurationMs >= 0
+                                  ? qsTr("%1 s").arg((panel.latency.calibrationDurationMs / 1000).toFixed(2))
+                                  : qsTr("running…")
                         }
                     }
                 }
@@ -284,10 +335,14 @@ Pane {
                                       ? qsTr("aligned (±%1 ms)").arg(panel.latency.alignedToleranceMs)
                                       : qsTr("not aligned (±%1 ms)").arg(panel.latency.alignedToleranceMs)
                             }
-                            Label {
-                                text: qsTr("effective %1 = measured − compensation − manual")
-                                          .arg(panel.ms(panel.latency.effectiveMs))
-                            }
+                        }
+                        Label {
+                            Layout.columnSpan: 4
+                            Layout.fillWidth: true
+                            elide: Text.ElideRight
+                            text: qsTr("effective %1 = measured %2 − compensation − manual")
+                                      .arg(panel.ms(panel.latency.effectiveMs))
+                                      .arg(panel.ms(panel.latency.totalMs))
                         }
 
                         Label { text: qsTr("compensation") }
@@ -301,12 +356,21 @@ Pane {
                             onMoved: panel.latency.setCompensation(value)
                         }
                         TextField {
+                            id: compensationField
                             Layout.preferredWidth: 80
                             horizontalAlignment: TextInput.AlignRight
-                            text: panel.latency.compensationMs.toFixed(1)
+                            // The API's value, except while the user types (the 10 Hz refresh
+                            // would overwrite the edit).
+                            Binding on text {
+                                when: !compensationField.activeFocus
+                                value: panel.latency.compensationMs.toFixed(1)
+                            }
                             ToolTip.visible: hovered
                             ToolTip.text: qsTr("0 … %1 ms; Enter applies").arg(panel.latency.maxCompensationMs)
-                            onAccepted: panel.latency.setCompensation(Number(text))
+                            onAccepted: {
+                                panel.latency.setCompensation(Number(text));
+                                focus = false;  // shows the API's value again (the new one, or the old if refused)
+                            }
                         }
                         Label { text: qsTr("ms") }
 
@@ -315,11 +379,13 @@ Pane {
                             Layout.columnSpan: 3
                             spacing: 4
                             Repeater {
-                                model: [-10, -1, -0.1, 0.1, 1, 10]
+                                model: [-10, -1, 1, 10]
                                 delegate: Button {
                                     required property real modelData
                                     text: (modelData > 0 ? "+" : "") + modelData
-                                    implicitWidth: 52
+                                    implicitWidth: 46
+                                    ToolTip.visible: hovered
+                                    ToolTip.text: qsTr("Move the compensation by %1 ms").arg(modelData)
                                     onClicked: panel.latency.adjustCompensation(modelData)
                                 }
                             }
@@ -344,19 +410,26 @@ Pane {
                             onMoved: panel.latency.setManualOffset(value)
                         }
                         TextField {
+                            id: manualField
                             Layout.preferredWidth: 80
                             horizontalAlignment: TextInput.AlignRight
-                            text: panel.latency.manualMs.toFixed(1)
+                            Binding on text {
+                                when: !manualField.activeFocus
+                                value: panel.latency.manualMs.toFixed(1)
+                            }
                             ToolTip.visible: hovered
                             ToolTip.text: qsTr("−%1 … +%1 ms; Enter applies").arg(panel.latency.maxManualMs)
-                            onAccepted: panel.latency.setManualOffset(Number(text))
+                            onAccepted: {
+                                panel.latency.setManualOffset(Number(text));
+                                focus = false;
+                            }
                         }
                         Label { text: qsTr("ms") }
                     }
                 }
 
                 GroupBox {
-                    title: qsTr("Drift (last %1 min)").arg(panel.latency.chartSeconds / 60)
+                    title: qsTr("Drift (up to the last %1 min)").arg(panel.latency.chartSeconds / 60)
                     Layout.fillWidth: true
                     Layout.fillHeight: true
 
@@ -395,7 +468,7 @@ Pane {
 
                             ValueAxis {
                                 id: xAxis
-                                min: -panel.latency.chartSeconds
+                                min: -panel.latency.driftSpanSeconds
                                 max: 0
                                 tickCount: 6
                                 labelFormat: "%.0f s"

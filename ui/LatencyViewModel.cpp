@@ -7,6 +7,7 @@
 #include <QXYSeries>
 
 #include <algorithm>
+#include <cmath>
 
 namespace soundlab {
 
@@ -75,12 +76,15 @@ bool LatencyViewModel::hasDrift() const {
 QJsonObject LatencyViewModel::lastCalibration() const {
     return stats_.value(QLatin1String("last_calibration")).toObject();  // {} before the first
 }
-double LatencyViewModel::resultNumber(const char* field) const {
+double LatencyViewModel::resultNumber(const char* field, double absent) const {
     return lastCalibration()
         .value(QLatin1String("result"))
         .toObject()
         .value(QLatin1String(field))
-        .toDouble(-1.0);
+        .toDouble(absent);
+}
+double LatencyViewModel::calibrationDurationMs() const {
+    return lastCalibration().value(QLatin1String("duration_ms")).toDouble(-1.0);
 }
 
 bool LatencyViewModel::calibrating() const {
@@ -153,6 +157,13 @@ bool LatencyViewModel::adjustCompensation(double deltaMs) {
 }
 bool LatencyViewModel::setManualOffset(double offsetMs) {
     return apply(api::setManualOffset(latency_, offsetMs));
+}
+
+double LatencyViewModel::driftSpanSeconds() const {
+    constexpr double kMinSpanSeconds = 10.0;
+    const double span = drift_.empty() ? 0.0 : drift_.back().time - drift_.front().time;
+    return std::clamp(std::ceil(span / kMinSpanSeconds) * kMinSpanSeconds, kMinSpanSeconds,
+                      kChartSeconds);
 }
 
 void LatencyViewModel::clearError() {

@@ -57,6 +57,11 @@ class LatencyViewModel : public QObject {
     Q_PROPERTY(double lastRoundTripMs READ lastRoundTripMs NOTIFY changed)            // −1: none
     Q_PROPERTY(double lastQuality READ lastQuality NOTIFY changed)
     Q_PROPERTY(double lastPeakToNoiseDb READ lastPeakToNoiseDb NOTIFY changed)
+    Q_PROPERTY(int lastPolarity READ lastPolarity NOTIFY changed)        // +1, −1; 0: none
+    Q_PROPERTY(double lastInputPeak READ lastInputPeak NOTIFY changed)   // −1: none
+    Q_PROPERTY(int lastClippedSamples READ lastClippedSamples NOTIFY changed)
+    Q_PROPERTY(int calibrationId READ calibrationId NOTIFY changed)  // 0 before the first
+    Q_PROPERTY(double calibrationDurationMs READ calibrationDurationMs NOTIFY changed)  // −1: running
     // The API's message for the latest refused action (409, 422); empty after an accepted one.
     Q_PROPERTY(QString lastError READ lastError NOTIFY changed)
     // The ranges the API checks (LatencyCompensation's).
@@ -65,6 +70,9 @@ class LatencyViewModel : public QObject {
     Q_PROPERTY(double maxManualMs READ maxManualMs CONSTANT)
     Q_PROPERTY(double alignedToleranceMs READ alignedToleranceMs CONSTANT)
     Q_PROPERTY(double chartSeconds READ chartSeconds CONSTANT)
+    // The drift chart's x span: the time it has points for, 10 s … chartSeconds, so a young
+    // chart is not a sliver at the right edge.
+    Q_PROPERTY(double driftSpanSeconds READ driftSpanSeconds NOTIFY changed)
     // The drift chart's y ranges (drift ms, ppm), fitted to the points at each refresh.
     Q_PROPERTY(double driftAxisMin READ driftAxisMin NOTIFY changed)
     Q_PROPERTY(double driftAxisMax READ driftAxisMax NOTIFY changed)
@@ -108,6 +116,11 @@ public:
     double lastRoundTripMs() const { return resultNumber("round_trip_ms"); }
     double lastQuality() const { return resultNumber("calibration_quality"); }
     double lastPeakToNoiseDb() const { return resultNumber("peak_to_noise_db"); }
+    int lastPolarity() const { return int(resultNumber("polarity", 0.0)); }
+    double lastInputPeak() const { return resultNumber("input_peak"); }
+    int lastClippedSamples() const { return int(resultNumber("clipped_samples", 0.0)); }
+    double calibrationDurationMs() const;
+    int calibrationId() const { return lastCalibration().value(QLatin1String("id")).toInt(); }
     QString lastError() const { return lastError_; }
 
     double maxCompensationMs() const;
@@ -115,6 +128,7 @@ public:
     double maxManualMs() const;
     double alignedToleranceMs() const { return 5.0; }  // the frame's aligned_5ms
     double chartSeconds() const { return kChartSeconds; }
+    double driftSpanSeconds() const;
     double driftAxisMin() const { return driftAxis_[0]; }
     double driftAxisMax() const { return driftAxis_[1]; }
     double ppmAxisMin() const { return ppmAxis_[0]; }
@@ -151,7 +165,7 @@ signals:
 private:
     double number(const char* field, double absent = 0.0) const;
     QJsonObject lastCalibration() const;
-    double resultNumber(const char* field) const;
+    double resultNumber(const char* field, double absent = -1.0) const;
     // Acts through a route's function: keeps the refusal's message, refreshes.
     bool apply(const api::Response& response);
 
