@@ -21,11 +21,11 @@ xdotool windowsize $WIN 1300 820
 sleep 1
 # The fifth tab of five across the window's width.
 xdotool mousemove 1170 36 click 1
-sleep 20
+sleep 15
 # Calibrate (the left column's first button), then "= measured" (Alignment, after the six steps).
 xdotool mousemove 57 96 click 1
 sleep 5
-xdotool mousemove 939 146 click 1
+xdotool mousemove 763 164 click 1
 xdotool mousemove 1290 790  # off the buttons: no tooltip in the picture
 sleep 10
 curl -s $URL/api/latency/stats > $TMP/stats.txt
