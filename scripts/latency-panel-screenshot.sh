@@ -32,5 +32,5 @@ curl -s $URL/api/latency/stats > $TMP/stats.txt
 python3 -c "import json,sys; s=json.load(open('$TMP/stats.txt')); c=s['last_calibration'] or {}; \
 print('calibration:', c.get('state'), (c.get('result') or {}).get('verdict'), \
 (c.get('result') or {}).get('round_trip_samples'), '| compensation', s['current']['compensation_offset_ms'])"
-xwd -root -silent | xwdtopnm 2>/dev/null | pnmtopng > "$OUT"
+xwd -id $WIN -silent | xwdtopnm 2>/dev/null | pnmtopng > "$OUT"
 kill -TERM $PID; wait $PID; echo "soundlab exit code $?"; cat $TMP/err.txt

@@ -204,7 +204,9 @@ TEST_F(LatencyViewModelTest, TheDriftChartHasOnePointPerRefreshWithinTheLastFive
         EXPECT_LE(drift.at(i).x(), 0.0);
         EXPECT_GE(drift.at(i).x(), -LatencyViewModel::kChartSeconds);
         EXPECT_GE(drift.at(i).x(), -vm->driftSpanSeconds()) << "the x axis shows every point";
-        if (i > 0) EXPECT_GT(drift.at(i).x(), drift.at(i - 1).x());
+        if (i > 0) {
+            EXPECT_GT(drift.at(i).x(), drift.at(i - 1).x());
+        }
         EXPECT_EQ(drift.at(i).y(), history[size_t(i)].driftMs);
         EXPECT_EQ(ppm.at(i).y(), history[size_t(i)].driftPpm);
     }
