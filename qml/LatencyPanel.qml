@@ -61,6 +61,7 @@ Pane {
                 anchors.fill: parent
                 anchors.margins: 6
                 Label {
+                    objectName: "errorLabel"
                     Layout.fillWidth: true
                     wrapMode: Text.Wrap
                     color: panel.badColor
@@ -97,6 +98,7 @@ Pane {
                         RowLayout {
                             spacing: 8
                             Button {
+                                objectName: "calibrateButton"
                                 text: panel.latency.calibrating ? qsTr("Calibrating…") : qsTr("Calibrate")
                                 enabled: !panel.latency.calibrating
                                 highlighted: true
@@ -122,6 +124,7 @@ Pane {
                                 color: panel.verdictColor()
                                 Label {
                                     id: verdictLabel
+                                    objectName: "verdictLabel"
                                     anchors.centerIn: parent
                                     color: "white"
                                     font.bold: true
@@ -150,6 +153,7 @@ Pane {
                         rowSpacing: 4
 
                         Label {
+                            objectName: "roundTripLabel"
                             Layout.columnSpan: 2
                             font.pixelSize: 28
                             font.bold: true
@@ -357,6 +361,7 @@ Pane {
                         }
                         TextField {
                             id: compensationField
+                            objectName: "compensationField"
                             Layout.preferredWidth: 80
                             horizontalAlignment: TextInput.AlignRight
                             // The API's value, except while the user types (the 10 Hz refresh
@@ -458,6 +463,7 @@ Pane {
 
                         ChartView {
                             id: chart
+                            objectName: "driftChart"
                             Layout.fillWidth: true
                             Layout.fillHeight: true
                             Layout.minimumHeight: 200
