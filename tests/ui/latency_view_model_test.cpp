@@ -11,6 +11,8 @@
 #include <QJsonArray>
 #include <QLineSeries>
 
+#include <cmath>
+
 namespace soundlab {
 namespace {
 
@@ -178,6 +180,11 @@ TEST_F(LatencyViewModelTest, OffsetsOutOfRangeAreRefusedWithTheApisMessageAndCha
         EXPECT_EQ(vm->compensationMs(), 10.0) << c.path;
         EXPECT_EQ(vm->manualMs(), -5.0) << c.path;
     }
+    // Not a number (what the panel's field gives for text that is none): refused, no change.
+    EXPECT_FALSE(vm->setCompensation(std::nan("")));
+    EXPECT_FALSE(vm->adjustCompensation(std::nan("")));
+    EXPECT_FALSE(vm->setManualOffset(std::nan("")));
+    EXPECT_TRUE(vm->lastError().contains("offset_ms")) << vm->lastError().toStdString();
     const QJsonObject doc = http->get("/api/latency/current").json();
     EXPECT_EQ(doc["compensation_offset_ms"].toDouble(), 10.0) << "nothing changed";
     EXPECT_EQ(doc["manual_offset_ms"].toDouble(), -5.0);
