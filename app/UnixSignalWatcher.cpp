@@ -15,7 +15,11 @@ UnixSignalWatcher::UnixSignalWatcher(QObject* parent) : QObject(parent) {
     notifier_ = new QSocketNotifier(pipe_[1], QSocketNotifier::Read, this);
     connect(notifier_, &QSocketNotifier::activated, this, [this] {
         unsigned char signalNumber = 0;
-        if (::read(pipe_[1], &signalNumber, 1) == 1) emit terminationRequested(signalNumber);
+        if (::read(pipe_[1], &signalNumber, 1) != 1) return;
+        if (signalNumber == SIGHUP)
+            emit reloadRequested();
+        else
+            emit terminationRequested(signalNumber);
     });
     struct sigaction action = {};
     action.sa_handler = &UnixSignalWatcher::handle;
@@ -23,11 +27,13 @@ UnixSignalWatcher::UnixSignalWatcher(QObject* parent) : QObject(parent) {
     action.sa_flags = SA_RESTART;
     ::sigaction(SIGINT, &action, nullptr);
     ::sigaction(SIGTERM, &action, nullptr);
+    ::sigaction(SIGHUP, &action, nullptr);
 }
 
 UnixSignalWatcher::~UnixSignalWatcher() {
     ::signal(SIGINT, SIG_DFL);
     ::signal(SIGTERM, SIG_DFL);
+    ::signal(SIGHUP, SIG_DFL);
 }
 
 void UnixSignalWatcher::handle(int signalNumber) {

@@ -1,14 +1,16 @@
 // soundlab: the entry point. Parses the command line, builds the audio host, then runs either
 // the QML control room or headless; SIGINT/SIGTERM end either cleanly with exit code 0.
 
-#include "CommandLine.h"
+#include "SettingsReload.h"
 #include "UnixSignalWatcher.h"
 #include "api/ApiServer.h"
 #include "api/LatencyActivityLog.h"
 #include "api/LogRoutes.h"
 #include "api/MetricsRoutes.h"
 #include "api/OscServer.h"
+#include "api/PhiRoutes.h"
 #include "api/PresetRoutes.h"
+#include "api/SettingsRoutes.h"
 #include "engine/AudioEngine.h"
 #include "engine/EngineActivityLog.h"
 #include "engine/PhiActivityLog.h"
@@ -17,18 +19,25 @@
 #include "presets/EnginePresetTarget.h"
 #include "presets/PresetAuditLog.h"
 #include "presets/PresetStore.h"
+#include "settings/CommandLine.h"
 
 #include "AudioViewModel.h"
 #include "EngineViewModel.h"
 #include "LatencyViewModel.h"
+#include "GuiApiClient.h"
 #include "MetricsViewModel.h"
 #include "PhiViewModel.h"
+#include "SettingsViewModel.h"
+#include "WindowState.h"
+#include "SessionLogViewModel.h"
 
 #include <QtQml/qqmlextensionplugin.h>
 #include <QApplication>
 #include <QCoreApplication>
 #include <QHostAddress>
+#include <QJsonArray>
 #include <QQmlApplicationEngine>
+#include <QQuickWindow>
 #include <QThreadPool>
 #include <QTimer>
 
@@ -98,9 +107,15 @@ int main(int argc, char* argv[]) {
         return parsed.exitCode;
     }
     AppOptions options = *parsed.options;
+    if (options.printConfig) {
+        std::printf("%s",
+                    qPrintable(describeSettings(options.settingsFile, options.settingsInEffect)));
+        return 0;
+    }
 
-    const bool gui = !options.noGui && !options.listDevices && displayAvailable();
-    if (!options.noGui && !options.listDevices && !gui)
+    const bool gui =
+        !options.noGui && !options.listDevices && !options.printOpenApi && displayAvailable();
+    if (!options.noGui && !options.listDevices && !options.printOpenApi && !gui)
         std::fprintf(stderr, "soundlab: no display found; running headless (--no-gui)\n");
     // QtCharts in QML needs a QApplication; headless needs no GUI libraries at all.
     std::unique_ptr<QCoreApplication> app = gui ? std::make_unique<QApplication>(argc, argv)
@@ -116,6 +131,17 @@ int main(int argc, char* argv[]) {
     if (auto error = engine.configure(options.stream)) {
         std::fprintf(stderr, "soundlab: %s\n", qPrintable(error->message));
         return 2;
+    }
+    // Φ defaults from the settings, through the same update as PUT /api/phi (values checked
+    // by the command line already).
+    if (!options.phiMode.isEmpty() || options.phiDepth) {
+        QJsonObject phi;
+        if (!options.phiMode.isEmpty()) phi[QStringLiteral("mode")] = options.phiMode;
+        if (options.phiDepth)
+            phi[QStringLiteral("manual")] =
+                QJsonObject{{QStringLiteral("depth"), *options.phiDepth}};
+        for (const dsp::ParameterError& e : api::updatePhi(engine, phi))
+            std::fprintf(stderr, "soundlab: Φ setting: %s\n", e.message.c_str());
     }
 
     // Session logs (SPEC §8, docs/logging.md): one session per run under the log root; none with
@@ -188,28 +214,16 @@ int main(int argc, char* argv[]) {
     apiOptions.insecure = options.insecure;
     apiOptions.corsOrigins = options.corsOrigins;
     apiOptions.oscCounters = [&oscServer] { return oscServer.counters(); };
-    if (sessionLog) {
-        // Who changed what: every request that may change state, with its answer's status.
-        // Not markers (logged as themselves) nor sensor samples (data, up to hundreds a
-        // second: the Φ log's business).
-        apiOptions.changeObserver = [log = sessionLog.get()](const api::Request& request,
-                                                            const api::Response& response) {
-            if (request.path == QLatin1String("/api/markers") ||
-                request.path == QLatin1String("/api/phi/sensor"))
-                return;
-            QJsonObject fields{{QStringLiteral("client"), request.peer.toString()},
-                               {QStringLiteral("method"), QString::fromLatin1(request.method)},
-                               {QStringLiteral("path"), request.path},
-                               {QStringLiteral("status"), response.status}};
-            if (request.body.isObject() || request.body.isArray())
-                if (request.rawBody.size() <= 4096) fields.insert(QStringLiteral("body"), request.body);
-            log->log(logging::Category::AudioEngine, QStringLiteral("control"), fields);
-        };
-    }
+    // Who changed what: the `control` records of the audio_engine log (the GUI's go through
+    // GuiApiClient).
+    if (sessionLog) apiOptions.changeObserver = api::controlLogObserver(*sessionLog);
     api::ApiServer apiServer(engine, apiOptions);
     for (api::Route& route : api::presetRoutes(presetStore, abComparator, presetAudit.get()))
         apiServer.addRoute(std::move(route));
     for (api::Route& route : api::logRoutes(sessionLog.get())) apiServer.addRoute(std::move(route));
+    const SettingsFileContext settingsContext{arguments, options.settingsFile};
+    for (api::Route& route : api::settingsRoutes(settingsContext))
+        apiServer.addRoute(std::move(route));
     apiServer.setStatusField(QStringLiteral("logging"), [log = sessionLog.get()] {
         return QJsonValue(api::loggingStatus(log));
     });
@@ -239,6 +253,10 @@ int main(int argc, char* argv[]) {
     api::addMetricsApi(apiServer, metricsAnalyzer,
                        sessionLog ? api::metricsLogSink(*sessionLog)
                                   : std::function<void(const QJsonObject&, double)>{});
+    if (options.printOpenApi) {
+        std::printf("%s\n", apiServer.openApiDocument().constData());
+        return 0;
+    }
     metricsAnalyzer.start();
     if (auto error = apiServer.start()) {
         std::fprintf(stderr, "soundlab: %s\n", qPrintable(*error));
@@ -289,30 +307,76 @@ int main(int argc, char* argv[]) {
         }
     }
 
+    // SIGHUP (systemctl reload): read the settings again and apply what can change while running.
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::reloadRequested, [&] {
+        const ParsedCommandLine again = parseCommandLine(arguments);
+        if (!again.options) {
+            std::fprintf(stderr, "soundlab: reload refused, nothing changed: %s\n",
+                         qPrintable(again.message.section(QLatin1Char('\n'), 0, 0)));
+            return;
+        }
+        const ReloadOutcome outcome =
+            applyReloadedSettings(options, *again.options, engine, metricsAnalyzer);
+        std::fprintf(
+            stderr, "soundlab: settings reloaded; applied: %s; need a restart: %s%s%s\n",
+            qPrintable(outcome.applied.isEmpty() ? QStringLiteral("nothing")
+                                                 : outcome.applied.join(", ")),
+            qPrintable(outcome.needRestart.isEmpty() ? QStringLiteral("nothing")
+                                                     : outcome.needRestart.join(", ")),
+            outcome.failed.isEmpty() ? "" : "; failed: ", qPrintable(outcome.failed.join("; ")));
+        if (sessionLog)
+            sessionLog->log(
+                logging::Category::AudioEngine, QStringLiteral("settings_reload"),
+                {{QStringLiteral("applied"), QJsonArray::fromStringList(outcome.applied)},
+                 {QStringLiteral("need_restart"), QJsonArray::fromStringList(outcome.needRestart)},
+                 {QStringLiteral("failed"), QJsonArray::fromStringList(outcome.failed)}});
+    });
+
+    // The GUI's changes go through the API's functions and into the control log (who: "gui").
+    GuiApiClient guiApi(engine, sessionLog.get());
     std::unique_ptr<AudioViewModel> audioViewModel;
     std::unique_ptr<EngineViewModel> engineViewModel;
     std::unique_ptr<PhiViewModel> phiViewModel;
     std::unique_ptr<MetricsViewModel> metricsViewModel;
     std::unique_ptr<LatencyViewModel> latencyViewModel;
+    std::unique_ptr<SettingsViewModel> settingsViewModel;
+    const WindowState windowState(WindowState::defaultPath());
+    std::unique_ptr<SessionLogViewModel> logViewModel;
     std::unique_ptr<QQmlApplicationEngine> qml;
     if (gui) {
-        audioViewModel = std::make_unique<AudioViewModel>(engine);
-        engineViewModel = std::make_unique<EngineViewModel>(engine);
-        phiViewModel = std::make_unique<PhiViewModel>(engine);
+        audioViewModel = std::make_unique<AudioViewModel>(guiApi);
+        engineViewModel = std::make_unique<EngineViewModel>(guiApi);
+        phiViewModel = std::make_unique<PhiViewModel>(guiApi);
         phiViewModel->setOscCounters(apiOptions.oscCounters);
         metricsViewModel = std::make_unique<MetricsViewModel>(metricsAnalyzer);
-        latencyViewModel = std::make_unique<LatencyViewModel>(latencyApi);
+        settingsViewModel = std::make_unique<SettingsViewModel>(settingsContext);
+        // The device chosen in the window is the default of the next start.
+        audioViewModel->setDeviceChosen([settingsContext](const QString& selector) {
+            if (const auto error =
+                    saveSettings(settingsContext, {{QStringLiteral("audio/device"), selector}}))
+                std::fprintf(stderr, "soundlab: the device is not remembered: %s\n",
+                             qPrintable(error->message));
+        });
+        logViewModel = std::make_unique<SessionLogViewModel>(guiApi);
+        latencyViewModel = std::make_unique<LatencyViewModel>(guiApi, latencyApi);
         qml = std::make_unique<QQmlApplicationEngine>();
         qml->setInitialProperties(
             {{QStringLiteral("audio"), QVariant::fromValue(audioViewModel.get())},
              {QStringLiteral("engine"), QVariant::fromValue(engineViewModel.get())},
              {QStringLiteral("phi"), QVariant::fromValue(phiViewModel.get())},
              {QStringLiteral("metrics"), QVariant::fromValue(metricsViewModel.get())},
-             {QStringLiteral("latency"), QVariant::fromValue(latencyViewModel.get())}});
+             {QStringLiteral("latency"), QVariant::fromValue(latencyViewModel.get())},
+             {QStringLiteral("settings"), QVariant::fromValue(settingsViewModel.get())},
+             {QStringLiteral("log"), QVariant::fromValue(logViewModel.get())}});
         qml->load(QUrl(QStringLiteral("qrc:/Soundlab/Main.qml")));
         if (qml->rootObjects().isEmpty()) {
             std::fprintf(stderr, "soundlab: the QML window failed to load\n");
             return 1;
+        }
+        if (auto* window = qobject_cast<QQuickWindow*>(qml->rootObjects().first())) {
+            windowState.restore(*window);
+            QObject::connect(app.get(), &QCoreApplication::aboutToQuit, window,
+                             [&windowState, window] { windowState.save(*window); });
         }
     }
 

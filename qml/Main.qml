@@ -12,6 +12,10 @@ ApplicationWindow {
     required property PhiViewModel phi
     required property MetricsViewModel metrics
     required property LatencyViewModel latency
+    required property SessionLogViewModel log
+    required property SettingsViewModel settings
+    // The open tab, kept between runs (ui/WindowState).
+    property alias currentTab: tabs.currentIndex
 
     width: 960
     height: 640
@@ -71,6 +75,7 @@ ApplicationWindow {
             TabButton { text: qsTr("Φ") }
             TabButton { text: qsTr("Metrics") }
             TabButton { text: qsTr("Latency") }
+            TabButton { text: qsTr("Settings") }
         }
 
         StackLayout {
@@ -83,8 +88,16 @@ ApplicationWindow {
             PhiPanel { phi: window.phi }
             MetricsPanel { metrics: window.metrics }
             LatencyPanel { latency: window.latency }
+            SettingsPanel { settings: window.settings }
         }
     }
 
-    footer: StatusBar { audio: window.audio }
+    // M: a marker in every session log. Not while typing: a text field keeps its letters.
+    Shortcut {
+        sequence: "M"
+        enabled: !(window.activeFocusItem && window.activeFocusItem.cursorVisible !== undefined)
+        onActivated: window.log.addMarker()
+    }
+
+    footer: StatusBar { audio: window.audio; log: window.log }
 }

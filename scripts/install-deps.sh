@@ -26,6 +26,9 @@ packages=(
   libconcurrentqueue-dev zlib1g-dev
   # MIDI input for the Φ `midi` source: JACK MIDI and the ALSA sequencer (docs/phi.md "MIDI")
   librtmidi-dev
+  # install and package (docs/install.md): the man page from --help, the validators of the
+  # desktop entry and the systemd unit, cpack's DEB tools (dpkg-shlibdeps; `file` finds ELFs)
+  help2man desktop-file-utils systemd dpkg-dev file
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl wrk xvfb xauth
   # load scripts' WebSocket clients: /ws/control sensor pushes (bench-phi-load), /ws/metrics

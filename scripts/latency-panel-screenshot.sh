@@ -10,6 +10,11 @@ OUT=${1:-docs/img/latency-panel.png}
 TMP=$(mktemp -d)
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$TMP}
 D=$TMP/data
+# Open on the Latency tab (index 4): the window state file says which tab was open last (and the
+# run leaves the user's own file alone).
+export XDG_CONFIG_HOME=$TMP/config
+mkdir -p $XDG_CONFIG_HOME/soundlab
+printf '[window]\ntab=4\n' > $XDG_CONFIG_HOME/soundlab/window.conf
 build/app/soundlab --device virtual --auto-start-audio --port 0 --data-dir $D --no-logging \
     --buffer-size 256 --virtual-loopback-delay 1234.37 --virtual-loopback-snr 20 \
     --virtual-skew-ppm 50 > $TMP/out.txt 2> $TMP/err.txt &
@@ -18,11 +23,8 @@ sleep 4
 URL=$(grep -o 'http://[0-9.:]*' $TMP/out.txt | head -1)
 WIN=$(xdotool search --onlyvisible --name Soundlab | head -1)
 xdotool windowsize $WIN 1300 820
-sleep 1
-# The fifth tab of five across the window's width.
-xdotool mousemove 1170 36 click 1
-sleep 15
-# Calibrate (the left column's first button), then "= measured" (Alignment, after the six steps).
+sleep 16
+# Calibrate (the left column's first button), then "= measured" (Alignment, after the four steps).
 xdotool mousemove 57 96 click 1
 sleep 5
 xdotool mousemove 763 164 click 1

@@ -7,6 +7,10 @@ OUT=${1:-docs/img/metrics-panel.png}
 TMP=$(mktemp -d)
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$TMP}
 D=$TMP/data
+# Open on the Metrics tab (index 3): the window state file says which tab was open last.
+export XDG_CONFIG_HOME=$TMP/config
+mkdir -p $XDG_CONFIG_HOME/soundlab
+printf '[window]\ntab=3\n' > $XDG_CONFIG_HOME/soundlab/window.conf
 build/app/soundlab --device virtual --auto-start-audio --port 0 --data-dir $D --no-logging > $TMP/out.txt 2> $TMP/err.txt &
 PID=$!
 sleep 4
@@ -15,9 +19,6 @@ curl -s -X PUT -H 'Content-Type: application/json' -d '{"mode":"internal","inter
 WIN=$(xdotool search --onlyvisible --name Soundlab | head -1)
 xdotool getwindowgeometry $WIN > $TMP/geom.txt
 xdotool windowsize $WIN 1300 820
-sleep 1
-# The fourth tab of four across the window's width.
-xdotool mousemove 1140 36 click 1
 sleep 8
 curl -s -X PUT -H 'Content-Type: application/json' -d '{"engine":{"coupling_strength":0}}' $URL/api/engine > $TMP/eng1.txt
 sleep 8

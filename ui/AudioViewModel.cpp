@@ -7,8 +7,8 @@
 
 namespace soundlab {
 
-AudioViewModel::AudioViewModel(AudioEngine& engine, QObject* parent)
-    : QObject(parent), engine_(engine) {
+AudioViewModel::AudioViewModel(GuiApiClient& api, QObject* parent)
+    : QObject(parent), api_(api), engine_(api.engine()) {
     setDevices(engine_.devices());
     timer_.setInterval(100);
     connect(&timer_, &QTimer::timeout, this, &AudioViewModel::refresh);
@@ -38,23 +38,28 @@ int AudioViewModel::selectedDevice() const {
 }
 
 void AudioViewModel::start() {
-    runInBackground([engine = &engine_] { return engine->start(); });
+    runInBackground([api = &api_] { return api->startAudio(); });
 }
 
 void AudioViewModel::stop() {
-    runInBackground([engine = &engine_] {
-        engine->stop();
+    runInBackground([api = &api_] {
+        api->stopAudio();
         return std::optional<EngineError>();
     });
 }
 
 void AudioViewModel::selectDevice(int row) {
     if (row < 0 || row >= devices_.size()) return;
-    StreamConfig config = engine_.config();
     const AudioDeviceInfo& d = devices_[row];
-    config.inputDevice = config.outputDevice =
-        d.index == -1 ? QStringLiteral("virtual") : QString::number(d.index);
-    runInBackground([engine = &engine_, config] { return engine->configure(config); });
+    // The name, not this run's index: it finds the device again next time, and the control log
+    // says which device it was.
+    const QString selector =
+        d.index == -1 ? QStringLiteral("virtual") : QStringLiteral("%1: %2").arg(d.hostApi, d.name);
+    runInBackground([api = &api_, selector, chosen = deviceChosen_] {
+        auto error = api->selectDevice(selector);
+        if (!error && chosen) chosen(selector);
+        return error;
+    });
 }
 
 void AudioViewModel::rescan() {

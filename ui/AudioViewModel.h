@@ -1,17 +1,19 @@
 #pragma once
 
+#include "GuiApiClient.h"
 #include "engine/AudioEngine.h"
 
 #include <QtQml/qqmlregistration.h>
 #include <QObject>
 #include <QStringList>
 #include <QTimer>
+#include <functional>
 
 namespace soundlab {
 
 // The audio host as QML sees it. It polls the engine at 10 Hz (the GUI never receives
 // per-block signals) and runs start/stop/device changes on a worker thread so a slow device
-// never freezes the window.
+// never freezes the window. Changes go through GuiApiClient (the API's functions, logged).
 class AudioViewModel : public QObject {
     Q_OBJECT
     QML_ELEMENT
@@ -36,7 +38,7 @@ class AudioViewModel : public QObject {
     Q_PROPERTY(int selectedDevice READ selectedDevice NOTIFY changed)
 
 public:
-    explicit AudioViewModel(AudioEngine& engine, QObject* parent = nullptr);
+    explicit AudioViewModel(GuiApiClient& api, QObject* parent = nullptr);
 
     bool running() const { return status_.running; }
     bool busy() const { return busy_; }
@@ -61,6 +63,11 @@ public:
     Q_INVOKABLE void stop();
     // Chooses the device at `row` of `devices` for input and output (restarts if running).
     Q_INVOKABLE void selectDevice(int row);
+    // Called (on a worker thread) with the device's selector ("ALSA: hw:0", "virtual") after
+    // selectDevice() opened it: the application remembers it for the next start.
+    void setDeviceChosen(std::function<void(const QString& selector)> chosen) {
+        deviceChosen_ = std::move(chosen);
+    }
     // Enumerates the devices again (GET /api/devices?rescan=1 does the same).
     Q_INVOKABLE void rescan();
 
@@ -73,6 +80,7 @@ private:
     void setDevices(const QList<AudioDeviceInfo>& devices);
     void runInBackground(std::function<std::optional<EngineError>()> work);
 
+    GuiApiClient& api_;
     AudioEngine& engine_;
     QTimer timer_;
     AudioStatus status_;
@@ -81,6 +89,7 @@ private:
     QStringList deviceLabels_;
     QString error_;
     bool busy_ = false;
+    std::function<void(const QString&)> deviceChosen_;
 };
 
 }  // namespace soundlab

@@ -1,5 +1,7 @@
 #include "EngineViewModel.h"
 
+#include <QJsonArray>
+
 #include <algorithm>
 
 namespace soundlab {
@@ -10,8 +12,8 @@ constexpr dsp::DownmixStrategy kStrategies[] = {
     dsp::DownmixStrategy::Phi};
 }
 
-EngineViewModel::EngineViewModel(AudioEngine& engine, QObject* parent)
-    : QObject(parent), engine_(engine) {
+EngineViewModel::EngineViewModel(GuiApiClient& api, QObject* parent)
+    : QObject(parent), api_(api), engine_(api.engine()) {
     timer_.setInterval(100);
     connect(&timer_, &QTimer::timeout, this, &EngineViewModel::refresh);
     timer_.start();
@@ -40,40 +42,43 @@ QString EngineViewModel::implementation() const {
     return QString::fromLatin1(name.data(), qsizetype(name.size()));
 }
 
+// Values are clamped to the ranges PUT /api/engine accepts, so a control never makes a 422.
 void EngineViewModel::setCouplingStrength(double value) {
-    edit([value](DspSettings& s) {
-        s.engine.couplingStrength = float(std::clamp(value, 0.0, dsp::kMaxCouplingStrength));
-    });
+    edit({{QStringLiteral("engine"),
+           QJsonObject{{QStringLiteral("coupling_strength"),
+                        std::clamp(value, 0.0, dsp::kMaxCouplingStrength)}}}});
 }
 
 void EngineViewModel::setGain(double value) {
-    edit([value](DspSettings& s) { s.engine.gain = float(std::clamp(value, 0.0, dsp::kMaxGain)); });
+    edit({{QStringLiteral("engine"),
+           QJsonObject{{QStringLiteral("gain"), std::clamp(value, 0.0, double(dsp::kMaxGain))}}}});
 }
 
 void EngineViewModel::setBandSplit(bool on) {
-    edit([on](DspSettings& s) { s.engine.bandSplit = on; });
+    edit({{QStringLiteral("engine"), QJsonObject{{QStringLiteral("band_split"), on}}}});
 }
 
 void EngineViewModel::setStrategy(int index) {
     if (index < 0 || index >= int(std::size(kStrategies))) return;
-    edit([index](DspSettings& s) { s.downmix.strategy = kStrategies[index]; });
+    edit({{QStringLiteral("downmix"),
+           QJsonObject{{QStringLiteral("strategy"), strategies().at(index)}}}});
 }
 
 void EngineViewModel::setAmplitude(int channel, double value) {
     if (channel < 0 || channel >= dsp::kFieldChannels) return;
-    edit([channel, value](DspSettings& s) {
-        s.engine.amplitudes[size_t(channel)] = float(std::clamp(value, 0.0, 1.0));
-    });
+    // The API takes the eight amplitudes together: the others as they are now.
+    QJsonArray amplitudes;
+    const dsp::EngineParameters now = engine_.settings().engine;
+    for (int k = 0; k < dsp::kFieldChannels; ++k)
+        amplitudes.append(k == channel ? std::clamp(value, 0.0, 1.0)
+                                       : double(now.amplitudes[size_t(k)]));
+    edit({{QStringLiteral("engine"), QJsonObject{{QStringLiteral("amplitudes"), amplitudes}}}});
 }
 
-void EngineViewModel::edit(const std::function<void(DspSettings&)>& change) {
-    // Only the field the operator moved changes, applied to the live settings in one lock scope
-    // (the same AudioEngine::updateSettings as PUT /api/engine), so an API client's concurrent
-    // change to another field survives. Values are clamped above, so the engine accepts them.
-    engine_.updateSettings([&](DspSettings& s) {
-        change(s);
-        return std::vector<dsp::ParameterError>();
-    });
+void EngineViewModel::edit(const QJsonObject& patch) {
+    // Only the fields the operator moved are in the patch, applied to the live settings in one
+    // lock scope, so an API client's concurrent change to another field survives.
+    api_.updateEngine(patch);
     refresh();
 }
 

@@ -1,18 +1,19 @@
 #pragma once
 
+#include "GuiApiClient.h"
 #include "engine/AudioEngine.h"
 
 #include <QtQml/qqmlregistration.h>
 #include <QObject>
 #include <QStringList>
 #include <QTimer>
-#include <functional>
 
 namespace soundlab {
 
-// The D-ASE engine's parameters as QML sees them. Changes go through AudioEngine::setParameters
-// (validated, then smoothed on the audio thread), the same path as PUT /api/engine; the view
-// polls at 10 Hz so changes made over the API show up here too.
+// The D-ASE engine's parameters as QML sees them. Each change is a JSON patch through
+// api::updateEngine, the function PUT /api/engine runs (by way of GuiApiClient, which logs it):
+// validated the same way, then smoothed on the audio thread. The view polls at 10 Hz so changes
+// made over the API show up here too.
 class EngineViewModel : public QObject {
     Q_OBJECT
     QML_ELEMENT
@@ -32,7 +33,7 @@ class EngineViewModel : public QObject {
     Q_PROPERTY(double maxCoupling READ maxCoupling CONSTANT)
 
 public:
-    explicit EngineViewModel(AudioEngine& engine, QObject* parent = nullptr);
+    explicit EngineViewModel(GuiApiClient& api, QObject* parent = nullptr);
 
     double couplingStrength() const { return parameters_.couplingStrength; }
     double gain() const { return parameters_.gain; }
@@ -56,8 +57,9 @@ signals:
 
 private:
     void refresh();
-    void edit(const std::function<void(DspSettings&)>& change);
+    void edit(const QJsonObject& patch);
 
+    GuiApiClient& api_;
     AudioEngine& engine_;
     QTimer timer_;
     dsp::EngineParameters parameters_;

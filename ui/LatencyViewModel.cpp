@@ -29,8 +29,8 @@ void fitRange(double (&range)[2], double lo, double hi, double minHalfSpan) {
 }
 }  // namespace
 
-LatencyViewModel::LatencyViewModel(api::LatencyApi latency, QObject* parent)
-    : QObject(parent), latency_(latency) {
+LatencyViewModel::LatencyViewModel(GuiApiClient& gui, api::LatencyApi latency, QObject* parent)
+    : QObject(parent), gui_(gui), latency_(latency) {
     clock_.start();
     timer_.setInterval(kRefreshMs);
     connect(&timer_, &QTimer::timeout, this, &LatencyViewModel::refresh);
@@ -147,16 +147,16 @@ bool LatencyViewModel::apply(const api::Response& response) {
 }
 
 bool LatencyViewModel::calibrate() {
-    return apply(api::startCalibration(latency_.calibrator));
+    return apply(gui_.calibrateLatency(latency_));
 }
 bool LatencyViewModel::setCompensation(double offsetMs) {
-    return apply(api::setCompensationOffset(latency_, offsetMs));
+    return apply(gui_.setLatencyCompensation(latency_, offsetMs));
 }
 bool LatencyViewModel::adjustCompensation(double deltaMs) {
-    return apply(api::adjustCompensationOffset(latency_, deltaMs));
+    return apply(gui_.adjustLatencyCompensation(latency_, deltaMs));
 }
 bool LatencyViewModel::setManualOffset(double offsetMs) {
-    return apply(api::setManualOffset(latency_, offsetMs));
+    return apply(gui_.setLatencyManualOffset(latency_, offsetMs));
 }
 
 double LatencyViewModel::driftSpanSeconds() const {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "GuiApiClient.h"
 #include "api/LatencyRoutes.h"
 
 #include <QtQml/qqmlregistration.h>
@@ -16,9 +17,10 @@ namespace soundlab {
 // The latency panel as QML sees it (issue 12, docs/latency.md "GUI"). An in-process API client:
 // at 10 Hz, on the GUI thread, it reads the document GET /api/latency/stats serves
 // (api::latencyStats, whose `current` is the GET /api/latency/current frame), and it acts through
-// the functions the POST handlers run (api::startCalibration, api::setCompensationOffset, …), so
-// a refusal carries the API's message. A calibration runs on the calibrator's own thread; the
-// panel follows its progress in the document like any client.
+// GuiApiClient, which runs the functions the POST handlers run (api::startCalibration,
+// api::setCompensationOffset, …) and logs the change, so a refusal carries the API's message. A
+// calibration runs on the calibrator's own thread; the panel follows its progress in the
+// document like any client.
 class LatencyViewModel : public QObject {
     Q_OBJECT
     QML_ELEMENT
@@ -82,7 +84,7 @@ class LatencyViewModel : public QObject {
 public:
     static constexpr double kChartSeconds = 300.0;  // the drift chart: the last 5 minutes
 
-    explicit LatencyViewModel(api::LatencyApi latency, QObject* parent = nullptr);
+    LatencyViewModel(GuiApiClient& gui, api::LatencyApi latency, QObject* parent = nullptr);
 
     // The GET /api/latency/stats document as of the latest refresh, and its `current` frame.
     const QJsonObject& stats() const { return stats_; }
@@ -169,6 +171,7 @@ private:
     // Acts through a route's function: keeps the refusal's message, refreshes.
     bool apply(const api::Response& response);
 
+    GuiApiClient& gui_;
     api::LatencyApi latency_;
     QTimer timer_;
     QElapsedTimer clock_;

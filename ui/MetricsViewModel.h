@@ -3,12 +3,12 @@
 #include "metrics/MetricsAnalyzer.h"
 
 #include <QtQml/qqmlregistration.h>
+#include <QAbstractSeries>
 #include <QJsonObject>
 #include <QObject>
 #include <QStringList>
 #include <QTimer>
 #include <QVariantList>
-#include <QAbstractSeries>
 
 #include <deque>
 

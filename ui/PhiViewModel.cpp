@@ -22,8 +22,8 @@ double logMax() {
 }
 }  // namespace
 
-PhiViewModel::PhiViewModel(AudioEngine& engine, QObject* parent)
-    : QObject(parent), engine_(engine) {
+PhiViewModel::PhiViewModel(GuiApiClient& api, QObject* parent)
+    : QObject(parent), api_(api), engine_(api.engine()) {
     timer_.setInterval(kRefreshMs);
     connect(&timer_, &QTimer::timeout, this, &PhiViewModel::refresh);
     timer_.start();
@@ -43,7 +43,7 @@ void PhiViewModel::refresh() {
 }
 
 bool PhiViewModel::patch(const QJsonObject& patch) {
-    const auto errors = api::updatePhi(engine_, patch);
+    const auto errors = api_.updatePhi(patch);
     QString error;
     for (const dsp::ParameterError& e : errors) {
         if (!error.isEmpty()) error += QLatin1String("; ");

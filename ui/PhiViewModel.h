@@ -1,5 +1,6 @@
 #pragma once
 
+#include "GuiApiClient.h"
 #include "api/PhiRoutes.h"
 #include "engine/AudioEngine.h"
 
@@ -13,8 +14,8 @@ namespace soundlab {
 
 // The Φ controller as QML sees it (issue 10). An in-process API client: it reads the very
 // document GET /api/phi serves (api::phiState) at 30 Hz, and every edit is a JSON patch through
-// api::updatePhi, the function PUT /api/phi runs, so validation is identical and a change on
-// either side shows on the other.
+// api::updatePhi, the function PUT /api/phi runs (by way of GuiApiClient, which logs it), so
+// validation is identical and a change on either side shows on the other.
 class PhiViewModel : public QObject {
     Q_OBJECT
     QML_ELEMENT
@@ -71,7 +72,7 @@ class PhiViewModel : public QObject {
     Q_PROPERTY(double maxEnvelopeMs READ maxEnvelopeMs CONSTANT)
 
 public:
-    explicit PhiViewModel(AudioEngine& engine, QObject* parent = nullptr);
+    explicit PhiViewModel(GuiApiClient& api, QObject* parent = nullptr);
 
     // The GET /api/phi document as of the latest refresh.
     const QJsonObject& document() const { return document_; }
@@ -149,6 +150,7 @@ private:
     QJsonObject sensor() const { return section("sensor"); }
     QJsonObject midi() const { return section("midi"); }
 
+    GuiApiClient& api_;
     AudioEngine& engine_;
     api::OscCountersProvider osc_;
     QTimer timer_;

@@ -254,6 +254,11 @@ void ApiServer::buildRouteTable() {
             .toJson(QJsonDocument::Compact);
 }
 
+QByteArray ApiServer::openApiDocument() {
+    if (!running_) buildRouteTable();
+    return openApiJson_;
+}
+
 std::optional<QString> ApiServer::start() {
     if (running_) return std::nullopt;
     QString error;

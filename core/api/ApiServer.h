@@ -85,6 +85,9 @@ public:
     QString address() const { return address_; }
     // "http://ADDRESS:PORT", with IPv6 addresses in brackets: what to print at start.
     QString url() const;
+    // The OpenAPI document of the routes and streams added so far: what /api/openapi.json
+    // serves. `soundlab --print-openapi` writes it without starting, for the install.
+    QByteArray openApiDocument();
 
     // Extension points for later features; call before start(). A route with the same method
     // and path as an existing one replaces it.

@@ -12,16 +12,6 @@ namespace soundlab::api {
 
 namespace {
 
-ApiError toApiError(const EngineError& error) {
-    switch (error.kind) {
-        case EngineError::Kind::InvalidConfig:
-            return {422, QStringLiteral("invalid_config"), error.message};
-        case EngineError::Kind::DeviceUnavailable:
-            return {409, QStringLiteral("device_unavailable"), error.message};
-    }
-    return ApiError::internal(error.message);
-}
-
 QJsonObject deviceJson(const AudioDeviceInfo& d) {
     return {
         {QStringLiteral("index"), d.index},
@@ -116,6 +106,16 @@ QJsonObject actionSchema() {
 }
 
 }  // namespace
+
+ApiError toApiError(const EngineError& error) {
+    switch (error.kind) {
+        case EngineError::Kind::InvalidConfig:
+            return {422, QStringLiteral("invalid_config"), error.message};
+        case EngineError::Kind::DeviceUnavailable:
+            return {409, QStringLiteral("device_unavailable"), error.message};
+    }
+    return ApiError::internal(error.message);
+}
 
 QList<Route> audioRoutes(AudioEngine& engine, const StatusReport& report,
                          latency::LatencyCalibrator* calibrator) {

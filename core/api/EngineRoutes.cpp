@@ -99,6 +99,17 @@ Response invalidParameters(const std::vector<dsp::ParameterError>& errors) {
     return Response::json(body, 422);
 }
 
+std::vector<dsp::ParameterError> updateEngine(AudioEngine& engine, const QJsonObject& patch) {
+    if (const auto violation = schema::validate(patch, parametersSchema(false)))
+        return {dsp::ParameterError{violation->path.toStdString(), 0.0, 0.0,
+                                    violation->toString().toStdString()}};
+    // One read–modify–write: a concurrent editor's change is never overwritten.
+    const int sampleRate = engine.config().sampleRate;
+    return engine.updateSettings([&](DspSettings& s) {
+        return applyParametersJson(patch, sampleRate, &s.engine, &s.downmix);
+    });
+}
+
 QList<Route> engineRoutes(AudioEngine& engine) {
     Route get;
     get.method = "GET";
@@ -123,11 +134,7 @@ QList<Route> engineRoutes(AudioEngine& engine) {
     // Reads, changes and writes the parameters, as A/B toggles and preset applies do.
     put.serialQueue = kEngineQueue;
     put.handler = [&engine](const Request& request) {
-        // One read–modify–write: a concurrent editor's change is never overwritten.
-        const int sampleRate = engine.config().sampleRate;
-        const auto errors = engine.updateSettings([&](DspSettings& s) {
-            return applyParametersJson(request.body.toObject(), sampleRate, &s.engine, &s.downmix);
-        });
+        const auto errors = updateEngine(engine, request.body.toObject());
         if (!errors.empty()) return invalidParameters(errors);
         return Response::json(state(engine));
     };

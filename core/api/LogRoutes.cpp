@@ -13,6 +13,7 @@ namespace soundlab::api {
 namespace {
 
 constexpr int kMaxLabelLength = 200;
+constexpr qsizetype kMaxControlBodyBytes = 4096;  // larger bodies are logged without the body
 // A download is read into memory: session logs are megabytes, not gigabytes (30 Hz metrics make
 // about 10 MB an hour before compression).
 constexpr qint64 kMaxDownloadBytes = qint64(512) << 20;
@@ -40,6 +41,46 @@ std::function<void(const QJsonObject& frame, double rateHz)> metricsLogSink(logg
         }
         logger.log(logging::LogRecord{logging::Category::Metrics, QStringLiteral("frame"),
                                       timestamp, std::move(fields)});
+    };
+}
+
+std::variant<QJsonObject, ApiError> addMarker(logging::SessionLogger* logger, const QString& label,
+                                              const QString& client) {
+    if (logger == nullptr)
+        return ApiError::conflict(QStringLiteral("logging_off"),
+                                  QStringLiteral("logging is off (--no-logging)"));
+    if (label.trimmed().isEmpty() || label.size() > kMaxLabelLength)
+        return ApiError::invalidValue(
+            QStringLiteral("label: 1 to %1 characters").arg(kMaxLabelLength));
+    const double timestamp = logger->logEverywhere(
+        QStringLiteral("marker"),
+        {{QStringLiteral("label"), label}, {QStringLiteral("client"), client}});
+    return QJsonObject{{QStringLiteral("label"), label},
+                       {QStringLiteral("session"), logger->sessionId()},
+                       {QStringLiteral("timestamp"), timestamp}};
+}
+
+void logControl(logging::SessionLogger& logger, const ControlChange& change) {
+    QJsonObject fields{{QStringLiteral("client"), change.client},
+                       {QStringLiteral("method"), QString::fromLatin1(change.method)},
+                       {QStringLiteral("path"), change.path},
+                       {QStringLiteral("status"), change.status}};
+    if (!change.body.isUndefined()) fields.insert(QStringLiteral("body"), change.body);
+    logger.log(logging::Category::AudioEngine, QStringLiteral("control"), fields);
+}
+
+std::function<void(const Request&, const Response&)> controlLogObserver(
+    logging::SessionLogger& logger) {
+    return [&logger](const Request& request, const Response& response) {
+        if (request.path == QLatin1String("/api/markers") ||
+            request.path == QLatin1String("/api/phi/sensor"))
+            return;
+        ControlChange change{
+            request.peer.toString(), request.method, request.path, {}, response.status};
+        if ((request.body.isObject() || request.body.isArray()) &&
+            request.rawBody.size() <= kMaxControlBodyBytes)
+            change.body = request.body;
+        logControl(logger, change);
     };
 }
 
@@ -140,20 +181,11 @@ QList<Route> logRoutes(logging::SessionLogger* logger) {
     marker.errorStatuses = {409, 422};
     marker.execution = Execution::ServerThread;  // a lock-free enqueue
     marker.handler = [logger](const Request& request) {
-        if (logger == nullptr)
-            return Response::error(ApiError::conflict(
-                QStringLiteral("logging_off"), QStringLiteral("logging is off (--no-logging)")));
-        const QString label = request.body.toObject().value(QStringLiteral("label")).toString();
-        if (label.trimmed().isEmpty() || label.size() > kMaxLabelLength)
-            return Response::error(ApiError::invalidValue(
-                QStringLiteral("label: 1 to %1 characters").arg(kMaxLabelLength)));
-        const double timestamp = logger->logEverywhere(QStringLiteral("marker"),
-                              {{QStringLiteral("label"), label},
-                               {QStringLiteral("client"), request.peer.toString()}});
-        return Response::json(QJsonObject{{QStringLiteral("label"), label},
-                                          {QStringLiteral("session"), logger->sessionId()},
-                                          {QStringLiteral("timestamp"), timestamp}},
-                              201);
+        const auto answer =
+            addMarker(logger, request.body.toObject().value(QStringLiteral("label")).toString(),
+                      request.peer.toString());
+        if (const auto* error = std::get_if<ApiError>(&answer)) return Response::error(*error);
+        return Response::json(std::get<QJsonObject>(answer), 201);
     };
     return {list, download, marker};
 }

@@ -1,10 +1,13 @@
 #pragma once
 
+#include "api/ApiError.h"
 #include "api/Route.h"
 
+#include <QJsonValue>
 #include <QList>
 
 #include <functional>
+#include <variant>
 
 namespace soundlab::logging {
 class SessionLogger;
@@ -25,6 +28,30 @@ QList<Route> logRoutes(logging::SessionLogger* logger);
 // that follows more than two frame periods after the last (logging::GapDetector). Call it from
 // one thread (the analysis thread).
 std::function<void(const QJsonObject& frame, double rateHz)> metricsLogSink(logging::SessionLogger& logger);
+
+// What POST /api/markers does, for the API and the GUI's M key alike: one `marker` record with
+// `label` and `client` (the client's address, or "gui") in every category's log, all with the
+// same timestamp. Answers {"label", "session", "timestamp"}; 409 with --no-logging (`logger`
+// null), 422 for an empty or over-long label. Any thread but the audio thread.
+std::variant<QJsonObject, ApiError> addMarker(logging::SessionLogger* logger, const QString& label,
+                                              const QString& client);
+
+// A change of state, as the `control` record of the audio_engine log has it: who (the API
+// client's address, or "gui") and the request it was, or, from the GUI, the request it equals.
+struct ControlChange {
+    QString client;
+    QByteArray method;
+    QString path;
+    QJsonValue body;  // undefined: none (or too large to log)
+    int status = 200;
+};
+void logControl(logging::SessionLogger& logger, const ControlChange& change);
+
+// ApiServerOptions::changeObserver for the session log: every request that may change state,
+// with its answer's status, as a `control` record. Not markers (logged as themselves) nor sensor
+// samples (data, up to hundreds a second: the Φ log's business).
+std::function<void(const Request&, const Response&)> controlLogObserver(
+    logging::SessionLogger& logger);
 
 // The `logging` object of /api/status.
 QJsonObject loggingStatus(const logging::SessionLogger* logger);

@@ -18,7 +18,8 @@ class AudioEngine;
 // stalled, lost, with the device, rate, block size and error) and an `xrun` record (how many
 // since the last look). It reads the engine's lock-free status snapshots on a timer of the
 // thread it lives on (the app's main thread); the audio thread is never asked anything.
-// Parameter changes are logged by the API (ApiServerOptions::changeObserver, app/main.cpp).
+// Parameter changes are `control` records of whoever made them: the API's changeObserver
+// (api::controlLogObserver) and the GUI's GuiApiClient.
 class EngineActivityLog : public QObject {
 public:
     EngineActivityLog(const AudioEngine& engine, logging::SessionLogger& logger,

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <vector>
+#include <pthread.h>
 
 namespace soundlab::logging {
 
@@ -179,6 +180,8 @@ SessionLogger::Status SessionLogger::status() const {
 }
 
 void SessionLogger::run() {
+    // Named for top -H, gdb and the process tests, which stop this thread alone.
+    pthread_setname_np(pthread_self(), "soundlab-log");
     // Start-up work first, on this thread: a big crashed session never delays the application.
     QStringList errors;
     const QStringList recovered = sessions::recoverCrashed(root_, sessionId_, &errors);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <pthread.h>
 
 namespace soundlab::metrics {
 
@@ -87,6 +88,8 @@ std::optional<ConfigError> MetricsAnalyzer::setConfig(const MetricsConfig& confi
 }
 
 void MetricsAnalyzer::run() {
+    // Named for top -H, gdb and the process tests, which stop this thread alone.
+    pthread_setname_np(pthread_self(), "soundlab-metric");
     AnalysisRing::Consumer consumer(ring_);
     haveStream_ = false;
     {

@@ -1,10 +1,14 @@
 // The soundlab program as a user runs it: flags, exit codes, headless and offscreen GUI.
 
 #include <gtest/gtest.h>
+#include <QDir>
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QRect>
+#include <QSettings>
 #include <QTemporaryDir>
 
 #include <QRegularExpression>
@@ -27,10 +31,14 @@ struct ProcessResult {
 
 QProcessEnvironment environment(bool offscreenGui) {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    // No settings file of the user running the tests, and no SOUNDLAB_* setting of theirs.
+    static const QTemporaryDir emptyConfigHome;
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), emptyConfigHome.path());
+    for (const QString& name : env.keys())
+        if (name.startsWith(QLatin1String("SOUNDLAB_"))) env.remove(name);
     env.remove(QStringLiteral("DISPLAY"));
     env.remove(QStringLiteral("WAYLAND_DISPLAY"));
     env.remove(QStringLiteral("QT_QPA_PLATFORM"));
-    env.remove(QStringLiteral("SOUNDLAB_TOKEN"));  // each test says whether it wants a token
     if (offscreenGui) {
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
         env.insert(QStringLiteral("QT_QUICK_BACKEND"), QStringLiteral("software"));
@@ -39,9 +47,12 @@ QProcessEnvironment environment(bool offscreenGui) {
 }
 
 // Runs soundlab to completion (for flags that exit at once).
-ProcessResult runToExit(const QStringList& arguments) {
+ProcessResult runToExit(const QStringList& arguments,
+                        const QList<QPair<QString, QString>>& extraEnvironment = {}) {
     QProcess p;
-    p.setProcessEnvironment(environment(false));
+    QProcessEnvironment env = environment(false);
+    for (const auto& [name, value] : extraEnvironment) env.insert(name, value);
+    p.setProcessEnvironment(env);
     p.start(QStringLiteral(SOUNDLAB_BINARY), arguments);
     ProcessResult r;
     if (!p.waitForFinished(30000)) {
@@ -58,9 +69,12 @@ ProcessResult runToExit(const QStringList& arguments) {
 
 // Runs soundlab for a while, then sends `signal` and collects how it ended.
 ProcessResult runThenSignal(const QStringList& arguments, int signal, bool offscreenGui,
-                            int runMs = 2000) {
+                            int runMs = 2000,
+                            const QList<QPair<QString, QString>>& extraEnvironment = {}) {
     QProcess p;
-    p.setProcessEnvironment(environment(offscreenGui));
+    QProcessEnvironment env = environment(offscreenGui);
+    for (const auto& [name, value] : extraEnvironment) env.insert(name, value);
+    p.setProcessEnvironment(env);
     p.start(QStringLiteral(SOUNDLAB_BINARY), arguments);
     EXPECT_TRUE(p.waitForStarted());
     std::this_thread::sleep_for(std::chrono::milliseconds(runMs));
@@ -79,6 +93,26 @@ ProcessResult runThenSignal(const QStringList& arguments, int signal, bool offsc
     r.out = QString::fromLocal8Bit(p.readAllStandardOutput());
     r.err = QString::fromLocal8Bit(p.readAllStandardError());
     return r;
+}
+
+// Waits for soundlab's "listening on http://…" line; returns the base URL or "" (with what it
+// printed in `printed`).
+QString waitForListening(QProcess& p, QString* printed) {
+    static const QRegularExpression httpLine(QStringLiteral("listening on (http://\\S+)"));
+    QRegularExpressionMatch http;
+    for (int i = 0; i < 150 && !http.hasMatch() && p.state() != QProcess::NotRunning; ++i) {
+        p.waitForReadyRead(100);
+        *printed += QString::fromLocal8Bit(p.readAllStandardOutput());
+        http = httpLine.match(*printed);
+    }
+    return http.hasMatch() ? http.captured(1) : QString();
+}
+
+QJsonObject curlJson(const QStringList& arguments) {
+    QProcess curl;
+    curl.start(QStringLiteral("curl"), QStringList{"-sS"} + arguments);
+    curl.waitForFinished(10000);
+    return QJsonDocument::fromJson(curl.readAllStandardOutput()).object();
 }
 
 }  // namespace
@@ -213,20 +247,10 @@ TEST(SoundlabApp, MidiPortFlagIsThePortInApiPhi) {
             {"--no-gui", "--device", "virtual", "--no-logging", "--data-dir", data.path(), "--port",
              "0", "--midi-port", "keyboard:midi out"});
     ASSERT_TRUE(p.waitForStarted());
-    static const QRegularExpression httpLine(QStringLiteral("listening on (http://\\S+)"));
     QString out;
-    QRegularExpressionMatch http;
-    for (int i = 0; i < 150 && !http.hasMatch(); ++i) {
-        p.waitForReadyRead(100);
-        out += QString::fromLocal8Bit(p.readAllStandardOutput());
-        http = httpLine.match(out);
-    }
-    ASSERT_TRUE(http.hasMatch()) << out.toStdString();
-    QProcess curl;
-    curl.start(QStringLiteral("curl"), {"-sS", http.captured(1) + "/api/phi"});
-    curl.waitForFinished(10000);
-    const QJsonObject midi =
-        QJsonDocument::fromJson(curl.readAllStandardOutput()).object()["midi"].toObject();
+    const QString base = waitForListening(p, &out);
+    ASSERT_FALSE(base.isEmpty()) << out.toStdString();
+    const QJsonObject midi = curlJson({base + "/api/phi"})["midi"].toObject();
     EXPECT_EQ(midi["port"].toString(), QStringLiteral("keyboard:midi out"));
     EXPECT_FALSE(midi["connected"].toBool()) << "no such port here";
     ::kill(pid_t(p.processId()), SIGTERM);
@@ -350,4 +374,220 @@ TEST(SoundlabApp, OscBeyondLoopbackWarnsThatThereIsNoAuthentication) {
     EXPECT_TRUE(r.out.contains(QStringLiteral("osc listening on udp://0.0.0.0:")))
         << r.out.toStdString();
     EXPECT_TRUE(r.err.contains(QStringLiteral("no authentication"))) << r.err.toStdString();
+}
+
+// Settings (docs/install.md): command line > SOUNDLAB_* > settings file > default, and
+// --print-config says where each value came from.
+namespace {
+
+// A settings file in a fresh XDG_CONFIG_HOME; returns that directory.
+QString writeSettings(const QTemporaryDir& home, const QByteArray& ini) {
+    QDir(home.path()).mkpath(QStringLiteral("soundlab"));
+    QFile file(home.path() + QStringLiteral("/soundlab/soundlab.conf"));
+    EXPECT_TRUE(file.open(QIODevice::WriteOnly));
+    file.write(ini);
+    return home.path();
+}
+
+// The `key = value    # origin` line --print-config gives for `key`.
+QString configLine(const QString& printed, const QString& key) {
+    for (const QString& line : printed.split(QLatin1Char('\n')))
+        if (line.startsWith(key + QStringLiteral(" = "))) return line;
+    return {};
+}
+
+}  // namespace
+
+TEST(SoundlabSettings, CommandLineBeatsEnvironmentBeatsFileBeatsDefault) {
+    QTemporaryDir home;
+    const QString configHome =
+        writeSettings(home,
+                      "[audio]\nsample-rate=96000\nbuffer-size=1024\ndevice=hw:0,0\n"
+                      "[api]\nport=9001\n[metrics]\nmetrics-rate=60\n");
+    const ProcessResult r =
+        runToExit({"--print-config", "--metrics-rate", "90"}, {{"XDG_CONFIG_HOME", configHome},
+                                                               {"SOUNDLAB_PORT", "9002"},
+                                                               {"SOUNDLAB_BUFFER_SIZE", "256"}});
+    ASSERT_EQ(r.exitCode, 0) << r.err.toStdString();
+    const QString file = configHome + QStringLiteral("/soundlab/soundlab.conf");
+    EXPECT_EQ(configLine(r.out, "sample-rate"), "sample-rate = 96000    # " + file);
+    // INI would split "hw:0,0" at the comma; a device name is one value.
+    EXPECT_EQ(configLine(r.out, "device"), "device = hw:0,0    # " + file);
+    EXPECT_EQ(configLine(r.out, "buffer-size"),
+              "buffer-size = 256    # environment SOUNDLAB_BUFFER_SIZE");
+    EXPECT_EQ(configLine(r.out, "port"), "port = 9002    # environment SOUNDLAB_PORT");
+    EXPECT_EQ(configLine(r.out, "metrics-rate"), "metrics-rate = 90    # command line");
+    EXPECT_EQ(configLine(r.out, "host"), "host = 127.0.0.1    # default");
+    EXPECT_TRUE(r.out.startsWith("# settings file: " + file)) << r.out.toStdString();
+
+    // --config names another file; the default one is not read then.
+    QTemporaryDir other;
+    const QString otherFile =
+        writeSettings(other, "[api]\nport=9005\n") + QStringLiteral("/soundlab/soundlab.conf");
+    const ProcessResult o =
+        runToExit({"--print-config", "--config", otherFile}, {{"XDG_CONFIG_HOME", configHome}});
+    EXPECT_EQ(configLine(o.out, "port"), "port = 9005    # " + otherFile);
+    EXPECT_EQ(configLine(o.out, "sample-rate"), "sample-rate = 48000    # default");
+}
+
+TEST(SoundlabSettings, TheFileDrivesARealRun) {
+    QTemporaryDir home, data;
+    const QString configHome = writeSettings(
+        home, "[api]\nport=0\n[phi]\nphi-mode=internal\nphi-depth=0.25\n[storage]\ndata-dir=" +
+                  data.path().toUtf8() +
+                  "\nno-logging=true\n[audio]\ndevice=virtual\n"
+                  "auto-start-audio=yes\n");
+    QProcess p;
+    QProcessEnvironment env = environment(false);
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), configHome);
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(SOUNDLAB_BINARY), {"--no-gui"});
+    QString out;
+    const QString base = waitForListening(p, &out);
+    ASSERT_FALSE(base.isEmpty()) << out.toStdString() << p.readAllStandardError().toStdString();
+    const QJsonObject phi = curlJson({base + "/api/phi"});
+    EXPECT_EQ(phi["mode"].toString(), QStringLiteral("internal"));
+    EXPECT_DOUBLE_EQ(phi["manual"].toObject()["depth"].toDouble(), 0.25);
+    const QJsonObject status = curlJson({base + "/api/status"});
+    EXPECT_TRUE(status["audio_running"].toBool());
+    EXPECT_FALSE(status["logging"].toObject()["enabled"].toBool());
+    EXPECT_FALSE(out.contains(QStringLiteral("logging to")));
+    ::kill(pid_t(p.processId()), SIGTERM);
+    ASSERT_TRUE(p.waitForFinished(10000));
+    EXPECT_EQ(p.exitCode(), 0);
+}
+
+TEST(SoundlabSettings, BadValuesExitWithCode2NamingTheKeyAndWhereItCameFrom) {
+    struct Case {
+        QByteArray ini;
+        QList<QPair<QString, QString>> env;
+        QStringList mustMention;
+    };
+    const QList<Case> cases = {
+        {"[audio]\nsample-rate=22050\n",
+         {},
+         {"audio/sample-rate '22050'", "soundlab.conf", "96000"}},
+        {"[api]\nport=http\n", {}, {"api/port 'http'", "0 to 65535"}},
+        {"[audio]\nauto-start-audio=maybe\n",
+         {},
+         {"audio/auto-start-audio 'maybe'", "true or false"}},
+        {"[phi]\nphi-mode=random\n", {}, {"phi/phi-mode 'random'", "internal"}},
+        {"[phi]\nphi-depth=2\n", {}, {"phi/phi-depth '2'", "0 to 1.618"}},
+        {"[audio]\nsampel-rate=48000\n", {}, {"unknown setting 'audio/sampel-rate'"}},
+        {"", {{"SOUNDLAB_METRICS_RATE", "500"}}, {"SOUNDLAB_METRICS_RATE '500'", "30 to 120"}},
+    };
+    for (const Case& c : cases) {
+        QTemporaryDir home;
+        auto env = c.env;
+        env.append({"XDG_CONFIG_HOME", writeSettings(home, c.ini)});
+        const ProcessResult r = runToExit({"--print-config"}, env);
+        EXPECT_EQ(r.exitCode, 2) << c.ini.toStdString();
+        for (const QString& text : c.mustMention)
+            EXPECT_TRUE(r.err.contains(text))
+                << text.toStdString() << " in " << r.err.toStdString();
+    }
+    const ProcessResult missing = runToExit({"--config", "/no/such/soundlab.conf"});
+    EXPECT_EQ(missing.exitCode, 2);
+    EXPECT_TRUE(missing.err.contains("/no/such/soundlab.conf")) << missing.err.toStdString();
+}
+
+// The token file keeps the token out of `ps`; like ssh, a file others can read is refused.
+TEST(SoundlabSettings, TokenFileMustBePrivateAndThenGuardsTheApi) {
+    QTemporaryDir dir, data;
+    QFile token(dir.path() + QStringLiteral("/token"));
+    ASSERT_TRUE(token.open(QIODevice::WriteOnly));
+    token.write("s3cret-t0ken\n");
+    token.close();
+    token.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup |
+                         QFileDevice::ReadOther);
+    const ProcessResult open = runToExit({"--token-file", token.fileName(), "--print-config"});
+    EXPECT_EQ(open.exitCode, 2);
+    EXPECT_TRUE(open.err.contains("chmod 600")) << open.err.toStdString();
+
+    token.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    QProcess p;
+    p.setProcessEnvironment(environment(false));
+    p.start(QStringLiteral(SOUNDLAB_BINARY),
+            {"--no-gui", "--device", "virtual", "--no-logging", "--data-dir", data.path(), "--port",
+             "0", "--token-file", token.fileName()});
+    QString out;
+    const QString base = waitForListening(p, &out);
+    ASSERT_FALSE(base.isEmpty()) << out.toStdString() << p.readAllStandardError().toStdString();
+    EXPECT_EQ(curlJson({base + "/api/presets"})["error"].toObject()["code"].toString(),
+              QStringLiteral("unauthorized"));
+    EXPECT_TRUE(curlJson({"-H", "Authorization: Bearer s3cret-t0ken", base + "/api/status"})
+                    .contains(QStringLiteral("audio_running")));
+    ::kill(pid_t(p.processId()), SIGTERM);
+    ASSERT_TRUE(p.waitForFinished(10000));
+}
+
+// `systemctl reload soundlab` sends SIGHUP: the file is read again; what can change while
+// running is applied through the API's own functions, the rest is named as needing a restart.
+TEST(SoundlabSettings, SighupAppliesTheChangedFileWhileRunning) {
+    QTemporaryDir home, data;
+    const QString configHome =
+        writeSettings(home, "[metrics]\nmetrics-rate=30\n[audio]\nbuffer-size=512\n");
+    QProcess p;
+    QProcessEnvironment env = environment(false);
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), configHome);
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(SOUNDLAB_BINARY),
+            {"--no-gui", "--device", "virtual", "--no-logging", "--data-dir", data.path(), "--port",
+             "0", "--auto-start-audio"});
+    QString out;
+    const QString base = waitForListening(p, &out);
+    ASSERT_FALSE(base.isEmpty()) << out.toStdString() << p.readAllStandardError().toStdString();
+
+    writeSettings(home,
+                  "[metrics]\nmetrics-rate=60\n[audio]\nbuffer-size=256\n"
+                  "[phi]\nphi-mode=internal\n[osc]\nosc-port=0\n");
+    ::kill(pid_t(p.processId()), SIGHUP);
+    QString err;
+    for (int i = 0; i < 100 && !err.contains(QStringLiteral("settings reloaded")); ++i) {
+        p.waitForReadyRead(100);
+        err += QString::fromLocal8Bit(p.readAllStandardError());
+    }
+    EXPECT_TRUE(err.contains(QStringLiteral("applied: audio, phi, metrics-rate")))
+        << err.toStdString();
+    EXPECT_TRUE(err.contains(QStringLiteral("need a restart: osc"))) << err.toStdString();
+    EXPECT_EQ(curlJson({base + "/api/metrics/config"})["rate_hz"].toDouble(), 60.0);
+    EXPECT_EQ(curlJson({base + "/api/phi"})["mode"].toString(), QStringLiteral("internal"));
+    const QJsonObject status = curlJson({base + "/api/status"});
+    EXPECT_EQ(status["buffer_size"].toInt(), 256);
+    EXPECT_TRUE(status["audio_running"].toBool());
+
+    // A bad file is refused as a whole: nothing changes, the process runs on.
+    writeSettings(home, "[metrics]\nmetrics-rate=500\n");
+    ::kill(pid_t(p.processId()), SIGHUP);
+    err.clear();
+    for (int i = 0; i < 100 && !err.contains(QStringLiteral("reload refused")); ++i) {
+        p.waitForReadyRead(100);
+        err += QString::fromLocal8Bit(p.readAllStandardError());
+    }
+    EXPECT_TRUE(err.contains(QStringLiteral("metrics/metrics-rate '500'"))) << err.toStdString();
+    EXPECT_EQ(curlJson({base + "/api/metrics/config"})["rate_hz"].toDouble(), 60.0);
+    ::kill(pid_t(p.processId()), SIGTERM);
+    ASSERT_TRUE(p.waitForFinished(10000));
+    EXPECT_EQ(p.exitCode(), 0);
+}
+
+// The window comes back as it was closed: size, and the open tab (ui/WindowState).
+TEST(SoundlabSettings, TheWindowReopensWithItsSizeAndTab) {
+    QTemporaryDir home, data;
+    QDir(home.path()).mkpath(QStringLiteral("soundlab"));
+    const QString stateFile = home.path() + QStringLiteral("/soundlab/window.conf");
+    {
+        QSettings state(stateFile, QSettings::IniFormat);
+        state.setValue("window/geometry", QRect(40, 50, 700, 500));
+        state.setValue("window/tab", 3);
+    }
+    const ProcessResult r = runThenSignal(
+        {"--device", "virtual", "--no-logging", "--data-dir", data.path(), "--port", "0"}, SIGTERM,
+        true, 2500, {{"XDG_CONFIG_HOME", home.path()}});
+    ASSERT_EQ(r.exitCode, 0) << r.err.toStdString();
+    EXPECT_FALSE(r.err.contains(QStringLiteral("qrc:"))) << r.err.toStdString();
+    // Saved again at exit: had it not been restored, these would be the defaults (960×640, tab 0).
+    const QSettings state(stateFile, QSettings::IniFormat);
+    EXPECT_EQ(state.value("window/geometry").toRect().size(), QSize(700, 500));
+    EXPECT_EQ(state.value("window/tab").toInt(), 3);
 }

@@ -39,7 +39,8 @@ protected:
     }
     void SetUp() override {
         VirtualDeviceApiTest::SetUp();
-        vm = std::make_unique<LatencyViewModel>(api::LatencyApi{
+        gui = std::make_unique<GuiApiClient>(engine, nullptr);  // --no-logging
+        vm = std::make_unique<LatencyViewModel>(*gui, api::LatencyApi{
             engine, server->latencyCalibrator(), server->latencyCompensation()});
         qml = std::make_unique<QQmlEngine>();
         QObject::connect(qml.get(), &QQmlEngine::warnings, [this](const QList<QQmlError>& list) {
@@ -87,6 +88,7 @@ protected:
         return qobject_cast<QXYSeries*>(series);
     }
 
+    std::unique_ptr<GuiApiClient> gui;
     std::unique_ptr<LatencyViewModel> vm;
     std::unique_ptr<QQmlEngine> qml;
     QQuickWindow window;

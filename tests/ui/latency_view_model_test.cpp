@@ -35,7 +35,8 @@ protected:
     }
     void SetUp() override {
         VirtualDeviceApiTest::SetUp();
-        vm = std::make_unique<LatencyViewModel>(api::LatencyApi{
+        gui = std::make_unique<GuiApiClient>(engine, nullptr);  // --no-logging
+        vm = std::make_unique<LatencyViewModel>(*gui, api::LatencyApi{
             engine, server->latencyCalibrator(), server->latencyCompensation()});
     }
     void TearDown() override {
@@ -66,6 +67,7 @@ protected:
         EXPECT_EQ(vm->driftRateMsPerSec(), doc["drift_rate_ms_per_sec"].toDouble());
     }
 
+    std::unique_ptr<GuiApiClient> gui;
     std::unique_ptr<LatencyViewModel> vm;
 };
 

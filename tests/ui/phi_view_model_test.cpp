@@ -35,7 +35,8 @@ struct PhiApi {
 
 TEST(PhiViewModel, ShowsTheDocumentTheApiServes) {
     AudioEngine engine;
-    PhiViewModel vm(engine);
+    GuiApiClient gui(engine, nullptr);
+    PhiViewModel vm(gui);
     const PhiApi api(engine);
     const QJsonObject doc = api.document();
     EXPECT_EQ(vm.mode(), doc["mode"].toString());
@@ -52,7 +53,8 @@ TEST(PhiViewModel, ShowsTheDocumentTheApiServes) {
 
 TEST(PhiViewModel, ShowsTheOscCountersOfTheDocument) {
     AudioEngine engine;
-    PhiViewModel vm(engine);
+    GuiApiClient gui(engine, nullptr);
+    PhiViewModel vm(gui);
     EXPECT_EQ(vm.oscPort(), 0) << "no OSC server: off";
     api::OscServer osc(engine);
     ASSERT_FALSE(osc.start(QStringLiteral("127.0.0.1"), 0));
@@ -79,7 +81,8 @@ TEST(PhiViewModel, ShowsTheOscCountersOfTheDocument) {
 
 TEST(PhiViewModel, AChangeThroughTheViewModelIsInTheApiDocument) {
     AudioEngine engine;
-    PhiViewModel vm(engine);
+    GuiApiClient gui(engine, nullptr);
+    PhiViewModel vm(gui);
     const PhiApi api(engine);
     EXPECT_TRUE(vm.setMode(QStringLiteral("internal")));
     EXPECT_TRUE(vm.setManualDepth(1.25));
@@ -102,7 +105,8 @@ TEST(PhiViewModel, AChangeThroughTheViewModelIsInTheApiDocument) {
 
 TEST(PhiViewModel, AnApiChangeShowsInTheViewModelAfterARefresh) {
     AudioEngine engine;
-    PhiViewModel vm(engine);
+    GuiApiClient gui(engine, nullptr);
+    PhiViewModel vm(gui);
     const PhiApi api(engine);
     int changes = 0;
     QObject::connect(&vm, &PhiViewModel::changed, [&] { ++changes; });
@@ -129,7 +133,8 @@ TEST(PhiViewModel, AnApiChangeShowsInTheViewModelAfterARefresh) {
 
 TEST(PhiViewModel, ARefusedValueChangesNothingAndSaysWhyLikeThePut) {
     AudioEngine engine;
-    PhiViewModel vm(engine);
+    GuiApiClient gui(engine, nullptr);
+    PhiViewModel vm(gui);
     const PhiApi api(engine);
     const QJsonObject before = api.document();
 
@@ -151,7 +156,8 @@ TEST(PhiViewModel, ARefusedValueChangesNothingAndSaysWhyLikeThePut) {
 
 TEST(PhiViewModel, TheMidiPortChoiceIsTheApisAndThePortListIsTheRoutes) {
     AudioEngine engine;
-    PhiViewModel vm(engine);
+    GuiApiClient gui(engine, nullptr);
+    PhiViewModel vm(gui);
     const PhiApi api(engine);
     EXPECT_EQ(vm.midiPort(), QString());
     EXPECT_FALSE(vm.midiConnected());
@@ -179,7 +185,8 @@ TEST(PhiViewModel, TheMidiPortChoiceIsTheApisAndThePortListIsTheRoutes) {
 
 TEST(PhiViewModel, TheRateSliderIsLogarithmicFromAHundredthOfAHertzToTen) {
     AudioEngine engine;
-    PhiViewModel vm(engine);
+    GuiApiClient gui(engine, nullptr);
+    PhiViewModel vm(gui);
     ASSERT_TRUE(vm.setInternalFrequencyPosition(0.0));
     EXPECT_DOUBLE_EQ(vm.internalFrequency(), 0.01);
     ASSERT_TRUE(vm.setInternalFrequencyPosition(1.0));

@@ -7,6 +7,7 @@
 
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTemporaryDir>
 
 #include <csignal>
 
@@ -19,7 +20,12 @@ public:
                              const QList<QPair<QString, QString>>& environment = {}) {
         qtApp();
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY", "SOUNDLAB_TOKEN"}) env.remove(name);
+        for (const char* name : {"DISPLAY", "WAYLAND_DISPLAY"}) env.remove(name);
+        // No settings of the user running the tests (file or SOUNDLAB_*).
+        static const QTemporaryDir emptyConfigHome;
+        env.insert(QStringLiteral("XDG_CONFIG_HOME"), emptyConfigHome.path());
+        for (const QString& name : env.keys())
+            if (name.startsWith(QLatin1String("SOUNDLAB_"))) env.remove(name);
         for (const auto& [name, value] : environment) env.insert(name, value);
         process_.setProcessEnvironment(env);
         process_.start(QStringLiteral(SOUNDLAB_BINARY),
@@ -65,6 +71,7 @@ public:
         if (!process_.waitForFinished(15000)) return -1;
         return process_.exitCode();
     }
+    qint64 pid() const { return process_.processId(); }
     QString standardError() { return QString::fromLocal8Bit(process_.readAllStandardError()); }
 
     quint16 port = 0;

@@ -2,7 +2,7 @@
 // category written and gzipped on a clean exit, a SIGKILLed session recovered at the next start,
 // markers, the log routes, driven by curl and read back with zcat.
 
-#include "SoundlabProcess.h"
+#include "SessionLogFiles.h"
 #include "logging/GzipFile.h"
 
 #include <gtest/gtest.h>
@@ -17,49 +17,6 @@
 #include <unistd.h>
 
 using namespace soundlab::api::test;
-
-namespace {
-
-const QStringList kCategories = {"audio_engine", "phi_modulator", "metrics", "latency",
-                                 "presets"};
-
-CurlResult postJson(const QString& url, const QByteArray& body, const QString& method = "POST") {
-    return curl({"-X", method, "-H", "Content-Type: application/json", "--data-binary",
-                 QString::fromUtf8(body), url});
-}
-
-QList<QJsonObject> jsonRecords(const QByteArray& content) {
-    QList<QJsonObject> records;
-    for (const QByteArray& line : content.split('\n')) {
-        if (line.isEmpty()) continue;
-        QJsonParseError error;
-        const QJsonDocument document = QJsonDocument::fromJson(line, &error);
-        EXPECT_EQ(error.error, QJsonParseError::NoError) << line.toStdString();
-        records.append(document.object());
-    }
-    return records;
-}
-
-QStringList typesOf(const QList<QJsonObject>& records) {
-    QStringList types;
-    for (const QJsonObject& record : records) types << record.value("type").toString();
-    return types;
-}
-
-// What `zcat FILE` prints: the tool a user would reach for.
-QByteArray zcat(const QString& path) {
-    QProcess process;
-    process.start("zcat", {path});
-    process.waitForFinished(10000);
-    EXPECT_EQ(process.exitCode(), 0) << path.toStdString();
-    return process.readAllStandardOutput();
-}
-
-QString sessionOf(const QString& base) {
-    return curl({base + "/api/status"}).json().value("logging").toObject().value("session").toString();
-}
-
-}  // namespace
 
 TEST(SessionLogProcess, ARunWritesEveryCategoryAndCompressesItOnExit) {
     QTemporaryDir logs;
@@ -105,7 +62,7 @@ TEST(SessionLogProcess, ARunWritesEveryCategoryAndCompressesItOnExit) {
 
     EXPECT_EQ(soundlab.terminate(), 0);
 
-    for (const QString& category : kCategories) {
+    for (const QString& category : kLogCategories) {
         SCOPED_TRACE(category.toStdString());
         const QString base = logs.filePath(category + "/" + session + "_" + category);
         EXPECT_FALSE(QFile::exists(base + ".csv"));
@@ -226,7 +183,7 @@ TEST(SessionLogProcess, ASessionKilledMidRunIsRecoveredByTheNextStart) {
     }
     ASSERT_EQ(recovered.size(), 1);
     EXPECT_EQ(recovered.at(0).toString(), killed);
-    for (const QString& category : kCategories) {
+    for (const QString& category : kLogCategories) {
         SCOPED_TRACE(category.toStdString());
         const QString file = logs.filePath(category + "/" + killed + "_" + category + ".jsonl.gz");
         const QStringList types = typesOf(jsonRecords(zcat(file)));

@@ -1,7 +1,12 @@
-#include "CommandLine.h"
+#include "settings/CommandLine.h"
+
+#include "phi/PhiTypes.h"
+#include "settings/Settings.h"
 
 #include <QCommandLineParser>
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QStandardPaths>
 #include <cmath>
 
@@ -13,9 +18,31 @@ ParsedCommandLine failure(const QString& message) {
     return {std::nullopt, 2, QStringLiteral("soundlab: %1\nTry 'soundlab --help'.").arg(message)};
 }
 
+// The API token from `path`: the file's first line. Like ssh with its keys, refuse a file
+// that others may read: the token would not be secret.
+QString readTokenFile(const QString& path, QString* error) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = QStringLiteral("cannot read '%1': %2").arg(path, file.errorString());
+        return {};
+    }
+    const QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::WriteGroup |
+                                            QFileDevice::ExeGroup | QFileDevice::ReadOther |
+                                            QFileDevice::WriteOther | QFileDevice::ExeOther;
+    if (file.permissions() & others) {
+        *error = QStringLiteral("'%1' is accessible by other users; make it private (chmod 600)")
+                     .arg(path);
+        return {};
+    }
+    const QString token = QString::fromUtf8(file.readLine(4096)).trimmed();
+    if (token.isEmpty()) *error = QStringLiteral("'%1' holds no token").arg(path);
+    return token;
+}
+
 }  // namespace
 
-ParsedCommandLine parseCommandLine(const QStringList& arguments) {
+ParsedCommandLine parseCommandLine(const QStringList& arguments,
+                                   const QProcessEnvironment& environment) {
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Soundlab: a real-time audio control room (GUI, REST and WebSocket API)."));
@@ -23,6 +50,17 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
                                   QStringLiteral("Show this help and exit."));
     const QCommandLineOption version(QStringLiteral("version"),
                                      QStringLiteral("Show the version and exit."));
+    const QCommandLineOption config(QStringLiteral("config"),
+                                    QStringLiteral("Read settings from this file (default: %1).")
+                                        .arg(QStringLiteral("~/.config/soundlab/soundlab.conf")),
+                                    QStringLiteral("file"));
+    const QCommandLineOption printConfig(
+        QStringLiteral("print-config"),
+        QStringLiteral("Print the settings in effect, and where each came from, and exit."));
+    const QCommandLineOption printOpenApi(
+        QStringLiteral("print-openapi"),
+        QStringLiteral("Print the API's OpenAPI document (as /api/openapi.json serves it) and "
+                       "exit."));
     const QCommandLineOption listDevices(QStringLiteral("list-devices"),
                                          QStringLiteral("List audio devices and exit."));
     const QCommandLineOption device(
@@ -59,6 +97,10 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
         QStringLiteral("token"),
         QStringLiteral("API access token (or SOUNDLAB_TOKEN); required beyond loopback."),
         QStringLiteral("token"));
+    const QCommandLineOption tokenFile(
+        QStringLiteral("token-file"),
+        QStringLiteral("Read the API token from this file (mode 600; keeps it out of ps)."),
+        QStringLiteral("file"));
     const QCommandLineOption insecure(
         QStringLiteral("insecure"),
         QStringLiteral("Allow binding beyond loopback without a token."));
@@ -76,13 +118,21 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
         QStringLiteral("addr"));
     const QCommandLineOption metricsRate(
         QStringLiteral("metrics-rate"),
-        QStringLiteral("Metrics frames per second, 30 to 120 (default 30)."),
-        QStringLiteral("hz"));
+        QStringLiteral("Metrics frames per second, 30 to 120 (default 30)."), QStringLiteral("hz"));
     const QCommandLineOption midiPort(
         QStringLiteral("midi-port"),
         QStringLiteral("Open this MIDI input port for the Φ `midi` source (a name from GET "
                        "/api/phi/midi/ports; opened when it appears)."),
         QStringLiteral("name"));
+    const QCommandLineOption phiMode(
+        QStringLiteral("phi-mode"),
+        QStringLiteral("Φ source at start: manual, audio, midi, sensor or internal (default "
+                       "manual)."),
+        QStringLiteral("source"));
+    const QCommandLineOption phiDepth(
+        QStringLiteral("phi-depth"),
+        QStringLiteral("Manual Φ depth at start, 0 to 1.618 (default 0.618)."),
+        QStringLiteral("depth"));
     const QCommandLineOption dataDir(QStringLiteral("data-dir"),
                                      QStringLiteral("Where presets live (default: %1).")
                                          .arg(QStringLiteral("~/.local/share/soundlab")),
@@ -138,6 +188,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
     parser.addOption(logKeepDays);
     parser.addOptions({virtualLoopbackGain, virtualLoopbackSnr, calibrate});
     parser.addOption(midiPort);
+    parser.addOptions({config, printConfig, printOpenApi, tokenFile, phiMode, phiDepth});
 
     if (!parser.parse(arguments)) return failure(parser.errorText());
     if (!parser.positionalArguments().isEmpty())
@@ -153,80 +204,131 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments) {
         return {std::nullopt, 0,
                 QStringLiteral("soundlab %1").arg(QStringLiteral(SOUNDLAB_VERSION))};
 
+    // The persistent settings: command line > environment > settings file > default.
+    const QProcessEnvironment& env = environment;
+    QString settingsPath = parser.isSet(config) ? parser.value(config) : defaultSettingsPath();
+    if (parser.isSet(config) && !QFileInfo::exists(settingsPath))
+        return failure(QStringLiteral("--config: no such file '%1'").arg(settingsPath));
+    const SettingSources sources(parser, env, settingsPath);
+    if (!sources.fileError().isEmpty()) return failure(sources.fileError());
+    const auto setting = [&](const char* flag) {
+        for (const PersistentSetting& s : persistentSettings())
+            if (qstrcmp(s.flag, flag) == 0) return sources.find(s);
+        Q_UNREACHABLE();
+    };
+    const auto invalid = [](const SettingSources::Value& v, const QString& valid) {
+        return failure(QStringLiteral("invalid %1; valid: %2").arg(v.quoted(), valid));
+    };
+    QString switchError;
+    const auto isOn = [&](const char* flag) {
+        for (const PersistentSetting& s : persistentSettings())
+            if (qstrcmp(s.flag, flag) == 0) return sources.isOn(s, &switchError);
+        Q_UNREACHABLE();
+    };
+
     AppOptions o;
     o.listDevices = parser.isSet(listDevices);
+    o.printConfig = parser.isSet(printConfig);
+    o.printOpenApi = parser.isSet(printOpenApi);
     o.calibrate = parser.isSet(calibrate);
-    o.autoStartAudio = parser.isSet(autoStart) || o.calibrate;
+    const std::optional<bool> autoStartSetting = isOn("auto-start-audio");
+    const std::optional<bool> insecureSetting = isOn("insecure");
+    const std::optional<bool> noLoggingSetting = isOn("no-logging");
+    if (!switchError.isEmpty()) return failure(switchError);
+    o.autoStartAudio = *autoStartSetting || o.calibrate;
+    o.insecure = *insecureSetting;
+    o.noLogging = *noLoggingSetting;
     o.noGui = parser.isSet(noGui);
-    if (parser.isSet(device)) o.stream.inputDevice = o.stream.outputDevice = parser.value(device);
-    if (parser.isSet(inputDevice)) o.stream.inputDevice = parser.value(inputDevice);
-    if (parser.isSet(outputDevice)) o.stream.outputDevice = parser.value(outputDevice);
+    if (const auto v = setting("device")) o.stream.inputDevice = o.stream.outputDevice = v->text();
+    if (const auto v = setting("input-device")) o.stream.inputDevice = v->text();
+    if (const auto v = setting("output-device")) o.stream.outputDevice = v->text();
 
-    if (parser.isSet(sampleRate)) {
+    if (const auto v = setting("sample-rate")) {
         bool ok = false;
-        o.stream.sampleRate = parser.value(sampleRate).toInt(&ok);
+        o.stream.sampleRate = v->text().toInt(&ok);
         if (!ok || !StreamConfig::isSupportedSampleRate(o.stream.sampleRate))
             return failure(
-                QStringLiteral("unsupported --sample-rate '%1'; valid: 44100, 48000, 96000")
-                    .arg(parser.value(sampleRate)));
+                QStringLiteral("unsupported %1; valid: 44100, 48000, 96000").arg(v->quoted()));
     }
-    if (parser.isSet(bufferSize)) {
+    if (const auto v = setting("buffer-size")) {
         bool ok = false;
-        o.stream.blockSize = parser.value(bufferSize).toInt(&ok);
+        o.stream.blockSize = v->text().toInt(&ok);
         if (!ok || !StreamConfig::isSupportedBlockSize(o.stream.blockSize))
-            return failure(QStringLiteral("unsupported --buffer-size '%1'; valid: %2 to %3 frames")
-                               .arg(parser.value(bufferSize))
+            return failure(QStringLiteral("unsupported %1; valid: %2 to %3 frames")
+                               .arg(v->quoted())
                                .arg(StreamConfig::kMinBlockSize)
                                .arg(StreamConfig::kMaxBlockSize));
         o.stream.preferHostPeriod = false;
     }
-    if (parser.isSet(host)) o.host = parser.value(host);
-    if (parser.isSet(port)) {
+    if (const auto v = setting("host")) o.host = v->text();
+    if (const auto v = setting("port")) {
         bool ok = false;
-        const uint value = parser.value(port).toUInt(&ok);
-        if (!ok || value > 65535)
-            return failure(
-                QStringLiteral("invalid --port '%1'; valid: 0 to 65535").arg(parser.value(port)));
+        const uint value = v->text().toUInt(&ok);
+        if (!ok || value > 65535) return invalid(*v, QStringLiteral("0 to 65535"));
         o.port = quint16(value);
     }
-    if (parser.isSet(oscPort)) {
+    if (const auto v = setting("osc-port")) {
         bool ok = false;
-        const uint value = parser.value(oscPort).toUInt(&ok);
-        if (!ok || value > 65535)
-            return failure(QStringLiteral("invalid --osc-port '%1'; valid: 0 to 65535")
-                               .arg(parser.value(oscPort)));
+        const uint value = v->text().toUInt(&ok);
+        if (!ok || value > 65535) return invalid(*v, QStringLiteral("0 to 65535"));
         o.oscPort = quint16(value);
     }
-    if (parser.isSet(oscHost)) o.oscHost = parser.value(oscHost);
-    if (parser.isSet(metricsRate)) {
+    if (const auto v = setting("osc-host")) o.oscHost = v->text();
+    if (const auto v = setting("metrics-rate")) {
         bool ok = false;
-        const double value = parser.value(metricsRate).toDouble(&ok);
+        const double value = v->text().toDouble(&ok);
         if (!ok || !(value >= 30.0 && value <= 120.0))
-            return failure(QStringLiteral("invalid --metrics-rate '%1'; valid: 30 to 120 (Hz)")
-                               .arg(parser.value(metricsRate)));
+            return invalid(*v, QStringLiteral("30 to 120 (Hz)"));
         o.metricsRate = value;
     }
-    if (parser.isSet(midiPort)) o.midiPort = parser.value(midiPort);
-    o.token = parser.isSet(token) ? parser.value(token) : qEnvironmentVariable("SOUNDLAB_TOKEN");
-    o.insecure = parser.isSet(insecure);
-    o.corsOrigins = parser.values(corsOrigin);
+    if (const auto v = setting("midi-port")) o.midiPort = v->text();
+    if (const auto v = setting("phi-mode")) {
+        if (!phi::modeFromString(v->text().toStdString()))
+            return invalid(*v, QStringLiteral("manual, audio, midi, sensor, internal"));
+        o.phiMode = v->text();
+    }
+    if (const auto v = setting("phi-depth")) {
+        bool ok = false;
+        o.phiDepth = v->text().toDouble(&ok);
+        if (!ok || !(*o.phiDepth >= 0.0 && *o.phiDepth <= phi::kMaxDepth))
+            return invalid(*v, QStringLiteral("0 to %1 (Φ)").arg(phi::kMaxDepth));
+    }
+    o.corsOrigins = setting("cors-origin").value_or(SettingSources::Value{}).values;
 
-    o.dataDir = parser.isSet(dataDir)
-                    ? parser.value(dataDir)
+    // The token: --token, --token-file, SOUNDLAB_TOKEN, SOUNDLAB_TOKEN_FILE, the file's
+    // token-file, in that order. A file keeps it out of `ps` and of the environment.
+    const auto tokenFileSetting = setting("token-file");
+    const bool tokenFileSettingFirst =
+        tokenFileSetting && tokenFileSetting->origin == QLatin1String("command line");
+    if (parser.isSet(token)) {
+        o.token = parser.value(token);
+    } else if (env.contains(QStringLiteral("SOUNDLAB_TOKEN")) && !tokenFileSettingFirst) {
+        o.token = env.value(QStringLiteral("SOUNDLAB_TOKEN"));
+    } else if (tokenFileSetting) {
+        o.tokenFile = tokenFileSetting->text();
+        QString error;
+        o.token = readTokenFile(o.tokenFile, &error);
+        if (!error.isEmpty())
+            return failure(QStringLiteral("%1: %2").arg(tokenFileSetting->quoted(), error));
+    }
+
+    const auto dataDirSetting = setting("data-dir");
+    o.dataDir = dataDirSetting
+                    ? dataDirSetting->text()
                     : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
                           QStringLiteral("/soundlab");
-    o.logDir = parser.isSet(logDir) ? parser.value(logDir) : o.dataDir + QStringLiteral("/logs");
+    const auto logDirSetting = setting("log-dir");
+    o.logDir = logDirSetting ? logDirSetting->text() : o.dataDir + QStringLiteral("/logs");
     o.dataDir = QDir::cleanPath(QDir(o.dataDir).absolutePath());
     o.logDir = QDir::cleanPath(QDir(o.logDir).absolutePath());
-    o.noLogging = parser.isSet(noLogging);
-    if (parser.isSet(logKeepDays)) {
+    if (const auto v = setting("log-keep-days")) {
         bool ok = false;
-        const int days = parser.value(logKeepDays).toInt(&ok);
-        if (!ok || days < 1 || days > 36500)
-            return failure(QStringLiteral("invalid --log-keep-days '%1'; valid: 1 to 36500")
-                               .arg(parser.value(logKeepDays)));
+        const int days = v->text().toInt(&ok);
+        if (!ok || days < 1 || days > 36500) return invalid(*v, QStringLiteral("1 to 36500"));
         o.logKeepDays = days;
     }
+    o.settingsFile = settingsPath;
+    o.settingsInEffect = settingsInEffect(o, sources);
 
     VirtualDeviceOptions& v = o.stream.virtualDevice;
     if (parser.isSet(virtualInput)) v.input = parser.value(virtualInput);
