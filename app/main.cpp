@@ -26,6 +26,7 @@
 
 #include "AudioViewModel.h"
 #include "EngineViewModel.h"
+#include "LatencyViewModel.h"
 #include "GuiApiClient.h"
 #include "MetricsViewModel.h"
 #include "PhiViewModel.h"
@@ -294,12 +295,13 @@ int main(int argc, char* argv[]) {
     }
     std::printf("listening on %s\n", qPrintable(apiServer.url()));
     std::fflush(stdout);
+    // What the latency routes drive; the latency log and the GUI's panel read it as they do.
+    const api::LatencyApi latencyApi{engine, apiServer.latencyCalibrator(),
+                                     apiServer.latencyCompensation()};
     // The latency log: frames at 10 Hz and every calibration, from what the latency routes serve.
     std::unique_ptr<api::LatencyActivityLog> latencyLog;
     if (sessionLog)
-        latencyLog = std::make_unique<api::LatencyActivityLog>(
-            api::LatencyApi{engine, apiServer.latencyCalibrator(), apiServer.latencyCompensation()},
-            *sessionLog);
+        latencyLog = std::make_unique<api::LatencyActivityLog>(latencyApi, *sessionLog);
 
     // --calibrate: one latency calibration once audio runs; its result goes to stdout and the API.
     QTimer calibrationWatch;
@@ -367,6 +369,7 @@ int main(int argc, char* argv[]) {
     std::unique_ptr<EngineViewModel> engineViewModel;
     std::unique_ptr<PhiViewModel> phiViewModel;
     std::unique_ptr<MetricsViewModel> metricsViewModel;
+    std::unique_ptr<LatencyViewModel> latencyViewModel;
     std::unique_ptr<SettingsViewModel> settingsViewModel;
     const WindowState windowState(WindowState::defaultPath());
     std::unique_ptr<SessionLogViewModel> logViewModel;
@@ -388,12 +391,14 @@ int main(int argc, char* argv[]) {
         });
         logViewModel = std::make_unique<SessionLogViewModel>(guiApi);
         presetsViewModel = std::make_unique<PresetsViewModel>(presetStore, abComparator);
+        latencyViewModel = std::make_unique<LatencyViewModel>(guiApi, latencyApi);
         qml = std::make_unique<QQmlApplicationEngine>();
         qml->setInitialProperties(
             {{QStringLiteral("audio"), QVariant::fromValue(audioViewModel.get())},
              {QStringLiteral("engine"), QVariant::fromValue(engineViewModel.get())},
              {QStringLiteral("phi"), QVariant::fromValue(phiViewModel.get())},
              {QStringLiteral("metrics"), QVariant::fromValue(metricsViewModel.get())},
+             {QStringLiteral("latency"), QVariant::fromValue(latencyViewModel.get())},
              {QStringLiteral("settings"), QVariant::fromValue(settingsViewModel.get())},
              {QStringLiteral("log"), QVariant::fromValue(logViewModel.get())},
              {QStringLiteral("presets"), QVariant::fromValue(presetsViewModel.get())}});

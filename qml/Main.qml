@@ -11,6 +11,7 @@ ApplicationWindow {
     required property EngineViewModel engine
     required property PhiViewModel phi
     required property MetricsViewModel metrics
+    required property LatencyViewModel latency
     required property SessionLogViewModel log
     required property SettingsViewModel settings
     required property PresetsViewModel presets
@@ -74,6 +75,7 @@ ApplicationWindow {
             TabButton { text: qsTr("Engine") }
             TabButton { text: qsTr("Φ") }
             TabButton { text: qsTr("Metrics") }
+            TabButton { text: qsTr("Latency") }
             TabButton { text: qsTr("Presets") }
             TabButton { text: qsTr("Settings") }
         }
@@ -87,6 +89,7 @@ ApplicationWindow {
             EnginePanel { engine: window.engine }
             PhiPanel { phi: window.phi }
             MetricsPanel { metrics: window.metrics }
+            LatencyPanel { latency: window.latency }
             PresetsPanel { presets: window.presets }
             SettingsPanel { settings: window.settings }
         }

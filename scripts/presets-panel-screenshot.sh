@@ -8,6 +8,10 @@ set -u
 OUT=${1:-docs/img/presets-panel.png}
 TMP=$(mktemp -d)
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$TMP}
+# Open on the Presets tab (index 5): the window state file says which tab was open last.
+export XDG_CONFIG_HOME=$TMP/config
+mkdir -p $XDG_CONFIG_HOME/soundlab
+printf '[window]\ntab=5\n' > $XDG_CONFIG_HOME/soundlab/window.conf
 D=$TMP/data
 # Run from $TMP/import: the file dialog opens in the working directory, where the bundle is alone.
 ROOT=$PWD
@@ -34,10 +38,6 @@ post "/api/presets/ab/store/B?id=$GLASS" ''
 post /api/presets/ab/toggle ''
 WIN=$(xdotool search --onlyvisible --name Soundlab | head -1)
 xdotool windowsize $WIN 1300 820
-sleep 1
-# The last tab: tabs share the window's width equally.
-TABS=${TABS:-5}
-xdotool mousemove $((1300 - 1300 / TABS / 2)) 36 click 1
 sleep 2
 # Choose "Glass bells" in the list (its row is the second; the list starts below the search).
 xdotool mousemove 200 ${ROW_Y:-240} click 1

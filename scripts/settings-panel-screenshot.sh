@@ -8,10 +8,10 @@ TMP=$(mktemp -d)
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$TMP}
 export XDG_CONFIG_HOME=$TMP/config
 mkdir -p $XDG_CONFIG_HOME/soundlab
-# A settings file with a few values, and the Settings tab (the last, index 5) open.
+# A settings file with a few values, and the Settings tab (the last, index 6) open.
 printf '[audio]\nbuffer-size=256\n[api]\nport=0\n[metrics]\nmetrics-rate=60\n' \
     > $XDG_CONFIG_HOME/soundlab/soundlab.conf
-printf '[window]\ntab=5\n' > $XDG_CONFIG_HOME/soundlab/window.conf
+printf '[window]\ntab=6\n' > $XDG_CONFIG_HOME/soundlab/window.conf
 SOUNDLAB_OSC_PORT=0 build/app/soundlab --device virtual --auto-start-audio --data-dir $TMP/data \
     --no-logging > $TMP/out.txt 2> $TMP/err.txt &
 PID=$!

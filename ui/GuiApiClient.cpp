@@ -48,6 +48,35 @@ std::optional<EngineError> GuiApiClient::selectDevice(const QString& selector) {
     return error;
 }
 
+api::Response GuiApiClient::calibrateLatency(const api::LatencyApi& latency) {
+    return noted("POST", QStringLiteral("/api/latency/calibrate"),
+                 api::startCalibration(latency.calibrator));
+}
+
+api::Response GuiApiClient::setLatencyCompensation(const api::LatencyApi& latency,
+                                                   double offsetMs) {
+    return noted("POST", QStringLiteral("/api/latency/compensation/set"),
+                 api::setCompensationOffset(latency, offsetMs));
+}
+
+api::Response GuiApiClient::adjustLatencyCompensation(const api::LatencyApi& latency,
+                                                      double deltaMs) {
+    return noted("POST", QStringLiteral("/api/latency/compensation/adjust"),
+                 api::adjustCompensationOffset(latency, deltaMs));
+}
+
+api::Response GuiApiClient::setLatencyManualOffset(const api::LatencyApi& latency,
+                                                   double offsetMs) {
+    return noted("POST", QStringLiteral("/api/latency/compensation/manual"),
+                 api::setManualOffset(latency, offsetMs));
+}
+
+api::Response GuiApiClient::noted(const QByteArray& method, const QString& path,
+                                  api::Response response) {
+    note(method, path, QJsonValue::Undefined, response.status);
+    return response;
+}
+
 std::variant<QJsonObject, api::ApiError> GuiApiClient::addMarker(const QString& label) {
     return api::addMarker(log_, label, kClient);
 }

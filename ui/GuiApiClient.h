@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/ApiError.h"
+#include "api/LatencyRoutes.h"
 #include "dsp/ParameterError.h"
 #include "engine/AudioEngine.h"
 
@@ -39,11 +40,19 @@ public:
     std::optional<EngineError> startAudio();
     void stopAudio();
     std::optional<EngineError> selectDevice(const QString& selector);
+    // POST /api/latency/calibrate and /api/latency/compensation/{set,adjust,manual}: the routes'
+    // functions, answered as the API answers (202/200, or the 409/422 JSON error).
+    api::Response calibrateLatency(const api::LatencyApi& latency);
+    api::Response setLatencyCompensation(const api::LatencyApi& latency, double offsetMs);
+    api::Response adjustLatencyCompensation(const api::LatencyApi& latency, double deltaMs);
+    api::Response setLatencyManualOffset(const api::LatencyApi& latency, double offsetMs);
     // POST /api/markers: a `marker` record in every category's log (a marker, not a change).
     std::variant<QJsonObject, api::ApiError> addMarker(const QString& label);
 
 private:
     void note(const QByteArray& method, const QString& path, const QJsonValue& body, int status);
+    // Notes a request without a JSON body (the query is not logged, as for the API's requests).
+    api::Response noted(const QByteArray& method, const QString& path, api::Response response);
     void noteParameters(const QString& path, const QJsonObject& patch,
                         const std::vector<dsp::ParameterError>& errors);
 

@@ -273,9 +273,7 @@ std::optional<ApiError> HttpFrontend::parseQuery(const Route& route,
                 QStringLiteral("query parameter '%1' must be %2, got '%3'")
                     .arg(parameter.name, parameter.schema.value(QStringLiteral("type")).toString(),
                          text.left(64)));
-        if (auto violation = schema::validate(*value, parameter.schema))
-            return ApiError::invalidValue(
-                QStringLiteral("query parameter '%1' %2").arg(parameter.name, violation->message));
+        if (auto error = parameter.check(*value)) return error;
         query->insert(parameter.name, *value);
     }
     return std::nullopt;

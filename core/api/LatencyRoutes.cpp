@@ -172,6 +172,27 @@ QJsonObject compensationAnswerSchema() {
     return s;
 }
 
+// The offsets' query parameters with the seed's ranges: the server checks a request's value
+// against them before the handler runs, and the functions below check in-process callers' values
+// with the same ones, so both get the same 422.
+QueryParameter offsetParameter(const char* name, double min, double max) {
+    return {QString::fromLatin1(name), schema::number(min, max, QStringLiteral("ms")),
+            QStringLiteral("%1 … %2 ms").arg(min).arg(max), true};
+}
+QueryParameter compensationParameter() {
+    return offsetParameter("offset_ms", 0, latency::LatencyCompensation::kMaxCompensationMs);
+}
+QueryParameter adjustParameter() {
+    using latency::LatencyCompensation;
+    return offsetParameter("delta_ms", -LatencyCompensation::kMaxAdjustMs,
+                           LatencyCompensation::kMaxAdjustMs);
+}
+QueryParameter manualParameter() {
+    using latency::LatencyCompensation;
+    return offsetParameter("offset_ms", -LatencyCompensation::kMaxManualMs,
+                           LatencyCompensation::kMaxManualMs);
+}
+
 }  // namespace
 
 QJsonValue latestCalibrationJson(const LatencyCalibrator& calibrator) {
@@ -295,6 +316,39 @@ Response startCalibration(LatencyCalibrator& calibrator) {
         202);
 }
 
+QJsonObject latencyStats(const LatencyApi& latency) {
+    const auto success = latency.calibrator.lastSuccess();
+    const QJsonObject frame = latencyFrame(latency);
+    return {
+        {QStringLiteral("calibrated"), frame.value(QStringLiteral("calibrated"))},
+        {QStringLiteral("calibration_running"), latency.calibrator.running()},
+        {QStringLiteral("calibrations_completed"), qint64(latency.calibrator.completedRuns())},
+        {QStringLiteral("last_calibration"), latestCalibrationJson(latency.calibrator)},
+        {QStringLiteral("last_successful_calibration"),
+         success ? QJsonValue(runJson(*success, QDateTime::currentMSecsSinceEpoch()))
+                 : QJsonValue()},
+        {QStringLiteral("current"), frame},
+    };
+}
+
+Response setCompensationOffset(const LatencyApi& latency, double offsetMs) {
+    if (auto error = compensationParameter().check(offsetMs)) return Response::error(*error);
+    return compensationAnswer(latency, latency.compensation.setCompensation(offsetMs),
+                              QStringLiteral("Compensation offset set"));
+}
+
+Response adjustCompensationOffset(const LatencyApi& latency, double deltaMs) {
+    if (auto error = adjustParameter().check(deltaMs)) return Response::error(*error);
+    return compensationAnswer(latency, latency.compensation.adjustCompensation(deltaMs),
+                              QStringLiteral("Compensation offset adjusted"));
+}
+
+Response setManualOffset(const LatencyApi& latency, double offsetMs) {
+    if (auto error = manualParameter().check(offsetMs)) return Response::error(*error);
+    return compensationAnswer(latency, latency.compensation.setManual(offsetMs),
+                              QStringLiteral("Manual offset set"));
+}
+
 QList<Route> latencyRoutes(LatencyApi latency) {
     using namespace schema;
     QList<Route> routes;
@@ -337,20 +391,7 @@ QList<Route> latencyRoutes(LatencyApi latency) {
                 {QStringLiteral("current"), frameSchema()}},
                {}, true);
     stats.execution = Execution::ServerThread;  // snapshots only
-    stats.handler = [latency](const Request&) {
-        const auto success = latency.calibrator.lastSuccess();
-        const QJsonObject frame = latencyFrame(latency);
-        return Response::json(QJsonObject{
-            {QStringLiteral("calibrated"), frame.value(QStringLiteral("calibrated"))},
-            {QStringLiteral("calibration_running"), latency.calibrator.running()},
-            {QStringLiteral("calibrations_completed"), qint64(latency.calibrator.completedRuns())},
-            {QStringLiteral("last_calibration"), latestCalibrationJson(latency.calibrator)},
-            {QStringLiteral("last_successful_calibration"),
-             success ? QJsonValue(runJson(*success, QDateTime::currentMSecsSinceEpoch()))
-                     : QJsonValue()},
-            {QStringLiteral("current"), frame},
-        });
-    };
+    stats.handler = [latency](const Request&) { return Response::json(latencyStats(latency)); };
     routes << stats;
 
     Route current;
@@ -419,52 +460,42 @@ QList<Route> latencyRoutes(LatencyApi latency) {
     };
     routes << aligned;
 
-    const auto offsetRoute = [&](const char* path, const char* name, double min, double max,
+    const auto offsetRoute = [&](const char* path, const QueryParameter& parameter,
                                  const QString& summary) {
         Route r;
         r.method = "POST";
         r.path = QString::fromLatin1(path);
         r.summary = summary;
         r.tag = tag;
-        r.query = {{QString::fromLatin1(name), number(min, max, QStringLiteral("ms")),
-                    QStringLiteral("%1 … %2 ms").arg(min).arg(max), true}};
+        r.query = {parameter};
         r.responseSchema = compensationAnswerSchema();
         r.errorStatuses = {422};
         r.execution = Execution::ServerThread;  // two atomics and a short lock
         return r;
     };
-    using latency::LatencyCompensation;
-    Route set = offsetRoute("/api/latency/compensation/set", "offset_ms", 0,
-                            LatencyCompensation::kMaxCompensationMs,
+    Route set = offsetRoute("/api/latency/compensation/set", compensationParameter(),
                             QStringLiteral("Set the compensation offset (0 … 200 ms)"));
     set.handler = [latency](const Request& request) {
-        const double v = request.query.value(QStringLiteral("offset_ms")).toDouble();
-        return compensationAnswer(latency, latency.compensation.setCompensation(v),
-                                  QStringLiteral("Compensation offset set"));
+        return setCompensationOffset(latency,
+                                     request.query.value(QStringLiteral("offset_ms")).toDouble());
     };
     routes << set;
 
     Route adjust =
-        offsetRoute("/api/latency/compensation/adjust", "delta_ms",
-                    -LatencyCompensation::kMaxAdjustMs, LatencyCompensation::kMaxAdjustMs,
+        offsetRoute("/api/latency/compensation/adjust", adjustParameter(),
                     QStringLiteral("Move the compensation offset by a delta (−50 … +50 ms)"));
     adjust.description =
         QStringLiteral("422 (nothing changes) when the result would leave 0 … 200 ms.");
     adjust.handler = [latency](const Request& request) {
-        const double v = request.query.value(QStringLiteral("delta_ms")).toDouble();
-        return compensationAnswer(latency, latency.compensation.adjustCompensation(v),
-                                  QStringLiteral("Compensation offset adjusted"));
+        return adjustCompensationOffset(latency,
+                                        request.query.value(QStringLiteral("delta_ms")).toDouble());
     };
     routes << adjust;
 
-    Route manual =
-        offsetRoute("/api/latency/compensation/manual", "offset_ms",
-                    -LatencyCompensation::kMaxManualMs, LatencyCompensation::kMaxManualMs,
-                    QStringLiteral("Set the manual user offset (−50 … +50 ms)"));
+    Route manual = offsetRoute("/api/latency/compensation/manual", manualParameter(),
+                               QStringLiteral("Set the manual user offset (−50 … +50 ms)"));
     manual.handler = [latency](const Request& request) {
-        const double v = request.query.value(QStringLiteral("offset_ms")).toDouble();
-        return compensationAnswer(latency, latency.compensation.setManual(v),
-                                  QStringLiteral("Manual offset set"));
+        return setManualOffset(latency, request.query.value(QStringLiteral("offset_ms")).toDouble());
     };
     routes << manual;
     return routes;

@@ -46,5 +46,15 @@ QJsonObject latencyStreamFrame(const LatencyApi& latency);
 Response startCalibration(latency::LatencyCalibrator& calibrator);
 // The latest calibration as JSON (null before the first); what POST, /stats and /ws/latency show.
 QJsonValue latestCalibrationJson(const latency::LatencyCalibrator& calibrator);
+// The GET /api/latency/stats document: the latest and the last good calibration, the frame.
+QJsonObject latencyStats(const LatencyApi& latency);
+
+// What POST /api/latency/compensation/{set,adjust,manual} run: 200 with the frame, `ok` and
+// `message`, or a 422 JSON error naming the parameter and its range (nothing changes). They check
+// the value against the routes' own query parameters, so the GUI's LatencyViewModel, which calls
+// them too, gets the very 422 an HTTP client gets.
+Response setCompensationOffset(const LatencyApi& latency, double offsetMs);
+Response adjustCompensationOffset(const LatencyApi& latency, double deltaMs);
+Response setManualOffset(const LatencyApi& latency, double offsetMs);
 
 }  // namespace soundlab::api

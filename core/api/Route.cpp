@@ -1,9 +1,18 @@
 #include "api/Route.h"
 
+#include "api/JsonSchema.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
 namespace soundlab::api {
+
+std::optional<ApiError> QueryParameter::check(const QJsonValue& value) const {
+    if (auto violation = schema::validate(value, schema))
+        return ApiError::invalidValue(
+            QStringLiteral("query parameter '%1' %2").arg(name, violation->message));
+    return std::nullopt;
+}
 
 Response Response::json(const QJsonValue& value, int status) {
     Response r;

@@ -12,6 +12,7 @@
 #include <QString>
 #include <QUrlQuery>
 #include <functional>
+#include <optional>
 
 namespace soundlab::api {
 
@@ -24,6 +25,10 @@ struct QueryParameter {
     QJsonObject schema;
     QString description;
     bool required = false;
+
+    // The 422 the server answers when a converted value breaks the schema. In-process callers
+    // of a handler's function (the GUI's view-models) check with it, for the same message.
+    std::optional<ApiError> check(const QJsonValue& value) const;
 };
 
 // What a handler sees of a request, after routing, authentication, size, content-type,

@@ -264,12 +264,31 @@ TEST(SoundlabApp, MidiPortFlagIsThePortInApiPhi) {
 TEST(SoundlabApp, QmlWindowLoadsOffscreenWithoutWarnings) {
     QTemporaryDir data;
     const ProcessResult r =
-        runThenSignal({"--device", "virtual", "--auto-start-audio", "--data-dir", data.path()},
+        runThenSignal({"--device", "virtual", "--auto-start-audio", "--data-dir", data.path(),
+                       "--port", "0"},  // any free port: tests run in parallel
                       SIGTERM, true, 3000);
     EXPECT_FALSE(r.crashed);
     EXPECT_EQ(r.exitCode, 0) << r.err.toStdString();
     EXPECT_FALSE(r.err.contains(QStringLiteral("headless"))) << "it must have run the GUI";
     // Any QML problem (binding error, missing type, failed load) is printed with its qrc: URL.
+    EXPECT_FALSE(r.err.contains(QStringLiteral("qrc:"))) << r.err.toStdString();
+    EXPECT_FALSE(r.err.contains(QStringLiteral("failed to load"))) << r.err.toStdString();
+}
+
+// The window with a calibration on the virtual loop: the Latency tab's bindings see a run going
+// from running to done and its figures (every panel of the tab stack is live, shown or not).
+TEST(SoundlabApp, QmlWindowWithACalibratedLoopLoadsOffscreenWithoutWarnings) {
+    QTemporaryDir data;
+    const ProcessResult r = runThenSignal(
+        {"--device", "virtual", "--buffer-size", "256", "--virtual-loopback-delay", "1234.37",
+         "--virtual-loopback-snr", "20", "--calibrate", "--no-logging", "--data-dir", data.path(),
+         "--port", "0"},
+        SIGTERM, true, 5000);
+    EXPECT_FALSE(r.crashed);
+    EXPECT_EQ(r.exitCode, 0) << r.err.toStdString();
+    EXPECT_FALSE(r.err.contains(QStringLiteral("headless"))) << "it must have run the GUI";
+    EXPECT_TRUE(r.out.contains(QStringLiteral("latency calibration: round trip 1234.3")))
+        << r.out.toStdString() << r.err.toStdString();
     EXPECT_FALSE(r.err.contains(QStringLiteral("qrc:"))) << r.err.toStdString();
     EXPECT_FALSE(r.err.contains(QStringLiteral("failed to load"))) << r.err.toStdString();
 }

@@ -4,10 +4,13 @@
 // /api/markers' function and says so in the status bar. Real logger, real files.
 #include "EngineViewModel.h"
 #include "GuiApiClient.h"
+#include "LatencyViewModel.h"
 #include "PhiViewModel.h"
 #include "SessionLogViewModel.h"
 
 #include "engine/AudioEngine.h"
+#include "latency/LatencyCalibrator.h"
+#include "latency/LatencyCompensation.h"
 #include "logging/SessionLogger.h"
 
 #include <gtest/gtest.h>
@@ -70,6 +73,41 @@ TEST(GuiApiClient, NotesEveryChangeAsTheControlRecordOfTheRequestItEquals) {
               (QJsonObject{{"engine", QJsonObject{{"gain", 0.5}}}}));
     EXPECT_EQ(control[3].value("body").toObject(), (QJsonObject{{"device", "virtual"}}));
     EXPECT_FALSE(control[4].contains("body"));
+}
+
+// The latency panel's actions too, as the POSTs they equal (the query is not logged, as for the
+// API's own requests), refusals with their 409/422.
+TEST(GuiApiClient, LatencyPanelActionsReachTheControlLog) {
+    Session session;
+    AudioEngine engine;  // stopped: a calibration is refused
+    GuiApiClient gui(engine, &session.log);
+    latency::LatencyCalibrator calibrator(engine);
+    latency::LatencyCompensation compensation;
+    LatencyViewModel latencyView(gui, {engine, calibrator, compensation});
+
+    EXPECT_FALSE(latencyView.calibrate());
+    EXPECT_TRUE(latencyView.setCompensation(10.0));
+    EXPECT_FALSE(latencyView.setCompensation(500.0));
+    EXPECT_TRUE(latencyView.adjustCompensation(5.0));
+    EXPECT_TRUE(latencyView.setManualOffset(-3.0));
+    EXPECT_EQ(compensation.compensationMs(), 15.0);
+    session.log.flush();
+
+    const QList<QJsonObject> control =
+        records(session.log, logging::Category::AudioEngine, QStringLiteral("control"));
+    const QList<std::pair<QString, int>> expected = {{"/api/latency/calibrate", 409},
+                                                     {"/api/latency/compensation/set", 200},
+                                                     {"/api/latency/compensation/set", 422},
+                                                     {"/api/latency/compensation/adjust", 200},
+                                                     {"/api/latency/compensation/manual", 200}};
+    ASSERT_EQ(control.size(), expected.size());
+    for (int i = 0; i < control.size(); ++i) {
+        SCOPED_TRACE(i);
+        EXPECT_EQ(control[i].value("client").toString(), "gui");
+        EXPECT_EQ(control[i].value("method").toString(), "POST");
+        EXPECT_EQ(control[i].value("path").toString(), expected[i].first);
+        EXPECT_EQ(control[i].value("status").toInt(), expected[i].second);
+    }
 }
 
 // The view-models change state only through the client, so their edits are in the log too.

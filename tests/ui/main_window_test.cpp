@@ -4,6 +4,7 @@
 #include "AudioViewModel.h"
 #include "EngineViewModel.h"
 #include "GuiApiClient.h"
+#include "LatencyViewModel.h"
 #include "MetricsViewModel.h"
 #include "PhiViewModel.h"
 #include "SessionLogViewModel.h"
@@ -14,6 +15,8 @@
 #include "presets/PresetStore.h"
 
 #include "engine/AudioEngine.h"
+#include "latency/LatencyCalibrator.h"
+#include "latency/LatencyCompensation.h"
 #include "logging/SessionLogger.h"
 #include "metrics/MetricsAnalyzer.h"
 
@@ -64,6 +67,9 @@ TEST(MainWindow, TheMKeyAddsAMarkerToEveryLogAndTheStatusBarSaysSo) {
     EngineViewModel engineView(gui);
     PhiViewModel phi(gui);
     MetricsViewModel metrics(analyzer);
+    latency::LatencyCalibrator calibrator(engine);
+    latency::LatencyCompensation compensation;
+    LatencyViewModel latencyView(gui, {engine, calibrator, compensation});
     SessionLogViewModel logView(gui);
     SettingsViewModel settings({{"soundlab"}, dir.path() + "/soundlab.conf"});
     presets::PresetStore store({dir.filePath("presets"), nullptr, {}});
@@ -76,6 +82,7 @@ TEST(MainWindow, TheMKeyAddsAMarkerToEveryLogAndTheStatusBarSaysSo) {
                               {"engine", QVariant::fromValue(&engineView)},
                               {"phi", QVariant::fromValue(&phi)},
                               {"metrics", QVariant::fromValue(&metrics)},
+                              {"latency", QVariant::fromValue(&latencyView)},
                               {"log", QVariant::fromValue(&logView)},
                               {"settings", QVariant::fromValue(&settings)},
                               {"presets", QVariant::fromValue(&presetsView)}});
