@@ -69,12 +69,19 @@ ClockResync DelayLockedLoop::update(uint64_t generation, int64_t position, int32
         return reason;
     }
 
-    // Wide at the sync, then narrower as the loop has seen more, down to the final width.
-    const double bandwidth =
-        std::clamp(kBandwidthSeconds / std::max(now, 1e-9), kFinalBandwidthHz, kStartBandwidthHz);
+    // Wide at the sync, then narrower as the loop has seen more, down to the final width. The
+    // period's gain follows all the time it has learned, the phase's only the time since the sync
+    // (they differ after a resync of the same stream, which keeps the learned period).
+    const auto narrowed = [](double seconds) {
+        return std::clamp(kBandwidthSeconds / std::max(seconds, 1e-9), kFinalBandwidthHz,
+                          kStartBandwidthHz);
+    };
+    const double bandwidth = narrowed(now);
+    const double periodBandwidth = narrowed(periodLearnedSeconds_ + now);
     const double omega = 2.0 * std::numbers::pi * bandwidth * blockSeconds;
+    const double periodOmega = 2.0 * std::numbers::pi * periodBandwidth * blockSeconds;
     const double b = std::numbers::sqrt2 * omega;
-    const double c = omega * omega;
+    const double c = periodOmega * periodOmega;
     s.time = predicted_;
     s.position = position;
     s.frames = frames;
@@ -83,7 +90,7 @@ ClockResync DelayLockedLoop::update(uint64_t generation, int64_t position, int32
     // The skew as a one-pole average of the period over kPpmSmoothingSeconds (the period itself
     // still carries the jitter the loop lets through), shorter just after the sync (a quarter of
     // the time since) so that it does not lag behind the loop's first estimates.
-    const double smoothing = std::min(kPpmSmoothingSeconds, now / 4.0);
+    const double smoothing = std::min(kPpmSmoothingSeconds, (periodLearnedSeconds_ + now) / 4.0);
     smoothedSecondsPerSample_ += std::min(1.0, blockSeconds / std::max(smoothing, blockSeconds)) *
                                  (s.secondsPerSample - smoothedSecondsPerSample_);
     s.bandwidthHz = bandwidth;
@@ -108,6 +115,20 @@ ClockResync DelayLockedLoop::update(uint64_t generation, int64_t position, int32
 void DelayLockedLoop::sync(uint64_t generation, int64_t position, int32_t frames, double sampleRate,
                            int64_t steadyNs, ClockResync reason) {
     ClockEstimate& s = estimate_;
+    // The same stream after an xrun, lost records or a late callback: its clock's rate has not
+    // changed, only the phase is lost. Keeping the learned period keeps the skew readout steady
+    // (starting it over, the jitter of the first wide-open seconds read as thousands of ppm).
+    const bool sameClock = (reason == ClockResync::Xrun || reason == ClockResync::Discontinuity ||
+                            reason == ClockResync::TimingJump) &&
+                           generation == s.generation && sampleRate == s.sampleRate &&
+                           s.secondsPerSample > 0.0;
+    if (sameClock) {
+        periodLearnedSeconds_ += s.secondsTracked;
+    } else {
+        periodLearnedSeconds_ = 0.0;
+        s.secondsPerSample = smoothedSecondsPerSample_ = 1.0 / sampleRate;
+        s.ppm = 0.0;
+    }
     s.generation = generation;
     s.tracking = true;
     s.settled = false;
@@ -116,9 +137,8 @@ void DelayLockedLoop::sync(uint64_t generation, int64_t position, int32_t frames
     s.syncNs = steadyNs;
     s.syncPosition = s.position = position;
     s.time = 0.0;
-    s.secondsPerSample = smoothedSecondsPerSample_ = 1.0 / sampleRate;
     s.bandwidthHz = kStartBandwidthHz;
-    s.ppm = s.driftMs = s.secondsTracked = 0.0;
+    s.driftMs = s.secondsTracked = 0.0;
     s.blocks = 1;
     s.lastResync = reason;
     predicted_ = s.secondsPerSample * frames;

@@ -55,7 +55,9 @@ struct ClockEstimate {
 // callback's jitter) and narrows as B = kBandwidthSeconds / t with the time t since the sync (its
 // memory grows with what it has seen, like a least-squares fit) down to kFinalBandwidthHz
 // (docs/latency.md, "Drift": why these figures). A block with xrun bits, one that does not follow
-// the previous one, or a callback more than a jump limit off the prediction makes it start over.
+// the previous one, or a callback more than a jump limit off the prediction makes it start over;
+// as the stream and so its clock are the same, it keeps the period it learned (and the period's
+// narrow gain) and only locks the phase again from wide open.
 //
 // Threading: plain value; one thread feeds it (the performance monitor's, under its lock).
 class DelayLockedLoop {
@@ -91,6 +93,9 @@ private:
     double predicted_ = 0.0;   // t1: the predicted time of the next block, s after syncNs
     double smoothedSecondsPerSample_ = 0.0;
     double syncTime_ = 0.0;  // the sync block's time on the narrowed loop's line, s after syncNs
+    // Host seconds the period estimate learned before the latest sync (kept across resyncs of
+    // the same stream; see sync()).
+    double periodLearnedSeconds_ = 0.0;
     bool syncTimeFixed_ = false;
 };
 

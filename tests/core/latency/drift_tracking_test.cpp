@@ -158,6 +158,23 @@ TEST(DriftTracking, AnXrunResyncsAndTheLoopConvergesAgain) {
     EXPECT_NEAR(dll.estimate().driftMs, 30.0, 0.1);
 }
 
+TEST(DriftTracking, AResyncOfTheSameStreamKeepsTheSkewItLearned) {
+    // The clock is the same after an xrun: only the phase is lost. The skew readout carries on
+    // from the first block (it read thousands of ppm while a loop started from scratch relocked).
+    DelayLockedLoop dll;
+    ReplayedDevice device(100.0, 0.5, 10);
+    device.run(dll, 120.0, 100.0);
+    device.losePeriods(20);
+    EXPECT_EQ(device.step(dll, kOutputUnderflow, 8e6), ClockResync::Xrun);
+    EXPECT_NEAR(dll.estimate().ppm, 100.0, 1.0);
+    const auto r = device.run(dll, 60.0, 100.0, 0.0);
+    EXPECT_LT(r.maxPpmError, 2.0);
+    // A new stream may be another clock: that starts from the nominal rate.
+    device.restartStream();
+    EXPECT_EQ(device.step(dll), ClockResync::StreamStart);
+    EXPECT_EQ(dll.estimate().ppm, 0.0);
+}
+
 TEST(DriftTracking, LostPeriodsWithoutXrunBitsAreATimingJump) {
     DelayLockedLoop dll;
     ReplayedDevice device(-100.0, 0.5, 7);
