@@ -16,11 +16,11 @@ Pane {
 
     required property LatencyViewModel latency
 
-    readonly property color goodColor: "#2e7d32"
-    readonly property color warnColor: "#ef6c00"
-    readonly property color badColor: "#c62828"
-    readonly property color idleColor: "#9e9e9e"
-    readonly property color runningColor: "#1565c0"
+    readonly property color goodColor: Theme.ok
+    readonly property color warnColor: Theme.warn
+    readonly property color badColor: Theme.danger
+    readonly property color idleColor: Theme.textMuted
+    readonly property color runningColor: Theme.accent
 
     // The verdict's colour: the same wherever it shows.
     function verdictColor(): color {
@@ -54,7 +54,7 @@ Pane {
             Layout.preferredHeight: errorRow.implicitHeight + 12
             visible: panel.latency.lastError !== ""
             radius: 4
-            color: "#ffebee"
+            color: Theme.surface
             border.color: panel.badColor
             RowLayout {
                 id: errorRow
@@ -126,7 +126,7 @@ Pane {
                                     id: verdictLabel
                                     objectName: "verdictLabel"
                                     anchors.centerIn: parent
-                                    color: "white"
+                                    color: Theme.onColour
                                     font.bold: true
                                     text: panel.latency.calibrationState === "" ? qsTr("none")
                                           : panel.latency.calibrationState === "done" ? panel.latency.verdict
@@ -215,7 +215,7 @@ Pane {
                                 visible: bar.sum <= 0
                                 width: bar.width
                                 height: bar.height
-                                color: "#e0e0e0"
+                                color: Theme.raised
                             }
                         }
                         GridLayout {
@@ -224,7 +224,7 @@ Pane {
                             columns: 2
                             columnSpacing: 6
                             rowSpacing: 2
-                            readonly property var colors: ["#1565c0", "#00897b", "#7b1fa2", "#ef6c00"]
+                            readonly property var colors: [Theme.accent, "#4fd1c5", "#c89bff", Theme.warn]
                             readonly property var names: [qsTr("hw in"), qsTr("hw out"), qsTr("engine"), qsTr("OS")]
                             readonly property var values: [
                                 panel.latency.hwInputMs, panel.latency.hwOutputMs,
@@ -498,7 +498,7 @@ Pane {
                                 name: qsTr("accumulated drift (ms)")
                                 axisX: xAxis
                                 axisY: driftAxis
-                                color: "#1565c0"
+                                color: Theme.accent
                                 width: 2
                             }
                             LineSeries {
@@ -506,7 +506,7 @@ Pane {
                                 name: qsTr("skew (ppm)")
                                 axisX: xAxis
                                 axisYRight: ppmAxis
-                                color: "#ef6c00"
+                                color: Theme.warn
                                 width: 2
                             }
                         }

@@ -1,15 +1,9 @@
 // The control room window (qml/Main.qml) with the real view-models, offscreen: the M key puts a
 // marker into every session log and the status bar says so; typed into a text field, M is a
 // letter, not a marker.
-#include "AudioViewModel.h"
-#include "EngineViewModel.h"
+#include "ControlRoom.h"
 #include "GuiApiClient.h"
-#include "LatencyViewModel.h"
-#include "MetricsViewModel.h"
-#include "PhiViewModel.h"
 #include "SessionLogViewModel.h"
-#include "SettingsViewModel.h"
-#include "PresetsViewModel.h"
 #include "presets/AbComparator.h"
 #include "presets/EnginePresetTarget.h"
 #include "presets/PresetStore.h"
@@ -26,7 +20,6 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QQmlApplicationEngine>
 #include <QQmlComponent>
 #include <QQuickItem>
 #include <QQuickWindow>
@@ -63,33 +56,17 @@ TEST(MainWindow, TheMKeyAddsAMarkerToEveryLogAndTheStatusBarSaysSo) {
     AudioEngine engine;
     GuiApiClient gui(engine, &log);
     metrics::MetricsAnalyzer analyzer(engine.chain().analysisRing(), {});
-    AudioViewModel audio(gui);
-    EngineViewModel engineView(gui);
-    PhiViewModel phi(gui);
-    MetricsViewModel metrics(analyzer);
     latency::LatencyCalibrator calibrator(engine);
     latency::LatencyCompensation compensation;
-    LatencyViewModel latencyView(gui, {engine, calibrator, compensation});
-    SessionLogViewModel logView(gui);
-    SettingsViewModel settings({{"soundlab"}, dir.path() + "/soundlab.conf"});
     presets::PresetStore store({dir.filePath("presets"), nullptr, {}});
     presets::EnginePresetTarget target(engine);
     presets::AbComparator ab(&target);
-    PresetsViewModel presetsView(store, ab);
-
-    QQmlApplicationEngine qml;
-    qml.setInitialProperties({{"audio", QVariant::fromValue(&audio)},
-                              {"engine", QVariant::fromValue(&engineView)},
-                              {"phi", QVariant::fromValue(&phi)},
-                              {"metrics", QVariant::fromValue(&metrics)},
-                              {"latency", QVariant::fromValue(&latencyView)},
-                              {"log", QVariant::fromValue(&logView)},
-                              {"settings", QVariant::fromValue(&settings)},
-                              {"presets", QVariant::fromValue(&presetsView)}});
-    qml.load(QUrl(QStringLiteral("qrc:/Soundlab/Main.qml")));
-    ASSERT_EQ(qml.rootObjects().size(), 1);
-    auto* window = qobject_cast<QQuickWindow*>(qml.rootObjects().first());
+    // The window as the app assembles it.
+    ControlRoom room({gui, analyzer, {engine, calibrator, compensation},
+                      {{"soundlab"}, dir.path() + "/soundlab.conf"}, store, ab, {}, {}});
+    QQuickWindow* window = room.load();
     ASSERT_NE(window, nullptr);
+    SessionLogViewModel& logView = room.log();
     window->requestActivate();
     ASSERT_TRUE(QTest::qWaitForWindowExposed(window));
 
@@ -102,7 +79,7 @@ TEST(MainWindow, TheMKeyAddsAMarkerToEveryLogAndTheStatusBarSaysSo) {
     // In a text field M is a letter.
     QObject* field = nullptr;
     {
-        QQmlComponent component(&qml);
+        QQmlComponent component(&room.qml());
         component.setData("import QtQuick.Controls\nTextField { width: 100 }", QUrl());
         field = component.create();
         ASSERT_NE(field, nullptr) << component.errorString().toStdString();
