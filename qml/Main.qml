@@ -296,11 +296,12 @@ ApplicationWindow {
     Repeater {
         model: 5
         delegate: Item {
+            id: digit
             required property int index
             Shortcut {
-                sequence: String(parent.index + 1)
+                sequence: String(digit.index + 1)
                 enabled: !window.typing
-                onActivated: window.phi.setMode(window.phi.modes[parent.index])
+                onActivated: window.phi.setMode(window.phi.modes[digit.index])
             }
         }
     }

@@ -7,8 +7,7 @@
 
 namespace soundlab {
 
-OutputViewModel::OutputViewModel(GuiApiClient& api, QObject* parent)
-    : QObject(parent), api_(api) {
+OutputViewModel::OutputViewModel(GuiApiClient& api, QObject* parent) : QObject(parent), api_(api) {
     timer_.setInterval(33);  // 30 Hz: the GUI asks at its rate, the audio thread never signals
     connect(&timer_, &QTimer::timeout, this, &OutputViewModel::refresh);
     timer_.start();

@@ -4,11 +4,12 @@
 // into the build tree (gui-run/). It checks what the operator relies on: the charts receive
 // points, the state badge names a state, the keys reach the engine (Space, 1–5, T, Esc, ?), and
 // QML printed no warning on the way.
-#include "ControlRoom.h"
 #include "AudioViewModel.h"
+#include "ControlRoom.h"
 #include "GuiApiClient.h"
 #include "MetricsViewModel.h"
 #include "OutputViewModel.h"
+#include "PhiViewModel.h"
 #include "PresetsViewModel.h"
 #include "api/PhiRoutes.h"
 #include "engine/AudioEngine.h"
@@ -104,8 +105,14 @@ TEST(GuiRun, AnOperatorDrivesTheControlRoomWithKeys) {
     presets::PresetStore store({dir.filePath("presets"), nullptr, {}});
     presets::EnginePresetTarget target(engine);
     presets::AbComparator ab(&target);
-    ControlRoom room({gui, analyzer, {engine, calibrator, compensation},
-                      {{"soundlab"}, dir.path() + "/soundlab.conf"}, store, ab, {}, {}});
+    ControlRoom room({gui,
+                      analyzer,
+                      {engine, calibrator, compensation},
+                      {{"soundlab"}, dir.path() + "/soundlab.conf"},
+                      store,
+                      ab,
+                      {},
+                      {}});
     QQuickWindow* window = room.load();
     ASSERT_NE(window, nullptr);
     window->resize(1280, 800);
@@ -116,16 +123,19 @@ TEST(GuiRun, AnOperatorDrivesTheControlRoomWithKeys) {
     // Space starts audio (through GuiApiClient, on a worker thread).
     ASSERT_FALSE(engine.status().running);
     QTest::keyClick(window, Qt::Key_Space);
-    QTRY_VERIFY_WITH_TIMEOUT(engine.status().running && room.audio().running(), 20000);
+    ASSERT_TRUE(
+        QTest::qWaitFor([&] { return engine.status().running && room.audio().running(); }, 20000));
 
     // The charts receive points and the badge names one of the analysis's states.
     QQuickItem* chart = item(window, "dashboardChart");
     ASSERT_NE(chart, nullptr);
-    QTRY_VERIFY_WITH_TIMEOUT(chart->property("pointCount").toInt() >= 10, 30000);
+    ASSERT_TRUE(
+        QTest::qWaitFor([&] { return chart->property("pointCount").toInt() >= 10; }, 30000));
     QQuickItem* badge = item(window, "stateBadge");
     ASSERT_NE(badge, nullptr);
-    QTRY_VERIFY_WITH_TIMEOUT(
-        room.metrics().states().contains(badge->property("text").toString()), 20000);
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return room.metrics().states().contains(badge->property("text").toString()); },
+        20000));
     EXPECT_EQ(badge->property("text").toString(), room.metrics().state());
 
     // 1–5 pick the Φ source, in the order the Φ strip numbers them.
@@ -146,18 +156,20 @@ TEST(GuiRun, AnOperatorDrivesTheControlRoomWithKeys) {
     auto coupling = [&engine] { return engine.settings().engine.couplingStrength; };
     ASSERT_TRUE(gui.updateEngine({{"engine", QJsonObject{{"coupling_strength", 0.25}}}}).empty());
     room.presets().storeLiveInSlot(QStringLiteral("A"));
-    QTRY_VERIFY_WITH_TIMEOUT(!room.presets().slotA().isEmpty() && !room.presets().busy(), 10000);
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return !room.presets().slotA().isEmpty() && !room.presets().busy(); }, 10000));
     ASSERT_TRUE(gui.updateEngine({{"engine", QJsonObject{{"coupling_strength", 1.75}}}}).empty());
     room.presets().storeLiveInSlot(QStringLiteral("B"));
-    QTRY_VERIFY_WITH_TIMEOUT(!room.presets().slotB().isEmpty() && !room.presets().busy(), 10000);
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return !room.presets().slotB().isEmpty() && !room.presets().busy(); }, 10000));
     QTest::keyClick(window, Qt::Key_T);
-    QTRY_VERIFY_WITH_TIMEOUT(!room.presets().activeSlot().isEmpty() && !room.presets().busy(),
-                             10000);
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return !room.presets().activeSlot().isEmpty() && !room.presets().busy(); }, 10000));
     const QString first = room.presets().activeSlot();
     EXPECT_FLOAT_EQ(coupling(), first == QLatin1String("A") ? 0.25f : 1.75f);
     QTest::keyClick(window, Qt::Key_T);
-    QTRY_VERIFY_WITH_TIMEOUT(room.presets().activeSlot() != first && !room.presets().busy(),
-                             10000);
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] { return room.presets().activeSlot() != first && !room.presets().busy(); }, 10000));
     EXPECT_FLOAT_EQ(coupling(), first == QLatin1String("A") ? 1.75f : 0.25f);
     grab(window, QStringLiteral("dashboard-ab"));
 
@@ -165,10 +177,10 @@ TEST(GuiRun, AnOperatorDrivesTheControlRoomWithKeys) {
     QObject* help = window->findChild<QObject*>(QStringLiteral("help"));
     ASSERT_NE(help, nullptr);
     QTest::keyClick(window, '?');
-    QTRY_VERIFY(help->property("opened").toBool());
+    ASSERT_TRUE(QTest::qWaitFor([&] { return help->property("opened").toBool(); }));
     grab(window, QStringLiteral("help"));
     QTest::keyClick(window, '?');
-    QTRY_VERIFY(!help->property("visible").toBool());
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !help->property("visible").toBool(); }));
 
     // Every detail view opens beside the right column; each grab shows something.
     const QStringList views = window->property("detailViews").toStringList();
@@ -185,11 +197,12 @@ TEST(GuiRun, AnOperatorDrivesTheControlRoomWithKeys) {
     EXPECT_FALSE(engine.output().muted);
     QTest::keyClick(window, Qt::Key_Escape);
     EXPECT_TRUE(engine.output().muted);
-    QTRY_VERIFY(room.output().muted());
+    ASSERT_TRUE(QTest::qWaitFor([&] { return room.output().muted(); }));
 
     // Space stops audio again.
     QTest::keyClick(window, Qt::Key_Space);
-    QTRY_VERIFY_WITH_TIMEOUT(!engine.status().running && !room.audio().busy(), 20000);
+    ASSERT_TRUE(
+        QTest::qWaitFor([&] { return !engine.status().running && !room.audio().busy(); }, 20000));
 
     EXPECT_TRUE(qmlWarnings().isEmpty()) << qmlWarnings().join('\n').toStdString();
     analyzer.stop();

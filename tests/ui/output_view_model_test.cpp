@@ -77,7 +77,8 @@ TEST_F(OutputViewModelTest, AGainOutOfRangeIsRefusedWithTheApisMessageAndChanges
     EXPECT_EQ(vm->gainDb(), -6.0);
     const QJsonObject refusal =
         http->send("PUT", "/api/audio/output", R"({"gain_db": 30})").json()["error"].toObject();
-    EXPECT_TRUE(vm->lastError().contains(QStringLiteral("gain_db"))) << vm->lastError().toStdString();
+    EXPECT_TRUE(vm->lastError().contains(QStringLiteral("gain_db")))
+        << vm->lastError().toStdString();
     EXPECT_TRUE(refusal["message"].toString().contains(vm->lastError()))
         << refusal["message"].toString().toStdString() << " / " << vm->lastError().toStdString();
     // The next accepted change clears it.
