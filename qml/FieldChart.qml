@@ -14,14 +14,15 @@ ColumnLayout {
 
     required property MetricsViewModel metrics
     property bool showLegend: true
-    // Points the lines hold after the last redraw (the GUI run checks that charts get data).
-    readonly property int pointCount: consciousnessLine.count
+    // Points the lines held after the last redraw (the GUI run checks that the charts get data).
+    property int pointCount: 0
 
     spacing: 0
 
     function redraw() {
         if (!field.visible) return;
         field.metrics.updateSeries(iciLine, coherenceLine, criticalityLine, consciousnessLine);
+        field.pointCount = consciousnessLine.count;
         band.requestPaint();
     }
     onVisibleChanged: redraw()

@@ -468,7 +468,11 @@ Pane {
                             Layout.fillHeight: true
                             Layout.minimumHeight: 200
                             antialiasing: true
+                            theme: ChartView.ChartThemeDark
+                            backgroundColor: Theme.surface
+                            plotAreaColor: Theme.surface
                             legend.alignment: Qt.AlignTop
+                            legend.labelColor: Theme.text
                             animationOptions: ChartView.NoAnimation
                             margins { left: 4; right: 4; top: 4; bottom: 4 }
 
@@ -478,6 +482,8 @@ Pane {
                                 max: 0
                                 tickCount: 6
                                 labelFormat: "%.0f s"
+                                labelsColor: Theme.textMuted
+                                gridLineColor: Theme.border
                             }
                             ValueAxis {
                                 id: driftAxis
@@ -485,6 +491,8 @@ Pane {
                                 max: panel.latency.driftAxisMax
                                 tickCount: 5
                                 labelFormat: "%.2f ms"
+                                labelsColor: Theme.textMuted
+                                gridLineColor: Theme.border
                             }
                             ValueAxis {
                                 id: ppmAxis
@@ -492,6 +500,8 @@ Pane {
                                 max: panel.latency.ppmAxisMax
                                 tickCount: 5
                                 labelFormat: "%.1f ppm"
+                                labelsColor: Theme.textMuted
+                                gridLineColor: Theme.border
                             }
                             LineSeries {
                                 id: driftLine

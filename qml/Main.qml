@@ -149,6 +149,7 @@ ApplicationWindow {
                     }
                     RowLayout {
                         Layout.fillWidth: true
+                        Layout.fillHeight: false  // the chart takes the rest
                         Layout.preferredHeight: Theme.px(170)
                         spacing: Theme.spacing
                         LatencySummary {
@@ -178,8 +179,8 @@ ApplicationWindow {
         }
 
         ColumnLayout {
-            Layout.preferredWidth: Theme.px(380)
-            Layout.maximumWidth: Theme.px(380)
+            Layout.preferredWidth: Theme.px(400)
+            Layout.maximumWidth: Theme.px(400)
             Layout.fillHeight: true
             spacing: Theme.spacing
 

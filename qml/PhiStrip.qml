@@ -27,10 +27,26 @@ Card {
                 Layout.fillWidth: true
                 Layout.preferredWidth: 1
                 text: (index + 1) + " " + modelData
-                font.pixelSize: Theme.small
+                font.pixelSize: Theme.px(11)
+                leftPadding: Theme.px(2)
+                rightPadding: Theme.px(2)
                 checkable: true
                 checked: strip.phi.mode === modelData
-                highlighted: checked
+                // The live source stands out: accent fill, dark text (contrast in docs/gui.md).
+                contentItem: Label {
+                    text: source.text
+                    font: source.font
+                    color: source.checked ? Theme.onColour : Theme.text
+                    horizontalAlignment: Text.AlignHCenter
+                    verticalAlignment: Text.AlignVCenter
+                    elide: Text.ElideRight
+                }
+                background: Rectangle {
+                    implicitHeight: Theme.px(30)
+                    radius: 3
+                    color: source.checked ? Theme.accent : source.down ? Theme.border : Theme.raised
+                    border.color: Theme.border
+                }
                 focusPolicy: Qt.NoFocus
                 ToolTip.visible: hovered
                 ToolTip.text: qsTr("Switch Φ to %1 (key %2; 100 ms crossfade)")
@@ -81,7 +97,7 @@ Card {
     RowLayout {
         Layout.fillWidth: true
         Label {
-            text: (strip.phi.midiActive ? "● " : "○ ") + qsTr("MIDI CC1 %1").arg(strip.phi.midiCc1)
+            text: (strip.phi.midiActive ? "● " : "○ ") + (strip.phi.midiCc1 < 0 ? qsTr("MIDI") : qsTr("MIDI CC1 %1").arg(strip.phi.midiCc1))
             color: strip.phi.midiConnected ? Theme.ok : Theme.textMuted
             font.pixelSize: Theme.small
         }
