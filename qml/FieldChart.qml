@@ -37,7 +37,9 @@ ColumnLayout {
         objectName: "fieldChart"
         Layout.fillWidth: true
         Layout.fillHeight: true
-        antialiasing: true
+        // Unsmoothed lines: with the software renderer the antialiased chart cost several times
+        // the CPU at 30 Hz (docs/benchmarks.md "Control room").
+        antialiasing: false
         theme: ChartView.ChartThemeDark
         backgroundColor: Theme.surface
         plotAreaColor: Theme.surface

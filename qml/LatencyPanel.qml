@@ -39,10 +39,12 @@ Pane {
 
     Connections {
         target: panel.latency
+        // Hidden (another view open), the chart waits: it catches up when shown.
         function onChanged() {
-            panel.latency.updateDriftSeries(driftLine, ppmLine);
+            if (panel.visible) panel.latency.updateDriftSeries(driftLine, ppmLine);
         }
     }
+    onVisibleChanged: if (visible) panel.latency.updateDriftSeries(driftLine, ppmLine)
 
     ColumnLayout {
         anchors.fill: parent
