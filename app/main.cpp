@@ -24,23 +24,15 @@
 #include "presets/PresetStore.h"
 #include "settings/CommandLine.h"
 
-#include "AudioViewModel.h"
-#include "EngineViewModel.h"
-#include "LatencyViewModel.h"
+#include "ControlRoom.h"
 #include "GuiApiClient.h"
-#include "MetricsViewModel.h"
-#include "PhiViewModel.h"
-#include "SettingsViewModel.h"
 #include "WindowState.h"
-#include "SessionLogViewModel.h"
-#include "PresetsViewModel.h"
 
 #include <QtQml/qqmlextensionplugin.h>
 #include <QApplication>
 #include <QCoreApplication>
 #include <QHostAddress>
 #include <QJsonArray>
-#include <QQmlApplicationEngine>
 #include <QQuickWindow>
 #include <QThreadPool>
 #include <QTimer>
@@ -365,57 +357,31 @@ int main(int argc, char* argv[]) {
 
     // The GUI's changes go through the API's functions and into the control log (who: "gui").
     GuiApiClient guiApi(engine, sessionLog.get());
-    std::unique_ptr<AudioViewModel> audioViewModel;
-    std::unique_ptr<EngineViewModel> engineViewModel;
-    std::unique_ptr<PhiViewModel> phiViewModel;
-    std::unique_ptr<MetricsViewModel> metricsViewModel;
-    std::unique_ptr<LatencyViewModel> latencyViewModel;
-    std::unique_ptr<SettingsViewModel> settingsViewModel;
     const WindowState windowState(WindowState::defaultPath());
-    std::unique_ptr<SessionLogViewModel> logViewModel;
-    std::unique_ptr<PresetsViewModel> presetsViewModel;
-    std::unique_ptr<QQmlApplicationEngine> qml;
+    std::unique_ptr<ControlRoom> controlRoom;
     if (gui) {
-        audioViewModel = std::make_unique<AudioViewModel>(guiApi);
-        engineViewModel = std::make_unique<EngineViewModel>(guiApi);
-        phiViewModel = std::make_unique<PhiViewModel>(guiApi);
-        phiViewModel->setOscCounters(apiOptions.oscCounters);
-        metricsViewModel = std::make_unique<MetricsViewModel>(metricsAnalyzer);
-        settingsViewModel = std::make_unique<SettingsViewModel>(settingsContext);
-        // The device chosen in the window is the default of the next start.
-        audioViewModel->setDeviceChosen([settingsContext](const QString& selector) {
-            if (const auto error =
-                    saveSettings(settingsContext, {{QStringLiteral("audio/device"), selector}}))
-                std::fprintf(stderr, "soundlab: the device is not remembered: %s\n",
-                             qPrintable(error->message));
-        });
-        logViewModel = std::make_unique<SessionLogViewModel>(guiApi);
-        presetsViewModel = std::make_unique<PresetsViewModel>(presetStore, abComparator);
-        latencyViewModel = std::make_unique<LatencyViewModel>(guiApi, latencyApi);
-        qml = std::make_unique<QQmlApplicationEngine>();
-        qml->setInitialProperties(
-            {{QStringLiteral("audio"), QVariant::fromValue(audioViewModel.get())},
-             {QStringLiteral("engine"), QVariant::fromValue(engineViewModel.get())},
-             {QStringLiteral("phi"), QVariant::fromValue(phiViewModel.get())},
-             {QStringLiteral("metrics"), QVariant::fromValue(metricsViewModel.get())},
-             {QStringLiteral("latency"), QVariant::fromValue(latencyViewModel.get())},
-             {QStringLiteral("settings"), QVariant::fromValue(settingsViewModel.get())},
-             {QStringLiteral("log"), QVariant::fromValue(logViewModel.get())},
-             {QStringLiteral("presets"), QVariant::fromValue(presetsViewModel.get())}});
-        qml->load(QUrl(QStringLiteral("qrc:/Soundlab/Main.qml")));
-        if (qml->rootObjects().isEmpty()) {
+        controlRoom = std::make_unique<ControlRoom>(ControlRoomSources{
+            guiApi, metricsAnalyzer, latencyApi, settingsContext, presetStore, abComparator,
+            apiOptions.oscCounters,
+            // The device chosen in the window is the default of the next start.
+            [settingsContext](const QString& selector) {
+                if (const auto error = saveSettings(settingsContext,
+                                                    {{QStringLiteral("audio/device"), selector}}))
+                    std::fprintf(stderr, "soundlab: the device is not remembered: %s\n",
+                                 qPrintable(error->message));
+            }});
+        QQuickWindow* window = controlRoom->load();
+        if (window == nullptr) {
             std::fprintf(stderr, "soundlab: the QML window failed to load\n");
             return 1;
         }
-        if (auto* window = qobject_cast<QQuickWindow*>(qml->rootObjects().first())) {
-            windowState.restore(*window);
-            QObject::connect(app.get(), &QCoreApplication::aboutToQuit, window,
-                             [&windowState, window] { windowState.save(*window); });
-        }
+        windowState.restore(*window);
+        QObject::connect(app.get(), &QCoreApplication::aboutToQuit, window,
+                         [&windowState, window] { windowState.save(*window); });
     }
 
     const int code = app->exec();
-    qml.reset();
+    controlRoom.reset();
     // No request may reach the recorder or the analysis once they go (they are declared after
     // the server).
     apiServer.stop();

@@ -49,7 +49,7 @@ Pane {
         Label {
             text: qsTr("input overflows %1, output underflows %2")
                   .arg(panel.audio.inputOverflows).arg(panel.audio.outputUnderflows)
-            color: panel.audio.inputOverflows + panel.audio.outputUnderflows > 0 ? "#c62828" : palette.windowText
+            color: panel.audio.inputOverflows + panel.audio.outputUnderflows > 0 ? Theme.danger : palette.windowText
         }
     }
 }

@@ -16,11 +16,11 @@ Pane {
 
     required property LatencyViewModel latency
 
-    readonly property color goodColor: "#2e7d32"
-    readonly property color warnColor: "#ef6c00"
-    readonly property color badColor: "#c62828"
-    readonly property color idleColor: "#9e9e9e"
-    readonly property color runningColor: "#1565c0"
+    readonly property color goodColor: Theme.ok
+    readonly property color warnColor: Theme.warn
+    readonly property color badColor: Theme.danger
+    readonly property color idleColor: Theme.textMuted
+    readonly property color runningColor: Theme.accent
 
     // The verdict's colour: the same wherever it shows.
     function verdictColor(): color {
@@ -39,10 +39,12 @@ Pane {
 
     Connections {
         target: panel.latency
+        // Hidden (another view open), the chart waits: it catches up when shown.
         function onChanged() {
-            panel.latency.updateDriftSeries(driftLine, ppmLine);
+            if (panel.visible) panel.latency.updateDriftSeries(driftLine, ppmLine);
         }
     }
+    onVisibleChanged: if (visible) panel.latency.updateDriftSeries(driftLine, ppmLine)
 
     ColumnLayout {
         anchors.fill: parent
@@ -54,7 +56,7 @@ Pane {
             Layout.preferredHeight: errorRow.implicitHeight + 12
             visible: panel.latency.lastError !== ""
             radius: 4
-            color: "#ffebee"
+            color: Theme.surface
             border.color: panel.badColor
             RowLayout {
                 id: errorRow
@@ -126,7 +128,7 @@ Pane {
                                     id: verdictLabel
                                     objectName: "verdictLabel"
                                     anchors.centerIn: parent
-                                    color: "white"
+                                    color: Theme.onColour
                                     font.bold: true
                                     text: panel.latency.calibrationState === "" ? qsTr("none")
                                           : panel.latency.calibrationState === "done" ? panel.latency.verdict
@@ -215,7 +217,7 @@ Pane {
                                 visible: bar.sum <= 0
                                 width: bar.width
                                 height: bar.height
-                                color: "#e0e0e0"
+                                color: Theme.raised
                             }
                         }
                         GridLayout {
@@ -224,7 +226,7 @@ Pane {
                             columns: 2
                             columnSpacing: 6
                             rowSpacing: 2
-                            readonly property var colors: ["#1565c0", "#00897b", "#7b1fa2", "#ef6c00"]
+                            readonly property var colors: [Theme.accent, "#4fd1c5", "#c89bff", Theme.warn]
                             readonly property var names: [qsTr("hw in"), qsTr("hw out"), qsTr("engine"), qsTr("OS")]
                             readonly property var values: [
                                 panel.latency.hwInputMs, panel.latency.hwOutputMs,
@@ -468,7 +470,11 @@ Pane {
                             Layout.fillHeight: true
                             Layout.minimumHeight: 200
                             antialiasing: true
+                            theme: ChartView.ChartThemeDark
+                            backgroundColor: Theme.surface
+                            plotAreaColor: Theme.surface
                             legend.alignment: Qt.AlignTop
+                            legend.labelColor: Theme.text
                             animationOptions: ChartView.NoAnimation
                             margins { left: 4; right: 4; top: 4; bottom: 4 }
 
@@ -478,6 +484,8 @@ Pane {
                                 max: 0
                                 tickCount: 6
                                 labelFormat: "%.0f s"
+                                labelsColor: Theme.textMuted
+                                gridLineColor: Theme.border
                             }
                             ValueAxis {
                                 id: driftAxis
@@ -485,6 +493,8 @@ Pane {
                                 max: panel.latency.driftAxisMax
                                 tickCount: 5
                                 labelFormat: "%.2f ms"
+                                labelsColor: Theme.textMuted
+                                gridLineColor: Theme.border
                             }
                             ValueAxis {
                                 id: ppmAxis
@@ -492,13 +502,15 @@ Pane {
                                 max: panel.latency.ppmAxisMax
                                 tickCount: 5
                                 labelFormat: "%.1f ppm"
+                                labelsColor: Theme.textMuted
+                                gridLineColor: Theme.border
                             }
                             LineSeries {
                                 id: driftLine
                                 name: qsTr("accumulated drift (ms)")
                                 axisX: xAxis
                                 axisY: driftAxis
-                                color: "#1565c0"
+                                color: Theme.accent
                                 width: 2
                             }
                             LineSeries {
@@ -506,7 +518,7 @@ Pane {
                                 name: qsTr("skew (ppm)")
                                 axisX: xAxis
                                 axisYRight: ppmAxis
-                                color: "#ef6c00"
+                                color: Theme.warn
                                 width: 2
                             }
                         }

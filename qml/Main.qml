@@ -1,9 +1,14 @@
+pragma ComponentBehavior: Bound
+
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
 import Soundlab
 
-// The control room window: a toolbar with the transport, one tab per panel, a status line.
+// The control room: at 1280×800 everything an operator runs a session from is in view. The
+// header is the transport; the left column shows the field chart with the latency and A/B
+// summaries, or a detail view in their place; the right column keeps the state, Φ and the
+// output in view whatever is open. Keys and banners are wired here, in one place each.
 ApplicationWindow {
     id: window
 
@@ -15,91 +20,313 @@ ApplicationWindow {
     required property SessionLogViewModel log
     required property SettingsViewModel settings
     required property PresetsViewModel presets
-    // The open tab, kept between runs (ui/WindowState).
-    property alias currentTab: tabs.currentIndex
+    required property OutputViewModel output
 
-    width: 960
-    height: 640
+    // The detail view open beside the dashboard's right column (an index into detailViews;
+    // −1: none, the dashboard alone), kept between runs (ui/WindowState).
+    property int currentTab: -1
+    readonly property var detailViews: [qsTr("Audio"), qsTr("Engine"), qsTr("Φ"), qsTr("Metrics"),
+                                        qsTr("Latency"), qsTr("Presets"), qsTr("Settings")]
+    // Letter, digit and space keys belong to a focused text field.
+    readonly property bool typing: activeFocusItem !== null && activeFocusItem.cursorVisible !== undefined
+    // Every key, as the help overlay lists it.
+    readonly property var keys: [
+        ["Space", qsTr("start / stop audio")],
+        ["Esc", qsTr("PANIC: mute the output now (ramped)")],
+        ["T", qsTr("toggle the A/B presets")],
+        ["C", qsTr("calibrate the latency")],
+        ["1 … 5", qsTr("Φ source: %1").arg(window.phi.modes.join(" · "))],
+        ["M", qsTr("add a marker to every session log")],
+        ["Ctrl+F", qsTr("search the presets")],
+        ["F11", qsTr("full screen")],
+        ["?", qsTr("this help")]
+    ]
+
+    function openDetail(index: int) { window.currentTab = index; }
+    function toggleFullScreen() {
+        if (window.visibility === Window.FullScreen) window.showNormal();
+        else window.showFullScreen();
+    }
+
+    width: 1280
+    height: 800
     visible: true
     title: qsTr("Soundlab")
+    color: Theme.background
+    font.pixelSize: Theme.body
 
-    header: ToolBar {
-        RowLayout {
-            anchors.fill: parent
-            anchors.leftMargin: 8
-            anchors.rightMargin: 8
+    // The dark palette every control draws with (contrast ratios: docs/gui.md "Theme").
+    palette.window: Theme.background
+    palette.windowText: Theme.text
+    palette.base: Theme.raised
+    palette.alternateBase: Theme.surface
+    palette.text: Theme.text
+    palette.button: Theme.raised
+    palette.buttonText: Theme.text
+    palette.brightText: Theme.text
+    palette.highlight: "#2f6db0"
+    palette.highlightedText: "#ffffff"
+    palette.placeholderText: Theme.textMuted
+    palette.toolTipBase: Theme.raised
+    palette.toolTipText: Theme.text
+    palette.light: "#3d4654"
+    palette.midlight: "#323a46"
+    palette.mid: "#2a313c"
+    palette.dark: "#151a20"
+    palette.shadow: "#000000"
+    palette.link: Theme.accent
+    palette.disabled.windowText: "#7d8691"
+    palette.disabled.buttonText: "#7d8691"
+    palette.disabled.text: "#7d8691"
 
-            Button {
-                text: window.audio.running ? qsTr("Stop") : qsTr("Start")
-                enabled: !window.audio.busy
-                onClicked: window.audio.running ? window.audio.stop() : window.audio.start()
-            }
-            Label { text: qsTr("Device") }
-            ComboBox {
-                id: deviceBox
-                Layout.preferredWidth: 360
-                model: window.audio.devices
-                currentIndex: window.audio.selectedDevice
-                enabled: !window.audio.busy
-                onActivated: index => window.audio.selectDevice(index)
-            }
-            Button {
-                text: qsTr("Rescan")
-                enabled: !window.audio.busy
-                ToolTip.visible: hovered
-                ToolTip.text: qsTr("Look for devices again (a card plugged in, a JACK server started)")
-                onClicked: window.audio.rescan()
-            }
-            Item { Layout.fillWidth: true }
-            Label {
-                readonly property var looks: ({
-                    "running": [qsTr("● running"), "#2e7d32"],
-                    "stalled": [qsTr("● stalled: no audio callbacks"), "#c62828"],
-                    "lost": [qsTr("○ device lost: press Start to recover"), "#c62828"],
-                    "stopped": [qsTr("○ stopped"), palette.windowText]
-                })
-                text: (looks[window.audio.streamState] || looks.stopped)[0]
-                color: (looks[window.audio.streamState] || looks.stopped)[1]
-            }
-        }
+    Binding {
+        target: Theme
+        property: "scale"
+        value: Math.max(0.75, Math.min(window.width / 1280, window.height / 800))
     }
 
-    ColumnLayout {
+    header: TransportBar {
+        audio: window.audio
+        onHelpRequested: help.open()
+    }
+
+    RowLayout {
         anchors.fill: parent
-        spacing: 0
+        anchors.margins: Theme.spacing
+        spacing: Theme.spacing
 
-        TabBar {
-            id: tabs
-            Layout.fillWidth: true
-            TabButton { text: qsTr("Audio") }
-            TabButton { text: qsTr("Engine") }
-            TabButton { text: qsTr("Φ") }
-            TabButton { text: qsTr("Metrics") }
-            TabButton { text: qsTr("Latency") }
-            TabButton { text: qsTr("Presets") }
-            TabButton { text: qsTr("Settings") }
-        }
-
-        StackLayout {
+        ColumnLayout {
             Layout.fillWidth: true
             Layout.fillHeight: true
-            currentIndex: tabs.currentIndex
+            spacing: Theme.spacing
 
-            AudioPanel { audio: window.audio }
-            EnginePanel { engine: window.engine }
-            PhiPanel { phi: window.phi }
-            MetricsPanel { metrics: window.metrics }
-            LatencyPanel { latency: window.latency }
-            PresetsPanel { presets: window.presets }
-            SettingsPanel { settings: window.settings }
+            // Which view the left column shows; a second click on an open view closes it.
+            RowLayout {
+                Layout.fillWidth: true
+                spacing: Theme.px(4)
+                Button {
+                    text: qsTr("Dashboard")
+                    checkable: true
+                    checked: window.currentTab === -1
+                    focusPolicy: Qt.NoFocus
+                    onClicked: window.openDetail(-1)
+                }
+                Repeater {
+                    model: window.detailViews
+                    delegate: Button {
+                        required property string modelData
+                        required property int index
+                        text: modelData
+                        checkable: true
+                        checked: window.currentTab === index
+                        focusPolicy: Qt.NoFocus
+                        onClicked: window.openDetail(checked ? index : -1)
+                    }
+                }
+                Item { Layout.fillWidth: true }
+            }
+
+            StackLayout {
+                id: views
+                objectName: "views"
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                currentIndex: window.currentTab + 1
+
+                ColumnLayout {
+                    objectName: "dashboard"
+                    spacing: Theme.spacing
+                    Card {
+                        title: qsTr("Field · last 30 s")
+                        Layout.fillWidth: true
+                        Layout.fillHeight: true
+                        FieldChart {
+                            objectName: "dashboardChart"
+                            Layout.fillWidth: true
+                            Layout.fillHeight: true
+                            metrics: window.metrics
+                        }
+                    }
+                    RowLayout {
+                        Layout.fillWidth: true
+                        Layout.fillHeight: false  // the chart takes the rest
+                        Layout.preferredHeight: Theme.px(170)
+                        spacing: Theme.spacing
+                        LatencySummary {
+                            Layout.fillWidth: true
+                            Layout.fillHeight: true
+                            Layout.preferredWidth: 1
+                            latency: window.latency
+                            onDetailsRequested: window.openDetail(4)
+                        }
+                        AbSlots {
+                            Layout.fillWidth: true
+                            Layout.fillHeight: true
+                            Layout.preferredWidth: 1
+                            presets: window.presets
+                            onDetailsRequested: window.openDetail(5)
+                        }
+                    }
+                }
+                AudioPanel { audio: window.audio }
+                EnginePanel { engine: window.engine }
+                PhiPanel { phi: window.phi }
+                MetricsPanel { metrics: window.metrics }
+                LatencyPanel { latency: window.latency }
+                PresetsPanel { id: presetsPanel; presets: window.presets }
+                SettingsPanel { settings: window.settings }
+            }
+        }
+
+        ColumnLayout {
+            Layout.preferredWidth: Theme.px(400)
+            Layout.maximumWidth: Theme.px(400)
+            Layout.fillHeight: true
+            spacing: Theme.spacing
+
+            Card {
+                title: qsTr("State")
+                Layout.fillWidth: true
+                Layout.preferredHeight: Theme.px(150)
+                StateBadge {
+                    objectName: "stateBadge"
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    metrics: window.metrics
+                }
+                Label {
+                    text: qsTr("centroid %1 Hz · level %2 dBFS")
+                          .arg(window.metrics.spectralCentroid.toFixed(0))
+                          .arg(window.metrics.levelDb.toFixed(1))
+                    color: Theme.textMuted
+                }
+            }
+            PhiStrip {
+                Layout.fillWidth: true
+                Layout.preferredHeight: Theme.px(200)
+                phi: window.phi
+                onDetailsRequested: window.openDetail(2)
+            }
+            OutputStrip {
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                output: window.output
+            }
         }
     }
 
-    // M: a marker in every session log. Not while typing: a text field keeps its letters.
+    // Banners float over the bottom of the window: they never move the layout or take keys.
+    BannerStack {
+        id: banners
+        objectName: "banners"
+        z: 10
+        anchors.bottom: parent.bottom
+        anchors.horizontalCenter: parent.horizontalCenter
+        anchors.bottomMargin: Theme.spacing
+        width: Math.min(parent.width - 2 * Theme.spacing, Theme.px(760))
+    }
+
+    // What each view-model reports becomes a banner the moment it changes.
+    QtObject {
+        id: reports
+        readonly property string audioError: window.audio.lastError
+        readonly property string streamState: window.audio.streamState
+        readonly property string latencyError: window.latency.lastError
+        // One per finished calibration: its id and verdict.
+        readonly property string calibration: window.latency.calibrationState === "done"
+            || window.latency.calibrationState === "failed"
+            ? window.latency.calibrationId + " " + window.latency.verdictText : ""
+        readonly property string presetsError: window.presets.lastError
+        readonly property string importSummary: window.presets.importSummary
+        readonly property string phiError: window.phi.lastError
+        readonly property string outputError: window.output.lastError
+        readonly property string settingsError: window.settings.error
+
+        onAudioErrorChanged: banners.show(audioError, "error")
+        onStreamStateChanged: {
+            if (streamState === "lost")
+                banners.show(qsTr("The audio device was lost: press Start (Space) to recover."), "error");
+            else if (streamState === "stalled")
+                banners.show(qsTr("The audio device stalled: no callbacks arrive."), "error");
+        }
+        onLatencyErrorChanged: banners.show(latencyError, "error")
+        onCalibrationChanged: {
+            if (calibration === "") return;
+            const verdict = window.latency.verdict;
+            banners.show(qsTr("Calibration: %1").arg(window.latency.verdictText),
+                         window.latency.calibrationState === "failed" ? "error"
+                         : verdict === "ok" ? "ok"
+                         : verdict === "inverted" || verdict === "noisy" ? "warning" : "error");
+        }
+        onPresetsErrorChanged: banners.show(presetsError, "error")
+        onImportSummaryChanged: {
+            if (importSummary.indexOf("conflict") >= 0)
+                banners.show(qsTr("Import dry run: %1. Choose what a collision does, then Apply.")
+                             .arg(importSummary), "warning");
+        }
+        onPhiErrorChanged: banners.show(phiError, "error")
+        onOutputErrorChanged: banners.show(outputError, "error")
+        onSettingsErrorChanged: banners.show(settingsError, "error")
+    }
+
+    HelpOverlay {
+        id: help
+        objectName: "help"
+        keys: window.keys
+    }
+
+    Shortcut {
+        sequence: "Space"
+        enabled: !window.typing && !window.audio.busy
+        onActivated: window.audio.running ? window.audio.stop() : window.audio.start()
+    }
+    Shortcut {
+        sequence: "Esc"
+        onActivated: window.output.panic()
+    }
+    Shortcut {
+        sequence: "T"
+        enabled: !window.typing
+        onActivated: window.presets.toggle()
+    }
+    Shortcut {
+        sequence: "C"
+        enabled: !window.typing
+        onActivated: window.latency.calibrate()
+    }
+    Repeater {
+        model: 5
+        delegate: Item {
+            id: digit
+            required property int index
+            Shortcut {
+                sequence: String(digit.index + 1)
+                enabled: !window.typing
+                onActivated: window.phi.setMode(window.phi.modes[digit.index])
+            }
+        }
+    }
+    // M: a marker in every session log.
     Shortcut {
         sequence: "M"
-        enabled: !(window.activeFocusItem && window.activeFocusItem.cursorVisible !== undefined)
+        enabled: !window.typing
         onActivated: window.log.addMarker()
+    }
+    Shortcut {
+        sequence: "Ctrl+F"
+        onActivated: {
+            window.openDetail(5);
+            presetsPanel.focusSearch();
+        }
+    }
+    Shortcut {
+        sequence: "F11"
+        onActivated: window.toggleFullScreen()
+    }
+    Shortcut {
+        sequences: ["?", "F1"]
+        enabled: !window.typing
+        onActivated: help.visible ? help.close() : help.open()
     }
 
     footer: StatusBar { audio: window.audio; log: window.log }

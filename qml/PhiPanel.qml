@@ -13,9 +13,9 @@ Pane {
 
     required property PhiViewModel phi
 
-    readonly property color freshColor: "#2e7d32"
-    readonly property color staleColor: "#c62828"
-    readonly property color idleColor: "#9e9e9e"
+    readonly property color freshColor: Theme.ok
+    readonly property color staleColor: Theme.danger
+    readonly property color idleColor: Theme.textMuted
 
     GridLayout {
         anchors.fill: parent
@@ -49,12 +49,6 @@ Pane {
                             ToolTip.visible: hovered
                             ToolTip.text: qsTr("Switch Φ to %1 (100 ms crossfade)").arg(modelData)
                             onClicked: panel.phi.setMode(modelData)
-
-                            // Keys 1–5 pick a source (docs/design: control room keys).
-                            Shortcut {
-                                sequence: String(modeButton.index + 1)
-                                onActivated: panel.phi.setMode(modeButton.modelData)
-                            }
                         }
                     }
                 }

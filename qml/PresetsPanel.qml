@@ -14,6 +14,12 @@ Pane {
 
     required property PresetsViewModel presets
 
+    // Ctrl+F (Main.qml): the search field takes the keys.
+    function focusSearch() {
+        search.forceActiveFocus();
+        search.selectAll();
+    }
+
     // The chosen preset, by id so a refreshed list keeps the choice.
     property string selectedId: ""
     readonly property var selected: {
@@ -27,8 +33,8 @@ Pane {
         nameField.text = selected ? selected.name : "";
         tagsField.text = selected ? selected.tags.join(", ") : "";
     }
-    readonly property color errorColor: "#c62828"
-    readonly property color activeColor: "#2e7d32"
+    readonly property color errorColor: Theme.danger
+    readonly property color activeColor: Theme.ok
 
     FileDialog {
         id: importDialog
@@ -71,10 +77,6 @@ Pane {
                         placeholderText: qsTr("Search name, notes, tags (Ctrl+F)")
                         text: panel.presets.query
                         onTextEdited: panel.presets.query = text
-                        Shortcut {
-                            sequence: "Ctrl+F"
-                            onActivated: search.forceActiveFocus()
-                        }
                     }
 
                     Flow {
@@ -262,10 +264,6 @@ Pane {
                                 highlighted: true
                                 enabled: panel.presets.slotA !== "" && panel.presets.slotB !== ""
                                 onClicked: panel.presets.toggle()
-                                Shortcut {
-                                    sequence: "T"
-                                    onActivated: panel.presets.toggle()
-                                }
                             }
                             Label {
                                 Layout.fillWidth: true

@@ -69,7 +69,7 @@ Pane {
             visible: text !== ""
             wrapMode: Text.Wrap
             text: panel.settings.error !== "" ? panel.settings.error : panel.settings.message
-            color: panel.settings.error !== "" ? "#c62828" : "#2e7d32"
+            color: panel.settings.error !== "" ? Theme.danger : Theme.ok
         }
 
         ListView {
@@ -98,7 +98,7 @@ Pane {
                 Label {
                     Layout.preferredWidth: 150
                     text: row.modelData.name
-                    color: row.bad ? "#c62828" : palette.windowText
+                    color: row.bad ? Theme.danger : palette.windowText
                 }
                 TextField {
                     Layout.preferredWidth: 280

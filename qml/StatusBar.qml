@@ -21,7 +21,7 @@ ToolBar {
               : bar.audio.running ? qsTr("%1 Hz · %2 frames · %3")
                                     .arg(bar.audio.sampleRate).arg(bar.audio.blockSize).arg(bar.audio.deviceName)
               : qsTr("Audio stopped")
-        color: bar.log.message === "" && bar.audio.lastError !== "" ? "#c62828"
+        color: bar.log.message === "" && bar.audio.lastError !== "" ? Theme.danger
                                                                     : palette.windowText
     }
 }

@@ -26,6 +26,17 @@ std::vector<dsp::ParameterError> GuiApiClient::updateEngine(const QJsonObject& p
     return errors;
 }
 
+std::vector<dsp::ParameterError> GuiApiClient::updateOutput(const QJsonObject& patch) {
+    auto errors = api::updateOutput(engine_, patch);
+    noteParameters(QStringLiteral("/api/audio/output"), patch, errors);
+    return errors;
+}
+
+void GuiApiClient::panic() {
+    api::panic(engine_);
+    note("POST", QStringLiteral("/api/audio/panic"), QJsonValue::Undefined, 200);
+}
+
 std::optional<EngineError> GuiApiClient::startAudio() {
     auto error = engine_.start();
     note("POST", QStringLiteral("/api/audio/start"), QJsonValue::Undefined,

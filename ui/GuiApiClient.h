@@ -46,6 +46,9 @@ public:
     api::Response setLatencyCompensation(const api::LatencyApi& latency, double offsetMs);
     api::Response adjustLatencyCompensation(const api::LatencyApi& latency, double deltaMs);
     api::Response setLatencyManualOffset(const api::LatencyApi& latency, double offsetMs);
+    // PUT /api/audio/output (gain_db, muted) and POST /api/audio/panic: the routes' functions.
+    std::vector<dsp::ParameterError> updateOutput(const QJsonObject& patch);
+    void panic();
     // POST /api/markers: a `marker` record in every category's log (a marker, not a change).
     std::variant<QJsonObject, api::ApiError> addMarker(const QString& label);
 

@@ -1,15 +1,12 @@
 // The control room window (qml/Main.qml) with the real view-models, offscreen: the M key puts a
 // marker into every session log and the status bar says so; typed into a text field, M is a
 // letter, not a marker.
-#include "AudioViewModel.h"
-#include "EngineViewModel.h"
+#include "ControlRoom.h"
 #include "GuiApiClient.h"
 #include "LatencyViewModel.h"
-#include "MetricsViewModel.h"
 #include "PhiViewModel.h"
-#include "SessionLogViewModel.h"
-#include "SettingsViewModel.h"
 #include "PresetsViewModel.h"
+#include "SessionLogViewModel.h"
 #include "presets/AbComparator.h"
 #include "presets/EnginePresetTarget.h"
 #include "presets/PresetStore.h"
@@ -26,7 +23,6 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QQmlApplicationEngine>
 #include <QQmlComponent>
 #include <QQuickItem>
 #include <QQuickWindow>
@@ -57,39 +53,50 @@ QString statusBarText(QQuickWindow* window) {
     return text;
 }
 
+// Every text shown under `item`, one a line (the item tree: a Repeater's items are not its
+// QObject children).
+QString textsUnder(const QQuickItem* item) {
+    QString texts;
+    if (item->inherits("QQuickText")) texts += item->property("text").toString() + '\n';
+    for (const QQuickItem* child : item->childItems()) texts += textsUnder(child);
+    return texts;
+}
+
+// The texts of the banners showing now.
+void collectBannerTexts(const QQuickItem* item, QStringList& texts) {
+    if (item->objectName() == QLatin1String("bannerText"))
+        texts << item->property("text").toString();
+    for (const QQuickItem* child : item->childItems()) collectBannerTexts(child, texts);
+}
+QStringList bannerTexts(QQuickWindow* window) {
+    QStringList texts;
+    collectBannerTexts(window->contentItem(), texts);
+    return texts;
+}
+
 TEST(MainWindow, TheMKeyAddsAMarkerToEveryLogAndTheStatusBarSaysSo) {
     QTemporaryDir dir;
     logging::SessionLogger log({dir.path(), 16384, {}, QStringLiteral("20261130T080000Z-0002")});
     AudioEngine engine;
     GuiApiClient gui(engine, &log);
     metrics::MetricsAnalyzer analyzer(engine.chain().analysisRing(), {});
-    AudioViewModel audio(gui);
-    EngineViewModel engineView(gui);
-    PhiViewModel phi(gui);
-    MetricsViewModel metrics(analyzer);
     latency::LatencyCalibrator calibrator(engine);
     latency::LatencyCompensation compensation;
-    LatencyViewModel latencyView(gui, {engine, calibrator, compensation});
-    SessionLogViewModel logView(gui);
-    SettingsViewModel settings({{"soundlab"}, dir.path() + "/soundlab.conf"});
     presets::PresetStore store({dir.filePath("presets"), nullptr, {}});
     presets::EnginePresetTarget target(engine);
     presets::AbComparator ab(&target);
-    PresetsViewModel presetsView(store, ab);
-
-    QQmlApplicationEngine qml;
-    qml.setInitialProperties({{"audio", QVariant::fromValue(&audio)},
-                              {"engine", QVariant::fromValue(&engineView)},
-                              {"phi", QVariant::fromValue(&phi)},
-                              {"metrics", QVariant::fromValue(&metrics)},
-                              {"latency", QVariant::fromValue(&latencyView)},
-                              {"log", QVariant::fromValue(&logView)},
-                              {"settings", QVariant::fromValue(&settings)},
-                              {"presets", QVariant::fromValue(&presetsView)}});
-    qml.load(QUrl(QStringLiteral("qrc:/Soundlab/Main.qml")));
-    ASSERT_EQ(qml.rootObjects().size(), 1);
-    auto* window = qobject_cast<QQuickWindow*>(qml.rootObjects().first());
+    // The window as the app assembles it.
+    ControlRoom room({gui,
+                      analyzer,
+                      {engine, calibrator, compensation},
+                      {{"soundlab"}, dir.path() + "/soundlab.conf"},
+                      store,
+                      ab,
+                      {},
+                      {}});
+    QQuickWindow* window = room.load();
     ASSERT_NE(window, nullptr);
+    SessionLogViewModel& logView = room.log();
     window->requestActivate();
     ASSERT_TRUE(QTest::qWaitForWindowExposed(window));
 
@@ -102,7 +109,7 @@ TEST(MainWindow, TheMKeyAddsAMarkerToEveryLogAndTheStatusBarSaysSo) {
     // In a text field M is a letter.
     QObject* field = nullptr;
     {
-        QQmlComponent component(&qml);
+        QQmlComponent component(&room.qml());
         component.setData("import QtQuick.Controls\nTextField { width: 100 }", QUrl());
         field = component.create();
         ASSERT_NE(field, nullptr) << component.errorString().toStdString();
@@ -119,6 +126,74 @@ TEST(MainWindow, TheMKeyAddsAMarkerToEveryLogAndTheStatusBarSaysSo) {
     for (logging::Category category : logging::kCategories)
         EXPECT_EQ(markersIn(log, category), 2) << logging::categoryName(category).toStdString();
     delete field;
+}
+
+// Keys without audio running (offscreen): Esc mutes through the panic route's function, 1–5 pick
+// the Φ source, ? toggles the help that lists every key, C is refused (audio is stopped) and the
+// refusal shows as a banner with the API's message; in a text field the keys are letters.
+TEST(MainWindow, KeysReachTheApiAndARefusalShowsAsABanner) {
+    QTemporaryDir dir;
+    AudioEngine engine;
+    GuiApiClient gui(engine, nullptr);
+    metrics::MetricsAnalyzer analyzer(engine.chain().analysisRing(), {});
+    latency::LatencyCalibrator calibrator(engine);
+    latency::LatencyCompensation compensation;
+    presets::PresetStore store({dir.filePath("presets"), nullptr, {}});
+    presets::EnginePresetTarget target(engine);
+    presets::AbComparator ab(&target);
+    ControlRoom room({gui,
+                      analyzer,
+                      {engine, calibrator, compensation},
+                      {{"soundlab"}, dir.path() + "/soundlab.conf"},
+                      store,
+                      ab,
+                      {},
+                      {}});
+    QQuickWindow* window = room.load();
+    ASSERT_NE(window, nullptr);
+    window->requestActivate();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(window));
+
+    QTest::keyClick(window, Qt::Key_Escape);
+    EXPECT_TRUE(engine.output().muted);
+
+    const QStringList modes = room.phi().property("modes").toStringList();
+    for (int i = 0; i < 5; ++i) {
+        QTest::keyClick(window, char('1' + i));
+        EXPECT_EQ(engine.phiSettings().mode, phi::Mode(i)) << "key " << i + 1;
+        EXPECT_EQ(room.phi().property("mode").toString(), modes[i]);
+    }
+    QTest::keyClick(window, Qt::Key_1);
+    EXPECT_EQ(engine.phiSettings().mode, phi::Mode::Manual);
+
+    QObject* help = window->findChild<QObject*>(QStringLiteral("help"));
+    ASSERT_NE(help, nullptr);
+    QTest::keyClick(window, '?');
+    ASSERT_TRUE(QTest::qWaitFor([&] { return help->property("opened").toBool(); }));
+    // The help names every key the window has.
+    auto* helpContent = help->property("contentItem").value<QQuickItem*>();
+    ASSERT_NE(helpContent, nullptr);
+    const QString listed = textsUnder(helpContent);
+    for (const char* key : {"Space", "Esc", "T", "C", "1 … 5", "M", "Ctrl+F", "F11", "?"})
+        EXPECT_TRUE(listed.contains(QString::fromUtf8(key))) << key;
+    QTest::keyClick(window, '?');
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !help->property("visible").toBool(); }));
+
+    EXPECT_TRUE(bannerTexts(window).isEmpty());
+    QTest::keyClick(window, Qt::Key_C);
+    const QString refusal = room.latency().lastError();
+    ASSERT_FALSE(refusal.isEmpty()) << "audio is stopped: the calibration is refused";
+    ASSERT_TRUE(QTest::qWaitFor([&] { return bannerTexts(window).contains(refusal); }));
+
+    // Ctrl+F opens the presets beside the dashboard with the search field focused: letters and
+    // digits type there.
+    QTest::keyClick(window, Qt::Key_F, Qt::ControlModifier);
+    EXPECT_EQ(window->property("currentTab").toInt(), 5);
+    QTest::keyClick(window, Qt::Key_3);
+    QTest::keyClick(window, Qt::Key_T);
+    EXPECT_EQ(engine.phiSettings().mode, phi::Mode::Manual) << "3 was typed, not a Φ source";
+    ASSERT_TRUE(QTest::qWaitFor([&] { return room.presets().query() == QStringLiteral("3t"); }))
+        << room.presets().query().toStdString();
 }
 
 }  // namespace
