@@ -263,8 +263,8 @@ PresetOutcome PresetStore::writeFile(const StoredPreset& stored, QString* error)
     const auto failed = [&](const QFileDevice& file) {
         const bool full = file.error() == QFileDevice::ResourceError ||
                           QStorageInfo(options_.directory).bytesAvailable() < bytes.size();
-        *error = full ? QStringLiteral("the file system of %1 is full (%2); free some space and "
-                                       "try again")
+        *error = full ? QStringLiteral("the file system of %1 is full (%2); free some space "
+                                       "and try again")
                             .arg(options_.directory, file.errorString())
                       : file.errorString();
         return full ? PresetOutcome::InsufficientStorage : PresetOutcome::StorageFailed;

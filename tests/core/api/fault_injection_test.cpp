@@ -228,7 +228,8 @@ TEST(Faults, AReadOnlyLogDirectoryIsReportedAndLoggingResumesWhenItIsWritableAga
 // /api/audio/start runs the audio again (logged too).
 TEST(Faults, AKilledJackServerIsReportedLoggedAndStartRecoversOnceItIsBack) {
     if (!JackServerProcess::installed()) GTEST_SKIP() << "jackd is not installed";
-    const QString name = QStringLiteral("soundlab-fault-%1").arg(QCoreApplication::applicationPid());
+    const QString name =
+        QStringLiteral("soundlab-fault-%1").arg(QCoreApplication::applicationPid());
     JackServerProcess server(name);
     ASSERT_TRUE(server.start()) << server.log().toStdString();
 
