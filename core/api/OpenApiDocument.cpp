@@ -31,6 +31,9 @@ const char* statusText(int status) {
             return "Internal error (e.g. a file could not be written)";
         case 503:
             return "Service unavailable (e.g. no audio engine attached)";
+        case 507:
+            return "Insufficient storage: the data directory's file system is full (nothing "
+                   "changed; free some space and retry)";
         default:
             return "Error";
     }

@@ -236,7 +236,7 @@ QList<Route> managementRoutes(presets::PresetStore& store,
     create.requestSchema = incomingPreset();
     create.responseSchema = presetDocument();
     create.successStatus = 201;
-    create.errorStatuses = {200, 409, 500};  // 200: overwrite or merge (a success)
+    create.errorStatuses = {200, 409, 500, 507};  // 200: overwrite or merge (a success)
     create.serialQueue = kPresetsQueue;      // writes a file with fsync
     create.handler = [&store](const Request& request) {
         const presets::CollisionParameter collision =
@@ -325,7 +325,7 @@ QList<Route> managementRoutes(presets::PresetStore& store,
         "preset's.");
     update.requestSchema = incomingPreset();
     update.responseSchema = presetDocument();
-    update.errorStatuses = {409, 412, 500};
+    update.errorStatuses = {409, 412, 500, 507};
     update.serialQueue = kPresetsQueue;
     update.handler = [&store](const Request& request) {
         const presets::PresetResult result =

@@ -433,6 +433,10 @@ void AudioEngine::watch() {
             QString reason = backend_->failureReason();
             if (reason.isEmpty())
                 reason = QStringLiteral("the stream stopped by itself (device lost or server gone)");
+            // Nothing restarts it behind the user's back (the device may come back different):
+            // say how to.
+            reason += QStringLiteral("; start the audio again (POST /api/audio/start, or Start "
+                                     "in the window) once the device or server is back");
             state_.update([&](HostState& s) {
                 s.state = StreamState::Lost;
                 s.lastError = reason;

@@ -5,10 +5,15 @@
 
 namespace soundlab {
 
+namespace {
+constexpr int kStateInterval = 50;       // ms: stream states, as often as the watchdog looks
+constexpr int kStatusEvery = 1000 / 50;  // ticks: status and xrun records once a second
+}  // namespace
+
 EngineActivityLog::EngineActivityLog(const AudioEngine& engine, logging::SessionLogger& logger,
                                      QObject* parent)
     : QObject(parent), engine_(engine), logger_(logger) {
-    timer_.setInterval(1000);
+    timer_.setInterval(kStateInterval);
     connect(&timer_, &QTimer::timeout, this, &EngineActivityLog::sample);
     timer_.start();
     sample();
@@ -17,7 +22,6 @@ EngineActivityLog::EngineActivityLog(const AudioEngine& engine, logging::Session
 void EngineActivityLog::sample() {
     using logging::Category;
     const AudioStatus status = engine_.status();
-    const PerformanceStats performance = engine_.performance();
     const QString state = streamStateName(status.state);
     const uint64_t xruns = status.inputOverflows + status.outputUnderflows;
     const QString stream = QStringLiteral("%1|%2|%3|%4")
@@ -39,6 +43,8 @@ void EngineActivityLog::sample() {
         lastState_ = state;
         lastStream_ = stream;
     }
+    if (!first_ && ++tick_ < kStatusEvery) return;
+    tick_ = 0;
     // Counters start again with each stream: a fall is a new stream, not negative xruns.
     if (!first_ && xruns > lastXruns_)
         logger_.log(Category::AudioEngine, QStringLiteral("xrun"),
@@ -48,6 +54,7 @@ void EngineActivityLog::sample() {
                      {QStringLiteral("output_underflows"), double(status.outputUnderflows)}});
     lastXruns_ = xruns;
     first_ = false;
+    const PerformanceStats performance = engine_.performance();
     logger_.log(Category::AudioEngine, QStringLiteral("status"),
                 {{QStringLiteral("stream_state"), state},
                  {QStringLiteral("cpu_load"), performance.cpuLoadAverage},

@@ -22,6 +22,8 @@ QString toString(PresetOutcome outcome) {
             return QStringLiteral("too_large");
         case PresetOutcome::StorageFailed:
             return QStringLiteral("storage_failed");
+        case PresetOutcome::InsufficientStorage:
+            return QStringLiteral("insufficient_storage");
         case PresetOutcome::Unavailable:
             return QStringLiteral("unavailable");
     }
@@ -48,6 +50,8 @@ int httpStatus(PresetOutcome outcome) {
             return 413;
         case PresetOutcome::StorageFailed:
             return 500;
+        case PresetOutcome::InsufficientStorage:
+            return 507;
         case PresetOutcome::Unavailable:
             return 503;
     }

@@ -16,12 +16,13 @@ enum class PresetOutcome {
     Malformed,           // 400: the body is not JSON at all
     TooLarge,            // 413: an import bundle above kMaxBundleBytes
     StorageFailed,       // 500: the file could not be written; nothing changed
+    InsufficientStorage, // 507: the data directory's file system is full; nothing changed
     Unavailable,         // 503: no live engine is attached (A/B store of the live state)
 };
 
 // "ok", "created", "not_found", "conflict", "invalid", "precondition_failed", "malformed",
-// "too_large", "storage_failed", "unavailable": the `result` field of audit records and a stable
-// error code.
+// "too_large", "storage_failed", "insufficient_storage", "unavailable": the `result` field of
+// audit records and a stable error code.
 QString toString(PresetOutcome outcome);
 int httpStatus(PresetOutcome outcome);
 

@@ -14,6 +14,7 @@
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <QStorageInfo>
 #include <QUuid>
 #include <atomic>
 #include <mutex>
@@ -251,29 +252,36 @@ void PresetStore::load() {
     }
 }
 
-bool PresetStore::writeFile(const StoredPreset& stored, QString* error) const {
+PresetOutcome PresetStore::writeFile(const StoredPreset& stored, QString* error) const {
     if (!directoryError_.isEmpty()) {
         *error = directoryError_;
-        return false;
+        return PresetOutcome::StorageFailed;
     }
+    const QByteArray bytes = QJsonDocument(stored.document).toJson(QJsonDocument::Indented);
+    // A full file system (ENOSPC: Qt's ResourceError) is the user's to fix, not a fault of ours:
+    // 507 with a message that says so. The free-space check covers an open() that fails for it.
+    const auto failed = [&](const QFileDevice& file) {
+        const bool full = file.error() == QFileDevice::ResourceError ||
+                          QStorageInfo(options_.directory).bytesAvailable() < bytes.size();
+        *error = full ? QStringLiteral("the file system of %1 is full (%2); free some space "
+                                       "and try again")
+                            .arg(options_.directory, file.errorString())
+                      : file.errorString();
+        return full ? PresetOutcome::InsufficientStorage : PresetOutcome::StorageFailed;
+    };
     // QSaveFile writes a temporary file beside the target and renames it over the target only in
     // commit(), so a crash at any point leaves either the old file or the new one, never a mix.
     QSaveFile file(QDir(options_.directory).filePath(stored.preset.id + QStringLiteral(".json")));
-    if (!file.open(QIODevice::WriteOnly)) {
-        *error = file.errorString();
-        return false;
-    }
-    const QByteArray bytes = QJsonDocument(stored.document).toJson(QJsonDocument::Indented);
-    if (file.write(bytes) != bytes.size()) {
-        *error = file.errorString();
+    if (!file.open(QIODevice::WriteOnly)) return failed(file);
+    // flush() before commit(): commit() flushes too but ignores a failed flush, and on a full
+    // disk renamed an empty file over the preset (Qt 6.4).
+    if (file.write(bytes) != bytes.size() || !file.flush()) {
+        const PresetOutcome outcome = failed(file);
         file.cancelWriting();
-        return false;
+        return outcome;
     }
-    if (!file.commit()) {
-        *error = file.errorString();
-        return false;
-    }
-    return true;
+    if (!file.commit()) return failed(file);
+    return PresetOutcome::Ok;
 }
 
 PresetListResult PresetStore::list(const PresetListQuery& query) const {
@@ -349,8 +357,9 @@ PresetResult PresetStore::create(const QJsonValue& body, CollisionPolicy policy,
             break;
         default: {
             QString error;
-            if (!writeFile(*resolution.result, &error)) {
-                result.outcome = PresetOutcome::StorageFailed;
+            if (const PresetOutcome written = writeFile(*resolution.result, &error);
+                written != PresetOutcome::Ok) {
+                result.outcome = written;
                 result.message = QStringLiteral("cannot write the preset file: ") + error;
                 break;
             }
@@ -372,7 +381,8 @@ PresetResult PresetStore::create(const QJsonValue& body, CollisionPolicy policy,
     if (!resolution.reasons.isEmpty()) {
         details.insert(QStringLiteral("reasons"), QJsonArray::fromStringList(resolution.reasons));
     }
-    if (result.outcome == PresetOutcome::StorageFailed) {
+    if (result.outcome == PresetOutcome::StorageFailed ||
+        result.outcome == PresetOutcome::InsufficientStorage) {
         details.insert(QStringLiteral("error"), result.message);
     }
     audit(client, QStringLiteral("create"), target, name, toString(result.outcome), details);
@@ -424,10 +434,8 @@ PresetResult PresetStore::update(const QString& id, const QJsonValue& body, cons
         document.insert(QStringLiteral("modified_at"), formatTimestamp(now()));
         const StoredPreset updated = StoredPreset::fromDocument(document);
         QString error;
-        if (!writeFile(updated, &error)) {
-            return failure(PresetOutcome::StorageFailed,
-                           QStringLiteral("cannot write the preset file: ") + error);
-        }
+        if (const PresetOutcome written = writeFile(updated, &error); written != PresetOutcome::Ok)
+            return failure(written, QStringLiteral("cannot write the preset file: ") + error);
         PresetResult ok;
         ok.action = PresetAction::Overwrite;
         ok.diff = PresetDiff::between(current->document, updated.document);
@@ -609,7 +617,8 @@ void PresetStore::writeImported(const QList<std::optional<StoredPreset>>& planne
     const auto writer = [&] {
         for (size_t job; (job = nextJob.fetch_add(1)) < jobs.size();) {
             const qsizetype entry = jobs[job];
-            if (!writeFile(*planned[entry], &errors[entry]) && errors[entry].isEmpty()) {
+            if (writeFile(*planned[entry], &errors[entry]) != PresetOutcome::Ok &&
+                errors[entry].isEmpty()) {
                 errors[entry] = QStringLiteral("write failed");
             }
         }

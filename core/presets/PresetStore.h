@@ -175,7 +175,9 @@ public:
 private:
     void load();
     QDateTime now() const;
-    bool writeFile(const StoredPreset& stored, QString* error) const;
+    // Ok, or why the file was not written (StorageFailed; InsufficientStorage on a full disk)
+    // with `error` saying so. The previous file stays as it was either way.
+    PresetOutcome writeFile(const StoredPreset& stored, QString* error) const;
     void audit(const QString& client, const QString& action, const QString& target,
                const QString& name, const QString& result, const QJsonObject& details) const;
     ImportReport importContents(const BundleContents& contents, const ImportOptions& options,
