@@ -6,7 +6,7 @@
 # found (build-fuzz/corpus/<target>, where new inputs go). Prints executions, exec/s, coverage
 # (cov: edges, ft: features) and crashes per target; a crash, sanitizer report, leak or timeout
 # leaves its input in build-fuzz/crashes/<target>/ and makes the script exit 1.
-# Needs clang and libFuzzer (clang-14, libclang-rt-14-dev: scripts/install-deps.sh).
+# Needs clang and libFuzzer (Debian packages clang and libclang-rt-14-dev: scripts/install-deps.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-15}
