@@ -34,6 +34,10 @@ packages=(
   # install and package (docs/install.md): the man page from --help, the validators of the
   # desktop entry and the systemd unit, cpack's DEB tools (dpkg-shlibdeps; `file` finds ELFs)
   help2man desktop-file-utils systemd dpkg-dev file
+  # fuzzing (scripts/fuzz.sh, tests/fuzz): clang++ (Debian 12's `clang` is clang 14) and the
+  # libFuzzer and sanitizer runtimes, libclang_rt.fuzzer*.a and libclang_rt.asan*.a, which are
+  # in libclang-rt-14-dev, only a recommendation of clang-14's packages
+  clang libclang-rt-14-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl wrk xvfb xauth
   # load scripts' WebSocket clients: /ws/control sensor pushes (bench-phi-load), /ws/metrics

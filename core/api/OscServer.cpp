@@ -26,15 +26,25 @@ constexpr std::size_t kMaxDatagram = 65535;
 // How often the receiving thread looks at the stop flag while the socket is quiet.
 constexpr int kPollMs = 50;
 
+// One argument's value. liblo's argument pointers are only 4-byte aligned (OSC pads to 4), so a
+// float64 after a float32 is misaligned for lo_arg (8): read the bytes, never `argv[i]->d`
+// (undefined behaviour; found by tests/fuzz/fuzz_osc).
+template <typename T>
+T argumentValue(const lo_arg* argument) {
+    T value;
+    std::memcpy(&value, argument, sizeof value);
+    return value;
+}
+
 // A float argument as bridges send it: OSC float32, int32 or float64.
 std::optional<double> number(const char* types, lo_arg** argv, int i) {
     switch (types[i]) {
         case LO_FLOAT:
-            return argv[i]->f;
+            return argumentValue<float>(argv[i]);
         case LO_INT32:
-            return argv[i]->i;
+            return argumentValue<int32_t>(argv[i]);
         case LO_DOUBLE:
-            return argv[i]->d;
+            return argumentValue<double>(argv[i]);
         default:
             return std::nullopt;
     }
@@ -211,7 +221,10 @@ bool OscServer::handleMessage(const char* data, std::size_t size) {
         };
         if (path == "/soundlab/phi/mode") {
             if (typeView == "s") {
-                if (const auto mode = phi::modeFromString(&argv[0]->s))
+                // The string's bytes start at the argument (no lo_arg member access: see
+                // argumentValue).
+                if (const auto mode =
+                        phi::modeFromString(reinterpret_cast<const char*>(argv[0])))
                     applied = setPhi([&](phi::Settings& s) { s.mode = *mode; });
             }
         } else if (path == "/soundlab/phi/depth" && numbersOnly(typeView, 1)) {

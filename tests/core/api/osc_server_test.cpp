@@ -146,6 +146,31 @@ TEST_F(OscServerTest, IntAndDoubleAreAcceptedWhereAFloatIsExpected) {
     EXPECT_EQ(osc->counters().received, 3u);
 }
 
+// Found by tests/fuzz/fuzz_osc (its seed, byte for byte): liblo's argument pointers are 4-byte
+// aligned, and reading them as lo_arg members (8-byte aligned) was undefined behaviour that the
+// UBSan build reports on these datagrams. Each must be applied with its exact values.
+TEST_F(OscServerTest, ArgumentsAtFourByteAlignmentAreReadExactly) {
+    const QByteArray accel = QByteArray::fromHex(
+        "2f736f756e646c61622f73656e736f722f616363656c00002c66696400000000"
+        "3f000000000000003ff0000000000000");
+    ASSERT_EQ(accel, message("/soundlab/sensor/accel", {f(0.5f), i(0), d(1.0)}));
+    EXPECT_TRUE(osc->handleDatagram(accel.constData(), std::size_t(accel.size())));
+    const phi::SensorStatus status = engine.phiSensor().status();
+    EXPECT_DOUBLE_EQ(status.values.accelX, 0.5);
+    EXPECT_DOUBLE_EQ(status.values.accelY, 0.0);
+    EXPECT_DOUBLE_EQ(status.values.accelZ, 1.0);
+
+    // A string argument read in place, and a float64 after an int32.
+    const QByteArray mode = message("/soundlab/phi/mode", {s("internal")});
+    EXPECT_TRUE(osc->handleDatagram(mode.constData(), std::size_t(mode.size())));
+    EXPECT_EQ(engine.phiSettings().mode, phi::Mode::Internal);
+    const QByteArray depth = message("/soundlab/phi/depth", {d(0.375)});
+    EXPECT_TRUE(osc->handleDatagram(depth.constData(), std::size_t(depth.size())));
+    EXPECT_DOUBLE_EQ(engine.phiSettings().manualDepth, 0.375);
+    EXPECT_EQ(osc->counters().received, 3u);
+    EXPECT_EQ(osc->counters().rejected, 0u);
+}
+
 TEST_F(OscServerTest, SensorMessagesReachTheInboxAndMoveDepth) {
     send({message("/soundlab/phi/mode", {s("sensor")}), message("/soundlab/sensor/gsr", {f(0.5f)}),
           message("/soundlab/sensor/hr", {f(90.0f)}),

@@ -1,0 +1,1 @@
+bash scripts/fuzz.sh 15
