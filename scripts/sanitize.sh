@@ -52,6 +52,10 @@ rtsan)
     default_regex+='|MasterGainOnTheChain|LoadHistogram|PhiRoutes|EngineRoutes|MetricsApiTest'
     default_regex+='|LatencyRoutes|RecordRoutes|AbToggleAudio|WsControl'
     extra_cmake=(-DSOUNDLAB_RTSAN=ON)
+    # RTSan 19 symbolises its stacks only through llvm-symbolizer (Debian: llvm).
+    if [[ -z ${RTSAN_SYMBOLIZER_PATH:-} ]] && command -v llvm-symbolizer >/dev/null; then
+        export RTSAN_SYMBOLIZER_PATH=$(command -v llvm-symbolizer)
+    fi
     ;;
 *)
     echo "usage: $0 asan|tsan|rtsan [CTEST_REGEX]" >&2
