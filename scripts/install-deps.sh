@@ -40,6 +40,9 @@ packages=(
   clang libclang-rt-14-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev curl wrk xvfb xauth
+  # clang 19's RealtimeSanitizer runtime, linked by hand into the RTSan test build
+  # (scripts/sanitize.sh rtsan, docs/reliability.md)
+  libclang-rt-19-dev
   # load scripts' WebSocket clients: /ws/control sensor pushes (bench-phi-load), /ws/metrics
   # readers (bench-metrics-ws)
   python3-websockets

@@ -1,5 +1,7 @@
 #include "JackBackend.h"
 
+#include "rt/RealtimeSection.h"
+
 #include <jack/jack.h>
 
 #include <QByteArray>
@@ -163,6 +165,7 @@ uint32_t latencyOf(jack_client_t* client, const char* portName, jack_latency_cal
 
 // JACK's process thread enters here: translate the period into an AudioBlock, nothing more.
 int onProcess(jack_nframes_t frames, void* arg) {
+    const rt::RealtimeSection realtime;
     auto& s = *static_cast<JackClientState*>(arg);
     auto* left = static_cast<float*>(jack_port_get_buffer(s.outputs[0], frames));
     auto* right = static_cast<float*>(jack_port_get_buffer(s.outputs[1], frames));

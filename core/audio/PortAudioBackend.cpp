@@ -1,5 +1,7 @@
 #include "PortAudioBackend.h"
 
+#include "rt/RealtimeSection.h"
+
 #include <alsa/asoundlib.h>
 #include <jack/jack.h>
 #include <portaudio.h>
@@ -32,6 +34,7 @@ QString paError(PaError code) {
 int streamCallback(const void* input, void* output, unsigned long frames,
                    const PaStreamCallbackTimeInfo* time, PaStreamCallbackFlags flags,
                    void* userData) {
+    const rt::RealtimeSection realtime;
     const auto& target = *static_cast<const PortAudioBackend::CallbackTarget*>(userData);
     auto* const* out = static_cast<float* const*>(output);
     AudioBlock block;

@@ -1,5 +1,7 @@
 #include "VirtualAudioBackend.h"
 
+#include "rt/RealtimeSection.h"
+
 #include <chrono>
 #include <cmath>
 
@@ -126,6 +128,9 @@ void VirtualAudioBackend::clockLoop() {
             originBlock = block + 1;
         }
 
+        // The device's callback: everything from here to the end of the iteration, the sleep
+        // above excluded, is audio-thread work.
+        const rt::RealtimeSection realtime;
         if (loopback_)
             loopback_->read(input_.data(), frames);
         else

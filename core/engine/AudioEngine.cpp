@@ -628,7 +628,14 @@ std::optional<std::vector<float>> AudioEngine::playAndRecord(std::vector<float> 
             *error = QStringLiteral("the stream was restarted during the measurement");
             return std::nullopt;
         }
-        if (Clock::now() > deadline || !isRunning()) {
+        // Stopped and not yet started again: the slot only turns Gone when the next stream
+        // prepares, so a stop seen here is the same restart, not a timeout.
+        if (!isRunning()) {
+            *error = QStringLiteral("the stream was stopped or restarted during the measurement");
+            probe.cancel(*ticket);
+            return std::nullopt;
+        }
+        if (Clock::now() > deadline) {
             *error = QStringLiteral("no complete recording within %1 ms (%2 blocks ran)")
                          .arg(timeoutMs)
                          .arg(chain_->callbackCount() - startedAt);

@@ -2,6 +2,7 @@
 // loopback, servers of the test's own (unique names, killed at the end) for death and recovery.
 
 #include "JackServer.h"
+#include "RealtimeSanitizer.h"
 #include "RecordingCallback.h"
 #include "audio/JackBackend.h"
 
@@ -196,7 +197,10 @@ TEST(JackBackendLoopback, AnXrunMarksAFollowingBlockAsAnUnderflow) {
         void prepare(double, int) override {}
         void process(const AudioBlock& block) noexcept override {
             const int n = blocks.fetch_add(1);
-            if (n == 20) std::this_thread::sleep_for(30ms);  // six periods: a late client
+            if (n == 20) {
+                const test::DeliberateStall stall;
+                std::this_thread::sleep_for(30ms);  // six periods: a late client
+            }
             if (block.status & kOutputUnderflow) {
                 underflows.fetch_add(1);
                 if (n > 20) underflowsAfterOverrun.fetch_add(1);

@@ -1,3 +1,4 @@
+#include "RealtimeSanitizer.h"
 #include "RecordingCallback.h"
 #include "audio/AudioFileDecoder.h"
 #include "audio/LoopbackDelayLine.h"
@@ -8,6 +9,7 @@
 #include <QTemporaryDir>
 
 #include <cmath>
+#include <cstdlib>
 #include <thread>
 
 using namespace soundlab;
@@ -219,7 +221,10 @@ public:
         const int n = count_.load();
         if (n < int(times_.size())) times_[size_t(n)] = now;
         if (block.status & kOutputUnderflow) underflows_.fetch_add(1);
-        if (n == 20) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        if (n == 20) {
+            const test::DeliberateStall stall;
+            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        }
         count_.store(n + 1);
     }
     std::array<long long, 4096> times_{};
@@ -250,4 +255,29 @@ TEST(VirtualAudioBackend, AStallIsReportedAndNotFollowedByABurstOfBlocks) {
         if (double(callback.times_[size_t(i)] - resumed) <= windowNs) ++inWindow;
     EXPECT_LE(inWindow, int(windowNs / periodNs) + 3)
         << "blocks within 100 ms of the stall's end: a burst of catch-up blocks";
+}
+
+// The RealtimeSanitizer build (scripts/sanitize.sh rtsan) must be able to fail: the device's
+// thread brackets each block with rt::RealtimeSection, so a callback that allocates aborts the
+// program with the call's stack. In other builds the runtime is absent and the test skips.
+TEST(VirtualAudioBackendDeathTest, AnAllocationInTheCallbackAbortsUnderRealtimeSanitizer) {
+    if (!test::realtimeSanitizerLinked()) GTEST_SKIP() << "not the RealtimeSanitizer build";
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    class AllocatingCallback : public AudioCallback {
+    public:
+        void prepare(double, int) override {}
+        void process(const AudioBlock& block) noexcept override {
+            void* volatile scratch = std::malloc(size_t(block.frames) * sizeof(float));
+            std::free(scratch);
+        }
+    };
+    EXPECT_DEATH(
+        {
+            VirtualAudioBackend backend{VirtualDeviceOptions{}};
+            AllocatingCallback callback;
+            (void)backend.start(streamConfig(256), callback);
+            std::this_thread::sleep_for(std::chrono::seconds(2));
+            backend.stop();
+        },
+        "Real-time violation.*malloc");
 }
