@@ -27,7 +27,7 @@
 #include "AudioViewModel.h"
 #include "EngineViewModel.h"
 #include "LatencyViewModel.h"
-#include "GuiApiClient.h"
+#include "LocalBackend.h"
 #include "MetricsViewModel.h"
 #include "PhiViewModel.h"
 #include "SettingsViewModel.h"
@@ -42,7 +42,6 @@
 #include <QJsonArray>
 #include <QQmlApplicationEngine>
 #include <QQuickWindow>
-#include <QThreadPool>
 #include <QTimer>
 
 #include <cstdio>
@@ -218,8 +217,8 @@ int main(int argc, char* argv[]) {
     apiOptions.insecure = options.insecure;
     apiOptions.corsOrigins = options.corsOrigins;
     apiOptions.oscCounters = [&oscServer] { return oscServer.counters(); };
-    // Who changed what: the `control` records of the audio_engine log (the GUI's go through
-    // GuiApiClient).
+    // Who changed what: the `control` records of the audio_engine log (the GUI's too: its
+    // LocalBackend runs these routes, as client "gui").
     if (sessionLog) apiOptions.changeObserver = api::controlLogObserver(*sessionLog);
     api::ApiServer apiServer(engine, apiOptions);
     for (api::Route& route : api::presetRoutes(presetStore, abComparator, presetAudit.get()))
@@ -363,8 +362,9 @@ int main(int argc, char* argv[]) {
                  {QStringLiteral("failed"), QJsonArray::fromStringList(outcome.failed)}});
     });
 
-    // The GUI's changes go through the API's functions and into the control log (who: "gui").
-    GuiApiClient guiApi(engine, sessionLog.get());
+    // The window is a client of the API: its view-models run the server's own route handlers
+    // in-process (no socket), and its changes reach the control log as client "gui".
+    LocalBackend guiBackend(apiServer.routeTable().routes());
     std::unique_ptr<AudioViewModel> audioViewModel;
     std::unique_ptr<EngineViewModel> engineViewModel;
     std::unique_ptr<PhiViewModel> phiViewModel;
@@ -376,12 +376,11 @@ int main(int argc, char* argv[]) {
     std::unique_ptr<PresetsViewModel> presetsViewModel;
     std::unique_ptr<QQmlApplicationEngine> qml;
     if (gui) {
-        audioViewModel = std::make_unique<AudioViewModel>(guiApi);
-        engineViewModel = std::make_unique<EngineViewModel>(guiApi);
-        phiViewModel = std::make_unique<PhiViewModel>(guiApi);
-        phiViewModel->setOscCounters(apiOptions.oscCounters);
-        metricsViewModel = std::make_unique<MetricsViewModel>(metricsAnalyzer);
-        settingsViewModel = std::make_unique<SettingsViewModel>(settingsContext);
+        audioViewModel = std::make_unique<AudioViewModel>(guiBackend);
+        engineViewModel = std::make_unique<EngineViewModel>(guiBackend);
+        phiViewModel = std::make_unique<PhiViewModel>(guiBackend);
+        metricsViewModel = std::make_unique<MetricsViewModel>(guiBackend);
+        settingsViewModel = std::make_unique<SettingsViewModel>(guiBackend);
         // The device chosen in the window is the default of the next start.
         audioViewModel->setDeviceChosen([settingsContext](const QString& selector) {
             if (const auto error =
@@ -389,9 +388,9 @@ int main(int argc, char* argv[]) {
                 std::fprintf(stderr, "soundlab: the device is not remembered: %s\n",
                              qPrintable(error->message));
         });
-        logViewModel = std::make_unique<SessionLogViewModel>(guiApi);
+        logViewModel = std::make_unique<SessionLogViewModel>(guiBackend);
         presetsViewModel = std::make_unique<PresetsViewModel>(presetStore, abComparator);
-        latencyViewModel = std::make_unique<LatencyViewModel>(guiApi, latencyApi);
+        latencyViewModel = std::make_unique<LatencyViewModel>(guiBackend);
         qml = std::make_unique<QQmlApplicationEngine>();
         qml->setInitialProperties(
             {{QStringLiteral("audio"), QVariant::fromValue(audioViewModel.get())},
@@ -420,7 +419,7 @@ int main(int argc, char* argv[]) {
     // the server).
     apiServer.stop();
     // Device changes started from the GUI finish before the engine goes away.
-    QThreadPool::globalInstance()->waitForDone();
+    guiBackend.waitForHandlers();
     engine.stop();
     // The take's last blocks are written and its files get their final names.
     if (recorder) recorder->stop();

@@ -3,7 +3,9 @@
 // letter, not a marker.
 #include "AudioViewModel.h"
 #include "EngineViewModel.h"
-#include "GuiApiClient.h"
+#include "GuiBackend.h"
+#include "api/MetricsRoutes.h"
+#include "api/SettingsRoutes.h"
 #include "LatencyViewModel.h"
 #include "MetricsViewModel.h"
 #include "PhiViewModel.h"
@@ -61,17 +63,17 @@ TEST(MainWindow, TheMKeyAddsAMarkerToEveryLogAndTheStatusBarSaysSo) {
     QTemporaryDir dir;
     logging::SessionLogger log({dir.path(), 16384, {}, QStringLiteral("20261130T080000Z-0002")});
     AudioEngine engine;
-    GuiApiClient gui(engine, &log);
+    test::GuiBackend gui(engine, &log);
     metrics::MetricsAnalyzer analyzer(engine.chain().analysisRing(), {});
-    AudioViewModel audio(gui);
-    EngineViewModel engineView(gui);
-    PhiViewModel phi(gui);
-    MetricsViewModel metrics(analyzer);
-    latency::LatencyCalibrator calibrator(engine);
-    latency::LatencyCompensation compensation;
-    LatencyViewModel latencyView(gui, {engine, calibrator, compensation});
-    SessionLogViewModel logView(gui);
-    SettingsViewModel settings({{"soundlab"}, dir.path() + "/soundlab.conf"});
+    AudioViewModel audio(gui.backend);
+    EngineViewModel engineView(gui.backend);
+    PhiViewModel phi(gui.backend);
+    LocalBackend metricsBackend(api::metricsChartRoutes(analyzer));
+    MetricsViewModel metrics(metricsBackend);
+    LatencyViewModel latencyView(gui.backend);
+    SessionLogViewModel logView(gui.backend);
+    LocalBackend settingsBackend(api::settingsRoutes({{"soundlab"}, dir.path() + "/soundlab.conf"}));
+    SettingsViewModel settings(settingsBackend);
     presets::PresetStore store({dir.filePath("presets"), nullptr, {}});
     presets::EnginePresetTarget target(engine);
     presets::AbComparator ab(&target);
