@@ -27,7 +27,10 @@ AudioViewModel::AudioViewModel(ControlBackend& backend, QObject* parent)
 }
 
 QString AudioViewModel::deviceName() const {
-    return status_.value(QLatin1String("device")).toObject().value(QLatin1String("output")).toString();
+    return status_.value(QLatin1String("device"))
+        .toObject()
+        .value(QLatin1String("output"))
+        .toString();
 }
 
 qulonglong AudioViewModel::callbackCount() const {
@@ -35,7 +38,10 @@ qulonglong AudioViewModel::callbackCount() const {
 }
 
 double AudioViewModel::performanceNumber(const char* section, const char* field) const {
-    return performance_.value(QLatin1String(section)).toObject().value(QLatin1String(field)).toDouble();
+    return performance_.value(QLatin1String(section))
+        .toObject()
+        .value(QLatin1String(field))
+        .toDouble();
 }
 
 qulonglong AudioViewModel::inputOverflows() const {
@@ -78,9 +84,8 @@ void AudioViewModel::stop() {
 void AudioViewModel::selectDevice(int row) {
     if (row < 0 || row >= devices_.size()) return;
     const QJsonObject d = devices_.at(row).toObject();
-    const QString selector = d.value(QLatin1String("index")).toInt() == -1
-                                 ? QStringLiteral("virtual")
-                                 : deviceLabel(d);
+    const QString selector =
+        d.value(QLatin1String("index")).toInt() == -1 ? QStringLiteral("virtual") : deviceLabel(d);
     act(QStringLiteral("/api/audio/device"), QJsonObject{{QStringLiteral("device"), selector}},
         [this, selector] {
             if (deviceChosen_) deviceChosen_(selector);

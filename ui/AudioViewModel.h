@@ -90,8 +90,7 @@ private:
     void setDevices(const QJsonArray& devices);
     void readDevices(const QString& path);
     // Sends an audio action; busy until its answer comes.
-    void act(const QString& path, const QJsonValue& body,
-             std::function<void()> accepted = {});
+    void act(const QString& path, const QJsonValue& body, std::function<void()> accepted = {});
     double performanceNumber(const char* section, const char* field) const;
 
     ControlBackend& backend_;

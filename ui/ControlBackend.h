@@ -40,8 +40,8 @@ public:
 
     using QObject::QObject;
 
-    virtual void send(const QByteArray& method, const QString& pathAndQuery,
-                      const QJsonValue& body, QObject* context, Done done) = 0;
+    virtual void send(const QByteArray& method, const QString& pathAndQuery, const QJsonValue& body,
+                      QObject* context, Done done) = 0;
 
     void get(const QString& pathAndQuery, QObject* context, Done done) {
         send("GET", pathAndQuery, QJsonValue::Undefined, context, std::move(done));
@@ -59,7 +59,8 @@ public:
 // view-model polls.
 class DocumentPoll {
 public:
-    DocumentPoll(ControlBackend& backend, QString path) : backend_(backend), path_(std::move(path)) {}
+    DocumentPoll(ControlBackend& backend, QString path)
+        : backend_(backend), path_(std::move(path)) {}
 
     // Asks for the document unless an answer is pending; `done` gets a successful answer's body.
     void poll(QObject* context, std::function<void(const QJsonValue&)> done);

@@ -46,8 +46,10 @@ QStringList EngineViewModel::strategies() const {
 }
 
 int EngineViewModel::strategy() const {
-    const QString name =
-        document_.value(QLatin1String("downmix")).toObject().value(QLatin1String("strategy")).toString();
+    const QString name = document_.value(QLatin1String("downmix"))
+                             .toObject()
+                             .value(QLatin1String("strategy"))
+                             .toString();
     return std::max(0, int(kStrategies.indexOf(name)));
 }
 
@@ -81,7 +83,8 @@ void EngineViewModel::setBandSplit(bool on) {
 
 void EngineViewModel::setStrategy(int index) {
     if (index < 0 || index >= kStrategies.size()) return;
-    edit({{QStringLiteral("downmix"), QJsonObject{{QStringLiteral("strategy"), kStrategies.at(index)}}}});
+    edit({{QStringLiteral("downmix"),
+           QJsonObject{{QStringLiteral("strategy"), kStrategies.at(index)}}}});
 }
 
 void EngineViewModel::setAmplitude(int channel, double value) {

@@ -110,20 +110,23 @@ QString LatencyViewModel::verdict() const {
 
 QString LatencyViewModel::verdictText() const {
     const QString state = calibrationState();
-    if (state.isEmpty()) return tr("Not calibrated yet: connect an output to an input, then Calibrate.");
+    if (state.isEmpty())
+        return tr("Not calibrated yet: connect an output to an input, then Calibrate.");
     if (state == QLatin1String("running")) return tr("Playing the sweep and listening…");
     if (state == QLatin1String("failed"))
         return tr("Failed: %1").arg(lastCalibration().value(QLatin1String("error")).toString());
     const QString v = verdict();
     if (v == QLatin1String("ok")) return tr("The loop was found clearly; the round trip is exact.");
     if (v == QLatin1String("no_signal"))
-        return tr("Nothing came back: connect an output to an input (or unmute the loop) and retry.");
+        return tr(
+            "Nothing came back: connect an output to an input (or unmute the loop) and retry.");
     if (v == QLatin1String("clipping"))
         return tr("The loop clips: lower the output or input gain and calibrate again.");
     if (v == QLatin1String("noisy"))
         return tr("Found, but the loop is noisy: the figure may be off; reduce the noise.");
     if (v == QLatin1String("inverted"))
-        return tr("Found with inverted polarity (a cable or input flips the phase); the figure holds.");
+        return tr(
+            "Found with inverted polarity (a cable or input flips the phase); the figure holds.");
     return v;
 }
 
@@ -150,13 +153,16 @@ bool LatencyViewModel::calibrate() {
     return act(QStringLiteral("/api/latency/calibrate"));
 }
 bool LatencyViewModel::setCompensation(double offsetMs) {
-    return act(QStringLiteral("/api/latency/compensation/set?offset_ms=%1").arg(offsetMs, 0, 'g', 17));
+    return act(
+        QStringLiteral("/api/latency/compensation/set?offset_ms=%1").arg(offsetMs, 0, 'g', 17));
 }
 bool LatencyViewModel::adjustCompensation(double deltaMs) {
-    return act(QStringLiteral("/api/latency/compensation/adjust?delta_ms=%1").arg(deltaMs, 0, 'g', 17));
+    return act(
+        QStringLiteral("/api/latency/compensation/adjust?delta_ms=%1").arg(deltaMs, 0, 'g', 17));
 }
 bool LatencyViewModel::setManualOffset(double offsetMs) {
-    return act(QStringLiteral("/api/latency/compensation/manual?offset_ms=%1").arg(offsetMs, 0, 'g', 17));
+    return act(
+        QStringLiteral("/api/latency/compensation/manual?offset_ms=%1").arg(offsetMs, 0, 'g', 17));
 }
 
 double LatencyViewModel::driftSpanSeconds() const {

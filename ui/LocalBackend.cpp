@@ -4,8 +4,8 @@
 
 #include <QCoreApplication>
 #include <QJsonArray>
-#include <QThread>
 #include <QJsonDocument>
+#include <QThread>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -20,7 +20,7 @@ BackendReply toReply(const api::Response& response) {
     BackendReply reply;
     reply.status = response.status;
     const QJsonDocument doc = QJsonDocument::fromJson(response.body);
-    reply.body = doc.isArray() ? QJsonValue(doc.array())
+    reply.body = doc.isArray()    ? QJsonValue(doc.array())
                  : doc.isObject() ? QJsonValue(doc.object())
                                   : QJsonValue(QString::fromUtf8(response.body));
     return reply;
@@ -87,7 +87,8 @@ void LocalBackend::send(const QByteArray& method, const QString& pathAndQuery,
         request.rawBody = body.isArray()
                               ? QJsonDocument(body.toArray()).toJson(QJsonDocument::Compact)
                               : QJsonDocument(body.toObject()).toJson(QJsonDocument::Compact);
-        request.headers.append(qMakePair(QByteArray("content-type"), QByteArray("application/json")));
+        request.headers.append(
+            qMakePair(QByteArray("content-type"), QByteArray("application/json")));
         if (const auto violation = api::schema::validate(request.body, route.requestSchema)) {
             answer(api::Response::error(api::ApiError::invalidValue(violation->toString())));
             return;

@@ -19,7 +19,9 @@ constexpr double kHistoryMarginSeconds = 0.1;
 }  // namespace
 
 MetricsViewModel::MetricsViewModel(ControlBackend& backend, QObject* parent)
-    : QObject(parent), backend_(backend), latestPoll_(backend, QStringLiteral("/api/metrics/latest")) {
+    : QObject(parent),
+      backend_(backend),
+      latestPoll_(backend, QStringLiteral("/api/metrics/latest")) {
     timer_.setInterval(kRefreshMs);
     connect(&timer_, &QTimer::timeout, this, &MetricsViewModel::refresh);
     timer_.start();
@@ -44,15 +46,15 @@ void MetricsViewModel::follow(const QJsonObject& latest) {
                                  points_.back().timestamp + kHistoryMarginSeconds,
                              kHistoryMarginSeconds, kWindowSeconds);
     readingHistory_ = true;
-    backend_.get(QStringLiteral("/api/metrics/history?seconds=%1").arg(seconds, 0, 'g', 17), this,
-                 [this](const BackendReply& reply) {
-                     readingHistory_ = false;
-                     if (!reply.ok()) return;
-                     for (const QJsonValue& frame :
-                          reply.object().value(QLatin1String("frames")).toArray())
-                         append(frame.toObject());
-                     prune();
-                 });
+    backend_.get(
+        QStringLiteral("/api/metrics/history?seconds=%1").arg(seconds, 0, 'g', 17), this,
+        [this](const BackendReply& reply) {
+            readingHistory_ = false;
+            if (!reply.ok()) return;
+            for (const QJsonValue& frame : reply.object().value(QLatin1String("frames")).toArray())
+                append(frame.toObject());
+            prune();
+        });
 }
 
 void MetricsViewModel::prune() {

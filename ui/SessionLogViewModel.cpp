@@ -17,23 +17,20 @@ SessionLogViewModel::SessionLogViewModel(ControlBackend& backend, QObject* paren
 
 bool SessionLogViewModel::addMarker(const QString& label) {
     const int number = markers_ + 1;
-    const QJsonObject body{
-        {QStringLiteral("label"), label.isEmpty() ? QStringLiteral("M key #%1").arg(number) : label}};
-    return backend_.change("POST", QStringLiteral("/api/markers"), body, this,
-                           [this, number](const BackendReply& reply) {
-                               if (!reply.ok()) {
-                                   show(tr("No marker: %1").arg(reply.message()));
-                                   return;
-                               }
-                               markers_ = number;
-                               const double timestamp =
-                                   reply.object().value(QStringLiteral("timestamp")).toDouble();
-                               const QDateTime when =
-                                   QDateTime::fromMSecsSinceEpoch(qint64(timestamp * 1000.0));
-                               show(tr("Marker %1 at %2")
-                                        .arg(number)
-                                        .arg(when.toString(QStringLiteral("HH:mm:ss"))));
-                           });
+    const QJsonObject body{{QStringLiteral("label"),
+                            label.isEmpty() ? QStringLiteral("M key #%1").arg(number) : label}};
+    return backend_.change(
+        "POST", QStringLiteral("/api/markers"), body, this,
+        [this, number](const BackendReply& reply) {
+            if (!reply.ok()) {
+                show(tr("No marker: %1").arg(reply.message()));
+                return;
+            }
+            markers_ = number;
+            const double timestamp = reply.object().value(QStringLiteral("timestamp")).toDouble();
+            const QDateTime when = QDateTime::fromMSecsSinceEpoch(qint64(timestamp * 1000.0));
+            show(tr("Marker %1 at %2").arg(number).arg(when.toString(QStringLiteral("HH:mm:ss"))));
+        });
 }
 
 void SessionLogViewModel::show(const QString& message) {

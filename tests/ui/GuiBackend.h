@@ -25,11 +25,12 @@ namespace soundlab::test {
 
 // Empty latency objects unless the test brings its own (e.g. the API server's).
 struct GuiBackend {
-    GuiBackend(AudioEngine& engine, logging::SessionLogger* log,
-               api::OscCountersProvider osc = {}, latency::LatencyCalibrator* calibrator = nullptr,
+    GuiBackend(AudioEngine& engine, logging::SessionLogger* log, api::OscCountersProvider osc = {},
+               latency::LatencyCalibrator* calibrator = nullptr,
                latency::LatencyCompensation* compensation = nullptr)
         : report(engine),
-          ownCalibrator(calibrator ? nullptr : std::make_unique<latency::LatencyCalibrator>(engine)),
+          ownCalibrator(calibrator ? nullptr
+                                   : std::make_unique<latency::LatencyCalibrator>(engine)),
           latency{engine, calibrator ? *calibrator : *ownCalibrator,
                   compensation ? *compensation : ownCompensation},
           backend(routes(engine, log, std::move(osc)),

@@ -15,12 +15,12 @@
 #include "logging/SessionLogger.h"
 
 #include <gtest/gtest.h>
-#include <algorithm>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
 #include <QTemporaryDir>
+#include <algorithm>
 
 namespace soundlab {
 namespace {
@@ -47,9 +47,9 @@ TEST(LocalBackend, NotesEveryChangeAsTheControlRecordOfTheRequestItEquals) {
     AudioEngine engine;
     test::GuiBackend gui(engine, &session.log);
 
-    EXPECT_EQ(gui.call("PUT", "/api/engine", QJsonObject{{"engine", QJsonObject{{"gain", 0.5}}}})
-                  .status,
-              200);
+    EXPECT_EQ(
+        gui.call("PUT", "/api/engine", QJsonObject{{"engine", QJsonObject{{"gain", 0.5}}}}).status,
+        200);
     EXPECT_FLOAT_EQ(engine.settings().engine.gain, 0.5f);
     const BackendReply refused =
         gui.call("PUT", "/api/engine", QJsonObject{{"engine", QJsonObject{{"gain", 7.0}}}});
@@ -57,7 +57,8 @@ TEST(LocalBackend, NotesEveryChangeAsTheControlRecordOfTheRequestItEquals) {
     EXPECT_TRUE(refused.message().contains("gain")) << refused.message().toStdString();
     EXPECT_FLOAT_EQ(engine.settings().engine.gain, 0.5f) << "a refused change changes nothing";
     EXPECT_EQ(gui.call("PUT", "/api/phi", QJsonObject{{"mode", "internal"}}).status, 200);
-    EXPECT_EQ(gui.call("POST", "/api/audio/device", QJsonObject{{"device", "virtual"}}).status, 200);
+    EXPECT_EQ(gui.call("POST", "/api/audio/device", QJsonObject{{"device", "virtual"}}).status,
+              200);
     EXPECT_EQ(gui.call("POST", "/api/audio/stop").status, 200);
     session.log.flush();
 

@@ -4,14 +4,14 @@
 #include "AudioViewModel.h"
 #include "EngineViewModel.h"
 #include "GuiBackend.h"
-#include "api/MetricsRoutes.h"
-#include "api/SettingsRoutes.h"
 #include "LatencyViewModel.h"
 #include "MetricsViewModel.h"
 #include "PhiViewModel.h"
+#include "PresetsViewModel.h"
 #include "SessionLogViewModel.h"
 #include "SettingsViewModel.h"
-#include "PresetsViewModel.h"
+#include "api/MetricsRoutes.h"
+#include "api/SettingsRoutes.h"
 #include "presets/AbComparator.h"
 #include "presets/EnginePresetTarget.h"
 #include "presets/PresetStore.h"
@@ -72,7 +72,8 @@ TEST(MainWindow, TheMKeyAddsAMarkerToEveryLogAndTheStatusBarSaysSo) {
     MetricsViewModel metrics(metricsBackend);
     LatencyViewModel latencyView(gui.backend);
     SessionLogViewModel logView(gui.backend);
-    LocalBackend settingsBackend(api::settingsRoutes({{"soundlab"}, dir.path() + "/soundlab.conf"}));
+    LocalBackend settingsBackend(
+        api::settingsRoutes({{"soundlab"}, dir.path() + "/soundlab.conf"}));
     SettingsViewModel settings(settingsBackend);
     presets::PresetStore store({dir.filePath("presets"), nullptr, {}});
     presets::EnginePresetTarget target(engine);

@@ -1,7 +1,7 @@
 // MetricsViewModel is a client of /api/metrics (in-process here, LocalBackend): it fills from the
 // history document and then follows the frames the real analysis makes, on its own 30 Hz timer.
-#include "MetricsViewModel.h"
 #include "LocalBackend.h"
+#include "MetricsViewModel.h"
 
 #include "../core/metrics/ChainDriver.h"
 #include "api/MetricsRoutes.h"
@@ -35,7 +35,8 @@ bool processEventsUntil(F done) {
 
 // Feeds, then waits until the analysis has made every frame due by the fed position (the next
 // one ends beyond it), so the analyzer's documents stay put while the test compares.
-void feedAndSettle(ChainDriver& driver, double seconds, const std::function<float(int64_t)>& signal) {
+void feedAndSettle(ChainDriver& driver, double seconds,
+                   const std::function<float(int64_t)>& signal) {
     driver.feed(seconds, signal);
     driver.drain();
     const int64_t step = int64_t(48000.0 / 30.0);
@@ -54,8 +55,9 @@ struct ChartView {
         : backend(api::metricsChartRoutes(analyzer)), vm(backend) {
         const auto latest = analyzer.latest();
         EXPECT_TRUE(latest);
-        EXPECT_TRUE(processEventsUntil([&] { return quint64(vm.lastFrameId()) == latest->frameId; }))
-            << "the first history did not come";
+        EXPECT_TRUE(processEventsUntil([&] {
+            return quint64(vm.lastFrameId()) == latest->frameId;
+        })) << "the first history did not come";
     }
     LocalBackend backend;
     MetricsViewModel vm;
