@@ -36,8 +36,12 @@ QJsonValue EngineViewModel::engineField(const char* name) const {
 }
 
 QList<double> EngineViewModel::numbers(const char* name) const {
+    const QJsonArray values = engineField(name).toArray();
+    // Before the first document (it comes from a worker): one 0 per channel, so the panel's
+    // per-channel bindings always have a number.
+    if (values.size() != dsp::kFieldChannels) return QList<double>(dsp::kFieldChannels, 0.0);
     QList<double> list;
-    for (const QJsonValue& v : engineField(name).toArray()) list << v.toDouble();
+    for (const QJsonValue& v : values) list << v.toDouble();
     return list;
 }
 
@@ -90,8 +94,8 @@ void EngineViewModel::setStrategy(int index) {
 void EngineViewModel::setAmplitude(int channel, double value) {
     if (channel < 0 || channel >= dsp::kFieldChannels) return;
     // The API takes the eight amplitudes together: the others as the latest document has them.
+    if (document_.isEmpty()) return;  // nothing to keep the others from yet
     const QList<double> now = amplitudes();
-    if (now.size() != dsp::kFieldChannels) return;  // no document yet
     QJsonArray list;
     for (int k = 0; k < dsp::kFieldChannels; ++k)
         list.append(k == channel ? std::clamp(value, 0.0, 1.0) : now.at(k));
