@@ -25,7 +25,7 @@
 #include "settings/CommandLine.h"
 
 #include "ControlRoom.h"
-#include "GuiApiClient.h"
+#include "LocalBackend.h"
 #include "WindowState.h"
 
 #include <QtQml/qqmlextensionplugin.h>
@@ -34,7 +34,6 @@
 #include <QHostAddress>
 #include <QJsonArray>
 #include <QQuickWindow>
-#include <QThreadPool>
 #include <QTimer>
 
 #include <cstdio>
@@ -210,8 +209,8 @@ int main(int argc, char* argv[]) {
     apiOptions.insecure = options.insecure;
     apiOptions.corsOrigins = options.corsOrigins;
     apiOptions.oscCounters = [&oscServer] { return oscServer.counters(); };
-    // Who changed what: the `control` records of the audio_engine log (the GUI's go through
-    // GuiApiClient).
+    // Who changed what: the `control` records of the audio_engine log (the GUI's too: its
+    // LocalBackend runs these routes, as client "gui").
     if (sessionLog) apiOptions.changeObserver = api::controlLogObserver(*sessionLog);
     api::ApiServer apiServer(engine, apiOptions);
     for (api::Route& route : api::presetRoutes(presetStore, abComparator, presetAudit.get()))
@@ -355,14 +354,14 @@ int main(int argc, char* argv[]) {
                  {QStringLiteral("failed"), QJsonArray::fromStringList(outcome.failed)}});
     });
 
-    // The GUI's changes go through the API's functions and into the control log (who: "gui").
-    GuiApiClient guiApi(engine, sessionLog.get());
+    // The window is a client of the API: its view-models run the server's own route handlers
+    // in-process (no socket), and its changes reach the control log as client "gui".
+    LocalBackend guiBackend(apiServer.routeTable().routes());
     const WindowState windowState(WindowState::defaultPath());
     std::unique_ptr<ControlRoom> controlRoom;
     if (gui) {
         controlRoom = std::make_unique<ControlRoom>(ControlRoomSources{
-            guiApi, metricsAnalyzer, latencyApi, settingsContext, presetStore, abComparator,
-            apiOptions.oscCounters,
+            guiBackend, presetStore, abComparator,
             // The device chosen in the window is the default of the next start.
             [settingsContext](const QString& selector) {
                 if (const auto error = saveSettings(settingsContext,
@@ -386,7 +385,7 @@ int main(int argc, char* argv[]) {
     // the server).
     apiServer.stop();
     // Device changes started from the GUI finish before the engine goes away.
-    QThreadPool::globalInstance()->waitForDone();
+    guiBackend.waitForHandlers();
     engine.stop();
     // The take's last blocks are written and its files get their final names.
     if (recorder) recorder->stop();

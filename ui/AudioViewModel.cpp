@@ -1,112 +1,145 @@
 #include "AudioViewModel.h"
 
-#include <QCoreApplication>
-#include <QPointer>
-#include <QThreadPool>
-#include <algorithm>
-
 namespace soundlab {
 
-AudioViewModel::AudioViewModel(GuiApiClient& api, QObject* parent)
-    : QObject(parent), api_(api), engine_(api.engine()) {
-    setDevices(engine_.devices());
-    timer_.setInterval(100);
+namespace {
+constexpr int kRefreshMs = 100;
+constexpr int kDeviceEveryTicks = 10;  // the device list at 1 Hz
+
+QString deviceLabel(const QJsonObject& d) {
+    const QString name = d.value(QLatin1String("name")).toString();
+    return d.value(QLatin1String("index")).toInt() == -1
+               ? name
+               : QStringLiteral("%1: %2").arg(d.value(QLatin1String("host_api")).toString(), name);
+}
+}  // namespace
+
+AudioViewModel::AudioViewModel(ControlBackend& backend, QObject* parent)
+    : QObject(parent),
+      backend_(backend),
+      statusPoll_(backend, QStringLiteral("/api/status")),
+      performancePoll_(backend, QStringLiteral("/api/audio/performance")) {
+    timer_.setInterval(kRefreshMs);
     connect(&timer_, &QTimer::timeout, this, &AudioViewModel::refresh);
     timer_.start();
+    readDevices(QStringLiteral("/api/devices"));
     refresh();
 }
 
 QString AudioViewModel::deviceName() const {
-    if (status_.running) return status_.stream.outputDevice;
-    return status_.requested.outputDevice;
+    return status_.value(QLatin1String("device"))
+        .toObject()
+        .value(QLatin1String("output"))
+        .toString();
 }
 
-int AudioViewModel::sampleRate() const {
-    return status_.running ? int(status_.stream.sampleRate) : status_.requested.sampleRate;
+qulonglong AudioViewModel::callbackCount() const {
+    return qulonglong(status_.value(QLatin1String("callback_count")).toInteger());
 }
 
-int AudioViewModel::blockSize() const {
-    return status_.running ? status_.stream.blockSize : status_.requested.blockSize;
+double AudioViewModel::performanceNumber(const char* section, const char* field) const {
+    return performance_.value(QLatin1String(section))
+        .toObject()
+        .value(QLatin1String(field))
+        .toDouble();
+}
+
+qulonglong AudioViewModel::inputOverflows() const {
+    return qulonglong(performance_.value(QLatin1String("xruns"))
+                          .toObject()
+                          .value(QLatin1String("input_overflows"))
+                          .toInteger());
+}
+
+qulonglong AudioViewModel::outputUnderflows() const {
+    return qulonglong(performance_.value(QLatin1String("xruns"))
+                          .toObject()
+                          .value(QLatin1String("output_underflows"))
+                          .toInteger());
+}
+
+QString AudioViewModel::lastError() const {
+    return error_.isEmpty() ? status_.value(QLatin1String("last_error")).toString() : error_;
 }
 
 int AudioViewModel::selectedDevice() const {
-    const QString out =
-        status_.running ? status_.stream.outputDevice : status_.requested.outputDevice;
-    for (int i = 0; i < devices_.size(); ++i)
-        if (devices_[i].name == out || QString::number(devices_[i].index) == out) return i;
+    const QString out = deviceName();
+    for (int i = 0; i < devices_.size(); ++i) {
+        const QJsonObject d = devices_.at(i).toObject();
+        if (d.value(QLatin1String("name")).toString() == out ||
+            QString::number(d.value(QLatin1String("index")).toInt()) == out)
+            return i;
+    }
     return -1;
 }
 
 void AudioViewModel::start() {
-    runInBackground([api = &api_] { return api->startAudio(); });
+    act(QStringLiteral("/api/audio/start"), QJsonValue::Undefined);
 }
 
 void AudioViewModel::stop() {
-    runInBackground([api = &api_] {
-        api->stopAudio();
-        return std::optional<EngineError>();
-    });
+    act(QStringLiteral("/api/audio/stop"), QJsonValue::Undefined);
 }
 
 void AudioViewModel::selectDevice(int row) {
     if (row < 0 || row >= devices_.size()) return;
-    const AudioDeviceInfo& d = devices_[row];
-    // The name, not this run's index: it finds the device again next time, and the control log
-    // says which device it was.
+    const QJsonObject d = devices_.at(row).toObject();
     const QString selector =
-        d.index == -1 ? QStringLiteral("virtual") : QStringLiteral("%1: %2").arg(d.hostApi, d.name);
-    runInBackground([api = &api_, selector, chosen = deviceChosen_] {
-        auto error = api->selectDevice(selector);
-        if (!error && chosen) chosen(selector);
-        return error;
-    });
+        d.value(QLatin1String("index")).toInt() == -1 ? QStringLiteral("virtual") : deviceLabel(d);
+    act(QStringLiteral("/api/audio/device"), QJsonObject{{QStringLiteral("device"), selector}},
+        [this, selector] {
+            if (deviceChosen_) deviceChosen_(selector);
+        });
 }
 
 void AudioViewModel::rescan() {
-    // A rescan re-initialises PortAudio (slow): off the GUI thread, like start and stop.
-    runInBackground([engine = &engine_] {
-        engine->rescanDevices();
-        return std::optional<EngineError>();
-    });
+    readDevices(QStringLiteral("/api/devices?rescan=true"));
 }
 
-void AudioViewModel::setDevices(const QList<AudioDeviceInfo>& devices) {
-    devices_ = devices;
-    deviceLabels_.clear();
-    for (const AudioDeviceInfo& d : devices_)
-        deviceLabels_ << (d.index == -1 ? d.name : QStringLiteral("%1: %2").arg(d.hostApi, d.name));
-    emit devicesChanged();
-}
-
-void AudioViewModel::runInBackground(std::function<std::optional<EngineError>()> work) {
+void AudioViewModel::act(const QString& path, const QJsonValue& body,
+                         std::function<void()> accepted) {
     if (busy_) return;
     busy_ = true;
     error_.clear();
     emit changed();
-    QPointer<AudioViewModel> self(this);
-    QThreadPool::globalInstance()->start([self, work = std::move(work)] {
-        const std::optional<EngineError> error = work();
-        QMetaObject::invokeMethod(qApp, [self, error] {
-            if (!self) return;
-            self->busy_ = false;
-            self->error_ = error ? error->message : QString();
-            self->refresh();
-        });
+    backend_.send("POST", path, body, this,
+                  [this, accepted = std::move(accepted)](const BackendReply& reply) {
+                      busy_ = false;
+                      error_ = reply.message();
+                      if (reply.ok() && accepted) accepted();
+                      refresh();
+                      emit changed();
+                  });
+}
+
+void AudioViewModel::readDevices(const QString& path) {
+    if (readingDevices_) return;
+    readingDevices_ = true;
+    backend_.get(path, this, [this](const BackendReply& reply) {
+        readingDevices_ = false;
+        if (reply.ok()) setDevices(reply.object().value(QLatin1String("devices")).toArray());
     });
 }
 
+void AudioViewModel::setDevices(const QJsonArray& devices) {
+    if (devices == devices_) return;
+    devices_ = devices;
+    deviceLabels_.clear();
+    for (const QJsonValue& d : devices_) deviceLabels_ << deviceLabel(d.toObject());
+    emit devicesChanged();
+    emit changed();  // selectedDevice
+}
+
 void AudioViewModel::refresh() {
-    // Wait-free snapshots: a device opening on another thread never freezes the window.
-    status_ = engine_.status();
-    performance_ = engine_.performance();
-    const QList<AudioDeviceInfo> devices = engine_.devices();
-    if (devices.size() != devices_.size() ||
-        !std::equal(devices.begin(), devices.end(), devices_.begin(),
-                    [](const AudioDeviceInfo& a, const AudioDeviceInfo& b) {
-                        return a.index == b.index && a.name == b.name && a.hostApi == b.hostApi;
-                    }))
-        setDevices(devices);
-    emit changed();
+    statusPoll_.poll(this, [this](const QJsonValue& status) {
+        status_ = status.toObject();
+        emit changed();
+    });
+    performancePoll_.poll(this, [this](const QJsonValue& performance) {
+        performance_ = performance.toObject();
+        emit changed();
+    });
+    if (++ticks_ % kDeviceEveryTicks == 0) readDevices(QStringLiteral("/api/devices"));
 }
 
 }  // namespace soundlab

@@ -1,9 +1,10 @@
 #pragma once
 
-#include "GuiApiClient.h"
-#include "engine/AudioEngine.h"
+#include "ControlBackend.h"
 
 #include <QtQml/qqmlregistration.h>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QObject>
 #include <QStringList>
 #include <QTimer>
@@ -11,20 +12,23 @@
 
 namespace soundlab {
 
-// The audio host as QML sees it. It polls the engine at 10 Hz (the GUI never receives
-// per-block signals) and runs start/stop/device changes on a worker thread so a slow device
-// never freezes the window. Changes go through GuiApiClient (the API's functions, logged).
+// The audio stream as QML sees it: GET /api/status and /api/audio/performance at 10 Hz, the
+// device list of GET /api/devices at 1 Hz, all through the ControlBackend. Start, stop and device
+// changes are the POST /api/audio routes, which open and close devices off the GUI thread (busy
+// meanwhile); a refusal's message shows in lastError.
 class AudioViewModel : public QObject {
     Q_OBJECT
     QML_ELEMENT
     QML_UNCREATABLE("provided by the application")
 
     Q_PROPERTY(bool running READ running NOTIFY changed)
+    // A start, stop or device change is on its way.
     Q_PROPERTY(bool busy READ busy NOTIFY changed)
     Q_PROPERTY(QString deviceName READ deviceName NOTIFY changed)
     Q_PROPERTY(QString hostApi READ hostApi NOTIFY changed)
     Q_PROPERTY(int sampleRate READ sampleRate NOTIFY changed)
     Q_PROPERTY(int blockSize READ blockSize NOTIFY changed)
+    // The block size is the host's period (JACK), not the one asked for.
     Q_PROPERTY(bool hostPeriod READ hostPeriod NOTIFY changed)
     Q_PROPERTY(qulonglong callbackCount READ callbackCount NOTIFY changed)
     Q_PROPERTY(double cpuLoad READ cpuLoad NOTIFY changed)
@@ -33,62 +37,74 @@ class AudioViewModel : public QObject {
     Q_PROPERTY(qulonglong inputOverflows READ inputOverflows NOTIFY changed)
     Q_PROPERTY(qulonglong outputUnderflows READ outputUnderflows NOTIFY changed)
     Q_PROPERTY(QString lastError READ lastError NOTIFY changed)
+    // stopped | running | stalled | lost (/api/status `stream_state`).
     Q_PROPERTY(QString streamState READ streamState NOTIFY changed)
     Q_PROPERTY(QStringList devices READ devices NOTIFY devicesChanged)
     Q_PROPERTY(int selectedDevice READ selectedDevice NOTIFY changed)
 
 public:
-    explicit AudioViewModel(GuiApiClient& api, QObject* parent = nullptr);
+    explicit AudioViewModel(ControlBackend& backend, QObject* parent = nullptr);
 
-    bool running() const { return status_.running; }
+    // The GET /api/status document as of the latest refresh.
+    const QJsonObject& status() const { return status_; }
+
+    bool running() const { return status_.value(QLatin1String("audio_running")).toBool(); }
     bool busy() const { return busy_; }
-    // "stopped", "running", "stalled" (no callbacks) or "lost" (device or server gone).
-    QString streamState() const { return streamStateName(status_.state); }
+    QString streamState() const { return status_.value(QLatin1String("stream_state")).toString(); }
     QString deviceName() const;
-    QString hostApi() const { return status_.stream.hostApi; }
-    int sampleRate() const;
-    int blockSize() const;
-    bool hostPeriod() const { return status_.running && status_.stream.hostPeriod; }
-    qulonglong callbackCount() const { return status_.callbackCount; }
-    double cpuLoad() const { return performance_.cpuLoadCurrent; }
-    double cpuLoadPeak() const { return performance_.cpuLoadPeak; }
-    double processingMs() const { return performance_.currentMs; }
-    qulonglong inputOverflows() const { return status_.inputOverflows; }
-    qulonglong outputUnderflows() const { return status_.outputUnderflows; }
-    QString lastError() const { return error_.isEmpty() ? status_.lastError : error_; }
+    QString hostApi() const { return status_.value(QLatin1String("host_api")).toString(); }
+    int sampleRate() const { return status_.value(QLatin1String("sample_rate")).toInt(); }
+    int blockSize() const { return status_.value(QLatin1String("buffer_size")).toInt(); }
+    bool hostPeriod() const { return status_.value(QLatin1String("host_period")).toBool(); }
+    qulonglong callbackCount() const;
+    double cpuLoad() const { return performanceNumber("cpu_load", "current"); }
+    double cpuLoadPeak() const { return performanceNumber("cpu_load", "peak"); }
+    double processingMs() const { return performanceNumber("processing_time_ms", "current"); }
+    qulonglong inputOverflows() const;
+    qulonglong outputUnderflows() const;
+    QString lastError() const;
     QStringList devices() const { return deviceLabels_; }
     int selectedDevice() const;
 
+    // POST /api/audio/start and /stop.
     Q_INVOKABLE void start();
     Q_INVOKABLE void stop();
-    // Chooses the device at `row` of `devices` for input and output (restarts if running).
+    // POST /api/audio/device with the device of `row` of `devices`.
     Q_INVOKABLE void selectDevice(int row);
-    // Called (on a worker thread) with the device's selector ("ALSA: hw:0", "virtual") after
-    // selectDevice() opened it: the application remembers it for the next start.
+    // Called with the device's selector once a device change succeeded (the app remembers it as
+    // the next start's default).
     void setDeviceChosen(std::function<void(const QString& selector)> chosen) {
         deviceChosen_ = std::move(chosen);
     }
-    // Enumerates the devices again (GET /api/devices?rescan=1 does the same).
+    // GET /api/devices?rescan=true: enumerates the devices again (a card plugged in later).
     Q_INVOKABLE void rescan();
+
+    // Reads the documents now (the timer does it 10 times a second).
+    Q_INVOKABLE void refresh();
 
 signals:
     void changed();
     void devicesChanged();
 
 private:
-    void refresh();
-    void setDevices(const QList<AudioDeviceInfo>& devices);
-    void runInBackground(std::function<std::optional<EngineError>()> work);
+    void setDevices(const QJsonArray& devices);
+    void readDevices(const QString& path);
+    // Sends an audio action; busy until its answer comes.
+    void act(const QString& path, const QJsonValue& body, std::function<void()> accepted = {});
+    double performanceNumber(const char* section, const char* field) const;
 
-    GuiApiClient& api_;
-    AudioEngine& engine_;
+    ControlBackend& backend_;
+    DocumentPoll statusPoll_;
+    DocumentPoll performancePoll_;
     QTimer timer_;
-    AudioStatus status_;
-    PerformanceStats performance_;
-    QList<AudioDeviceInfo> devices_;
+    int ticks_ = 0;
+    QJsonObject status_;
+    QJsonObject performance_;
+    QJsonArray devices_;
     QStringList deviceLabels_;
     QString error_;
     bool busy_ = false;
+    bool readingDevices_ = false;
     std::function<void(const QString&)> deviceChosen_;
 };
 

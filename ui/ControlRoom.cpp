@@ -2,7 +2,6 @@
 
 #include "AudioViewModel.h"
 #include "EngineViewModel.h"
-#include "GuiApiClient.h"
 #include "LatencyViewModel.h"
 #include "MetricsViewModel.h"
 #include "OutputViewModel.h"
@@ -16,16 +15,15 @@
 namespace soundlab {
 
 ControlRoom::ControlRoom(const ControlRoomSources& sources)
-    : audio_(std::make_unique<AudioViewModel>(sources.gui)),
-      engine_(std::make_unique<EngineViewModel>(sources.gui)),
-      phi_(std::make_unique<PhiViewModel>(sources.gui)),
-      metrics_(std::make_unique<MetricsViewModel>(sources.metrics)),
-      latency_(std::make_unique<LatencyViewModel>(sources.gui, sources.latency)),
-      settings_(std::make_unique<SettingsViewModel>(sources.settings)),
-      log_(std::make_unique<SessionLogViewModel>(sources.gui)),
+    : audio_(std::make_unique<AudioViewModel>(sources.backend)),
+      engine_(std::make_unique<EngineViewModel>(sources.backend)),
+      phi_(std::make_unique<PhiViewModel>(sources.backend)),
+      metrics_(std::make_unique<MetricsViewModel>(sources.backend)),
+      latency_(std::make_unique<LatencyViewModel>(sources.backend)),
+      settings_(std::make_unique<SettingsViewModel>(sources.backend)),
+      log_(std::make_unique<SessionLogViewModel>(sources.backend)),
       presets_(std::make_unique<PresetsViewModel>(sources.presetStore, sources.ab)),
-      output_(std::make_unique<OutputViewModel>(sources.gui)) {
-    if (sources.oscCounters) phi_->setOscCounters(sources.oscCounters);
+      output_(std::make_unique<OutputViewModel>(sources.backend)) {
     if (sources.deviceChosen) audio_->setDeviceChosen(sources.deviceChosen);
 }
 

@@ -1,9 +1,5 @@
 #pragma once
 
-#include "api/LatencyRoutes.h"
-#include "api/PhiRoutes.h"
-#include "settings/SettingsFile.h"
-
 #include <QQmlApplicationEngine>
 #include <QString>
 
@@ -14,7 +10,7 @@ class QQuickWindow;
 
 namespace soundlab {
 
-class GuiApiClient;
+class ControlBackend;
 class AudioViewModel;
 class EngineViewModel;
 class PhiViewModel;
@@ -24,9 +20,6 @@ class SettingsViewModel;
 class SessionLogViewModel;
 class PresetsViewModel;
 class OutputViewModel;
-namespace metrics {
-class MetricsAnalyzer;
-}
 namespace presets {
 class PresetStore;
 class AbComparator;
@@ -34,13 +27,10 @@ class AbComparator;
 
 // What the control room's view-models read and drive; all must outlive the ControlRoom.
 struct ControlRoomSources {
-    GuiApiClient& gui;
-    const metrics::MetricsAnalyzer& metrics;
-    api::LatencyApi latency;
-    SettingsFileContext settings;
+    // The API the view-models read and change state through (ui/LocalBackend in the app).
+    ControlBackend& backend;
     presets::PresetStore& presetStore;
     presets::AbComparator& ab;
-    api::OscCountersProvider oscCounters;  // unset: OSC is off
     // Called with the selector of a device chosen in the window (the app remembers it).
     std::function<void(const QString& selector)> deviceChosen;
 };

@@ -1,5 +1,7 @@
 #include "EngineViewModel.h"
 
+#include "dsp/EngineParameters.h"
+
 #include <QJsonArray>
 
 #include <algorithm>
@@ -7,39 +9,64 @@
 namespace soundlab {
 
 namespace {
-constexpr dsp::DownmixStrategy kStrategies[] = {
-    dsp::DownmixStrategy::Spatial, dsp::DownmixStrategy::Energy, dsp::DownmixStrategy::Linear,
-    dsp::DownmixStrategy::Phi};
-}
+// The order of the strategy chooser (PUT /api/engine's downmix.strategy names).
+const QStringList kStrategies{QStringLiteral("spatial"), QStringLiteral("energy"),
+                              QStringLiteral("linear"), QStringLiteral("phi")};
+}  // namespace
 
-EngineViewModel::EngineViewModel(GuiApiClient& api, QObject* parent)
-    : QObject(parent), api_(api), engine_(api.engine()) {
+EngineViewModel::EngineViewModel(ControlBackend& backend, QObject* parent)
+    : QObject(parent), backend_(backend), poll_(backend, QStringLiteral("/api/engine")) {
     timer_.setInterval(100);
     connect(&timer_, &QTimer::timeout, this, &EngineViewModel::refresh);
     timer_.start();
     refresh();
 }
 
+void EngineViewModel::refresh() {
+    poll_.poll(this, [this](const QJsonValue& document) { show(document.toObject()); });
+}
+
+void EngineViewModel::show(const QJsonObject& document) {
+    document_ = document;
+    emit changed();  // the order parameter moves with every block
+}
+
+QJsonValue EngineViewModel::engineField(const char* name) const {
+    return document_.value(QLatin1String("engine")).toObject().value(QLatin1String(name));
+}
+
+QList<double> EngineViewModel::numbers(const char* name) const {
+    const QJsonArray values = engineField(name).toArray();
+    // Before the first document (it comes from a worker): one 0 per channel, so the panel's
+    // per-channel bindings always have a number.
+    if (values.size() != dsp::kFieldChannels) return QList<double>(dsp::kFieldChannels, 0.0);
+    QList<double> list;
+    for (const QJsonValue& v : values) list << v.toDouble();
+    return list;
+}
+
 QStringList EngineViewModel::strategies() const {
-    QStringList names;
-    for (dsp::DownmixStrategy s : kStrategies) {
-        const std::string_view name = dsp::toString(s);
-        names << QString::fromLatin1(name.data(), qsizetype(name.size()));
-    }
-    return names;
+    return kStrategies;
 }
 
-QList<double> EngineViewModel::frequencies() const {
-    return {parameters_.frequencies.begin(), parameters_.frequencies.end()};
+int EngineViewModel::strategy() const {
+    const QString name = document_.value(QLatin1String("downmix"))
+                             .toObject()
+                             .value(QLatin1String("strategy"))
+                             .toString();
+    return std::max(0, int(kStrategies.indexOf(name)));
 }
 
-QList<double> EngineViewModel::amplitudes() const {
-    return {parameters_.amplitudes.begin(), parameters_.amplitudes.end()};
+double EngineViewModel::orderParameter() const {
+    return document_.value(QLatin1String("order_parameter")).toDouble();
 }
 
 QString EngineViewModel::implementation() const {
-    const std::string_view name = dsp::toString(engine_.implementation());
-    return QString::fromLatin1(name.data(), qsizetype(name.size()));
+    return document_.value(QLatin1String("implementation")).toString();
+}
+
+double EngineViewModel::maxCoupling() const {
+    return dsp::kMaxCouplingStrength;
 }
 
 // Values are clamped to the ranges PUT /api/engine accepts, so a control never makes a 422.
@@ -59,35 +86,30 @@ void EngineViewModel::setBandSplit(bool on) {
 }
 
 void EngineViewModel::setStrategy(int index) {
-    if (index < 0 || index >= int(std::size(kStrategies))) return;
+    if (index < 0 || index >= kStrategies.size()) return;
     edit({{QStringLiteral("downmix"),
-           QJsonObject{{QStringLiteral("strategy"), strategies().at(index)}}}});
+           QJsonObject{{QStringLiteral("strategy"), kStrategies.at(index)}}}});
 }
 
 void EngineViewModel::setAmplitude(int channel, double value) {
     if (channel < 0 || channel >= dsp::kFieldChannels) return;
-    // The API takes the eight amplitudes together: the others as they are now.
-    QJsonArray amplitudes;
-    const dsp::EngineParameters now = engine_.settings().engine;
+    // The API takes the eight amplitudes together: the others as the latest document has them.
+    if (document_.isEmpty()) return;  // nothing to keep the others from yet
+    const QList<double> now = amplitudes();
+    QJsonArray list;
     for (int k = 0; k < dsp::kFieldChannels; ++k)
-        amplitudes.append(k == channel ? std::clamp(value, 0.0, 1.0)
-                                       : double(now.amplitudes[size_t(k)]));
-    edit({{QStringLiteral("engine"), QJsonObject{{QStringLiteral("amplitudes"), amplitudes}}}});
+        list.append(k == channel ? std::clamp(value, 0.0, 1.0) : now.at(k));
+    edit({{QStringLiteral("engine"), QJsonObject{{QStringLiteral("amplitudes"), list}}}});
 }
 
 void EngineViewModel::edit(const QJsonObject& patch) {
     // Only the fields the operator moved are in the patch, applied to the live settings in one
-    // lock scope, so an API client's concurrent change to another field survives.
-    api_.updateEngine(patch);
-    refresh();
-}
-
-void EngineViewModel::refresh() {
-    const DspSettings settings = engine_.settings();
-    parameters_ = settings.engine;
-    downmix_ = settings.downmix;
-    orderParameter_ = engine_.orderParameter();
-    emit changed();
+    // lock scope, so an API client's concurrent change to another field survives. PUT answers
+    // the document after the change.
+    backend_.send("PUT", QStringLiteral("/api/engine"), patch, this,
+                  [this](const BackendReply& reply) {
+                      if (reply.ok()) show(reply.object());
+                  });
 }
 
 }  // namespace soundlab

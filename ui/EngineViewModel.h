@@ -1,19 +1,18 @@
 #pragma once
 
-#include "GuiApiClient.h"
-#include "engine/AudioEngine.h"
+#include "ControlBackend.h"
 
 #include <QtQml/qqmlregistration.h>
+#include <QJsonObject>
 #include <QObject>
 #include <QStringList>
 #include <QTimer>
 
 namespace soundlab {
 
-// The D-ASE engine's parameters as QML sees them. Each change is a JSON patch through
-// api::updateEngine, the function PUT /api/engine runs (by way of GuiApiClient, which logs it):
-// validated the same way, then smoothed on the audio thread. The view polls at 10 Hz so changes
-// made over the API show up here too.
+// The D-ASE engine's parameters as QML sees them: the document GET /api/engine serves, polled at
+// 10 Hz through the ControlBackend so changes made over the API show up here too. Each change is
+// a JSON patch sent as PUT /api/engine: validated the same way, then smoothed on the audio thread.
 class EngineViewModel : public QObject {
     Q_OBJECT
     QML_ELEMENT
@@ -29,22 +28,26 @@ class EngineViewModel : public QObject {
     Q_PROPERTY(QList<double> frequencies READ frequencies NOTIFY changed)
     Q_PROPERTY(QList<double> amplitudes READ amplitudes NOTIFY changed)
     Q_PROPERTY(double orderParameter READ orderParameter NOTIFY changed)
-    Q_PROPERTY(QString implementation READ implementation CONSTANT)
+    // From the document, so it is known once the first one came.
+    Q_PROPERTY(QString implementation READ implementation NOTIFY changed)
     Q_PROPERTY(double maxCoupling READ maxCoupling CONSTANT)
 
 public:
-    explicit EngineViewModel(GuiApiClient& api, QObject* parent = nullptr);
+    explicit EngineViewModel(ControlBackend& backend, QObject* parent = nullptr);
 
-    double couplingStrength() const { return parameters_.couplingStrength; }
-    double gain() const { return parameters_.gain; }
-    bool bandSplit() const { return parameters_.bandSplit; }
+    // The GET /api/engine document as of the latest refresh.
+    const QJsonObject& document() const { return document_; }
+
+    double couplingStrength() const { return engineField("coupling_strength").toDouble(); }
+    double gain() const { return engineField("gain").toDouble(); }
+    bool bandSplit() const { return engineField("band_split").toBool(); }
     QStringList strategies() const;
-    int strategy() const { return int(downmix_.strategy); }
-    QList<double> frequencies() const;
-    QList<double> amplitudes() const;
-    double orderParameter() const { return orderParameter_; }
+    int strategy() const;
+    QList<double> frequencies() const { return numbers("frequencies"); }
+    QList<double> amplitudes() const { return numbers("amplitudes"); }
+    double orderParameter() const;
     QString implementation() const;
-    double maxCoupling() const { return dsp::kMaxCouplingStrength; }
+    double maxCoupling() const;
 
     void setCouplingStrength(double value);
     void setGain(double value);
@@ -52,19 +55,22 @@ public:
     void setStrategy(int index);
     Q_INVOKABLE void setAmplitude(int channel, double value);
 
+    // Reads the document now (the timer does it 10 times a second).
+    Q_INVOKABLE void refresh();
+
 signals:
     void changed();
 
 private:
-    void refresh();
     void edit(const QJsonObject& patch);
+    void show(const QJsonObject& document);
+    QJsonValue engineField(const char* name) const;
+    QList<double> numbers(const char* name) const;
 
-    GuiApiClient& api_;
-    AudioEngine& engine_;
+    ControlBackend& backend_;
+    DocumentPoll poll_;
     QTimer timer_;
-    dsp::EngineParameters parameters_;
-    dsp::DownmixParameters downmix_;
-    double orderParameter_ = 0.0;
+    QJsonObject document_;
 };
 
 }  // namespace soundlab

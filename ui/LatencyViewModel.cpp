@@ -29,8 +29,8 @@ void fitRange(double (&range)[2], double lo, double hi, double minHalfSpan) {
 }
 }  // namespace
 
-LatencyViewModel::LatencyViewModel(GuiApiClient& gui, api::LatencyApi latency, QObject* parent)
-    : QObject(parent), gui_(gui), latency_(latency) {
+LatencyViewModel::LatencyViewModel(ControlBackend& backend, QObject* parent)
+    : QObject(parent), backend_(backend), poll_(backend, QStringLiteral("/api/latency/stats")) {
     clock_.start();
     timer_.setInterval(kRefreshMs);
     connect(&timer_, &QTimer::timeout, this, &LatencyViewModel::refresh);
@@ -39,7 +39,11 @@ LatencyViewModel::LatencyViewModel(GuiApiClient& gui, api::LatencyApi latency, Q
 }
 
 void LatencyViewModel::refresh() {
-    stats_ = api::latencyStats(latency_);
+    poll_.poll(this, [this](const QJsonValue& stats) { show(stats.toObject()); });
+}
+
+void LatencyViewModel::show(const QJsonObject& stats) {
+    stats_ = stats;
     frame_ = stats_.value(QLatin1String("current")).toObject();
     // The chart's time is this panel's own steady clock: it keeps running through a stream
     // restart or a clock step, when the frames' timestamps may jump.
@@ -106,20 +110,23 @@ QString LatencyViewModel::verdict() const {
 
 QString LatencyViewModel::verdictText() const {
     const QString state = calibrationState();
-    if (state.isEmpty()) return tr("Not calibrated yet: connect an output to an input, then Calibrate.");
+    if (state.isEmpty())
+        return tr("Not calibrated yet: connect an output to an input, then Calibrate.");
     if (state == QLatin1String("running")) return tr("Playing the sweep and listening…");
     if (state == QLatin1String("failed"))
         return tr("Failed: %1").arg(lastCalibration().value(QLatin1String("error")).toString());
     const QString v = verdict();
     if (v == QLatin1String("ok")) return tr("The loop was found clearly; the round trip is exact.");
     if (v == QLatin1String("no_signal"))
-        return tr("Nothing came back: connect an output to an input (or unmute the loop) and retry.");
+        return tr(
+            "Nothing came back: connect an output to an input (or unmute the loop) and retry.");
     if (v == QLatin1String("clipping"))
         return tr("The loop clips: lower the output or input gain and calibrate again.");
     if (v == QLatin1String("noisy"))
         return tr("Found, but the loop is noisy: the figure may be off; reduce the noise.");
     if (v == QLatin1String("inverted"))
-        return tr("Found with inverted polarity (a cable or input flips the phase); the figure holds.");
+        return tr(
+            "Found with inverted polarity (a cable or input flips the phase); the figure holds.");
     return v;
 }
 
@@ -133,30 +140,29 @@ double LatencyViewModel::maxManualMs() const {
     return LatencyCompensation::kMaxManualMs;
 }
 
-bool LatencyViewModel::apply(const api::Response& response) {
-    const bool accepted = response.status < 300;
-    lastError_ = accepted ? QString()
-                          : QJsonDocument::fromJson(response.body)
-                                .object()
-                                .value(QLatin1String("error"))
-                                .toObject()
-                                .value(QLatin1String("message"))
-                                .toString();
-    refresh();  // emits changed: the new figures or the message
-    return accepted;
+bool LatencyViewModel::act(const QString& pathAndQuery) {
+    return backend_.change("POST", pathAndQuery, QJsonValue::Undefined, this,
+                           [this](const BackendReply& reply) {
+                               lastError_ = reply.message();
+                               refresh();
+                               emit changed();  // the message, even when no figure moved
+                           });
 }
 
 bool LatencyViewModel::calibrate() {
-    return apply(gui_.calibrateLatency(latency_));
+    return act(QStringLiteral("/api/latency/calibrate"));
 }
 bool LatencyViewModel::setCompensation(double offsetMs) {
-    return apply(gui_.setLatencyCompensation(latency_, offsetMs));
+    return act(
+        QStringLiteral("/api/latency/compensation/set?offset_ms=%1").arg(offsetMs, 0, 'g', 17));
 }
 bool LatencyViewModel::adjustCompensation(double deltaMs) {
-    return apply(gui_.adjustLatencyCompensation(latency_, deltaMs));
+    return act(
+        QStringLiteral("/api/latency/compensation/adjust?delta_ms=%1").arg(deltaMs, 0, 'g', 17));
 }
 bool LatencyViewModel::setManualOffset(double offsetMs) {
-    return apply(gui_.setLatencyManualOffset(latency_, offsetMs));
+    return act(
+        QStringLiteral("/api/latency/compensation/manual?offset_ms=%1").arg(offsetMs, 0, 'g', 17));
 }
 
 double LatencyViewModel::driftSpanSeconds() const {

@@ -1,7 +1,6 @@
 #pragma once
 
-#include "GuiApiClient.h"
-#include "api/LatencyRoutes.h"
+#include "ControlBackend.h"
 
 #include <QtQml/qqmlregistration.h>
 #include <QAbstractSeries>
@@ -14,13 +13,11 @@
 
 namespace soundlab {
 
-// The latency panel as QML sees it (issue 12, docs/latency.md "GUI"). An in-process API client:
-// at 10 Hz, on the GUI thread, it reads the document GET /api/latency/stats serves
-// (api::latencyStats, whose `current` is the GET /api/latency/current frame), and it acts through
-// GuiApiClient, which runs the functions the POST handlers run (api::startCalibration,
-// api::setCompensationOffset, …) and logs the change, so a refusal carries the API's message. A
-// calibration runs on the calibrator's own thread; the panel follows its progress in the
-// document like any client.
+// The latency panel as QML sees it (issue 12, docs/latency.md "GUI"). An API client through its
+// ControlBackend: at 10 Hz it reads the document GET /api/latency/stats serves (whose `current`
+// is the GET /api/latency/current frame), and it acts by the POST routes (/api/latency/calibrate,
+// /api/latency/compensation/…), so a refusal carries the API's message. A calibration runs on
+// the calibrator's own thread; the panel follows its progress in the document like any client.
 class LatencyViewModel : public QObject {
     Q_OBJECT
     QML_ELEMENT
@@ -84,7 +81,7 @@ class LatencyViewModel : public QObject {
 public:
     static constexpr double kChartSeconds = 300.0;  // the drift chart: the last 5 minutes
 
-    LatencyViewModel(GuiApiClient& gui, api::LatencyApi latency, QObject* parent = nullptr);
+    explicit LatencyViewModel(ControlBackend& backend, QObject* parent = nullptr);
 
     // The GET /api/latency/stats document as of the latest refresh, and its `current` frame.
     const QJsonObject& stats() const { return stats_; }
@@ -143,8 +140,8 @@ public:
     };
     const std::deque<DriftPoint>& driftHistory() const { return drift_; }
 
-    // POST /api/latency/calibrate: true if a calibration started (202); else lastError holds the
-    // 409's message (one runs already, or audio is stopped). Returns at once.
+    // POST /api/latency/calibrate: returns at once (the route runs off the GUI thread); a 409
+    // (one runs already, or audio is stopped) shows in lastError when it comes.
     Q_INVOKABLE bool calibrate();
     // POST /api/latency/compensation/set, /adjust and /manual: true if accepted (200); else
     // lastError holds the 422's message and nothing changed.
@@ -168,11 +165,12 @@ private:
     double number(const char* field, double absent = 0.0) const;
     QJsonObject lastCalibration() const;
     double resultNumber(const char* field, double absent = -1.0) const;
-    // Acts through a route's function: keeps the refusal's message, refreshes.
-    bool apply(const api::Response& response);
+    // Sends a POST: keeps the refusal's message, refreshes.
+    bool act(const QString& pathAndQuery);
+    void show(const QJsonObject& stats);
 
-    GuiApiClient& gui_;
-    api::LatencyApi latency_;
+    ControlBackend& backend_;
+    DocumentPoll poll_;
     QTimer timer_;
     QElapsedTimer clock_;
     QJsonObject stats_;

@@ -1,6 +1,6 @@
 #include "MetricsViewModel.h"
 
-#include "api/MetricsRoutes.h"
+#include "metrics/MetricsFrame.h"
 #include "metrics/TimeBase.h"
 
 #include <QJsonArray>
@@ -18,8 +18,10 @@ constexpr int kRefreshMs = 33;  // 30 Hz: the GUI asks at a rate, never per fram
 constexpr double kHistoryMarginSeconds = 0.1;
 }  // namespace
 
-MetricsViewModel::MetricsViewModel(const metrics::MetricsAnalyzer& analyzer, QObject* parent)
-    : QObject(parent), analyzer_(analyzer) {
+MetricsViewModel::MetricsViewModel(ControlBackend& backend, QObject* parent)
+    : QObject(parent),
+      backend_(backend),
+      latestPoll_(backend, QStringLiteral("/api/metrics/latest")) {
     timer_.setInterval(kRefreshMs);
     connect(&timer_, &QTimer::timeout, this, &MetricsViewModel::refresh);
     timer_.start();
@@ -27,21 +29,35 @@ MetricsViewModel::MetricsViewModel(const metrics::MetricsAnalyzer& analyzer, QOb
 }
 
 void MetricsViewModel::refresh() {
-    // GET /api/metrics/latest: is there anything new at all?
-    const auto newest = analyzer_.latest();
-    if (newest && newest->frameId != lastFrameId_) {
-        const QJsonObject latest = api::metricsFrameJson(*newest);
-        // GET /api/metrics/history?seconds=…: the frames since the one we have (all 30 s at
-        // first, or after a stall longer than that).
-        double seconds = kWindowSeconds;
-        if (!points_.empty())
-            seconds = std::clamp(latest.value(QLatin1String("timestamp")).toDouble() -
-                                     points_.back().timestamp + kHistoryMarginSeconds,
-                                 kHistoryMarginSeconds, kWindowSeconds);
-        const QJsonObject history = api::metricsHistoryJson(analyzer_, seconds);
-        for (const QJsonValue& frame : history.value(QLatin1String("frames")).toArray())
-            append(frame.toObject());
-    }
+    // GET /api/metrics/latest: is there anything new at all? (404 before the first frame.)
+    if (!readingHistory_)
+        latestPoll_.poll(this, [this](const QJsonValue& latest) { follow(latest.toObject()); });
+    prune();
+}
+
+void MetricsViewModel::follow(const QJsonObject& latest) {
+    const auto newest = quint64(latest.value(QLatin1String("frame_id")).toInteger());
+    if (newest == lastFrameId_ || readingHistory_) return;
+    // GET /api/metrics/history?seconds=…: the frames since the one we have (all 30 s at
+    // first, or after a stall longer than that).
+    double seconds = kWindowSeconds;
+    if (!points_.empty())
+        seconds = std::clamp(latest.value(QLatin1String("timestamp")).toDouble() -
+                                 points_.back().timestamp + kHistoryMarginSeconds,
+                             kHistoryMarginSeconds, kWindowSeconds);
+    readingHistory_ = true;
+    backend_.get(
+        QStringLiteral("/api/metrics/history?seconds=%1").arg(seconds, 0, 'g', 17), this,
+        [this](const BackendReply& reply) {
+            readingHistory_ = false;
+            if (!reply.ok()) return;
+            for (const QJsonValue& frame : reply.object().value(QLatin1String("frames")).toArray())
+                append(frame.toObject());
+            prune();
+        });
+}
+
+void MetricsViewModel::prune() {
     // Forget what left the window (even while no frames come, so the chart empties).
     const double oldest = now() - kWindowSeconds;
     while (!points_.empty() && points_.front().timestamp < oldest) points_.pop_front();

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "metrics/MetricsAnalyzer.h"
+#include "ControlBackend.h"
 
 #include <QtQml/qqmlregistration.h>
 #include <QAbstractSeries>
@@ -14,9 +14,8 @@
 
 namespace soundlab {
 
-// The metrics panel as QML sees it (issue 11). An in-process API client: at 30 Hz, on the GUI
-// thread, it reads the documents GET /api/metrics/latest and /api/metrics/history serve
-// (api::metricsFrameJson, api::metricsHistoryJson) and appends the frames newer than the last
+// The metrics panel as QML sees it (issue 11). An API client through its ControlBackend: at
+// 30 Hz it reads the documents GET /api/metrics/latest and /api/metrics/history serve and appends the frames newer than the last
 // frame_id it has; it starts with the last 30 s so the charts are full at once. The GUI never
 // gets a signal per frame from the analysis thread: it asks at its own rate.
 class MetricsViewModel : public QObject {
@@ -37,7 +36,7 @@ class MetricsViewModel : public QObject {
 public:
     static constexpr double kWindowSeconds = 30.0;
 
-    explicit MetricsViewModel(const metrics::MetricsAnalyzer& analyzer, QObject* parent = nullptr);
+    explicit MetricsViewModel(ControlBackend& backend, QObject* parent = nullptr);
 
     // One frame as the panel keeps it (values from the frame's JSON).
     struct Point {
@@ -76,11 +75,16 @@ signals:
 
 private:
     void append(const QJsonObject& frame);
+    // Reads the frames since the one we have, once `latest` shows a newer one.
+    void follow(const QJsonObject& latest);
+    void prune();
     // "Now" for the x axis: the wall clock, or the newest frame if it is ahead (its timestamp is
     // when it will be heard, a latency ahead).
     double now() const;
 
-    const metrics::MetricsAnalyzer& analyzer_;
+    ControlBackend& backend_;
+    DocumentPoll latestPoll_;
+    bool readingHistory_ = false;
     QTimer timer_;
     std::deque<Point> points_;
     QJsonObject latest_;

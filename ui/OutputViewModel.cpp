@@ -1,13 +1,14 @@
 #include "OutputViewModel.h"
 
-#include "api/AudioRoutes.h"
-#include "api/StatusReport.h"
-#include "engine/AudioEngine.h"
 #include "engine/PerformanceStats.h"
 
 namespace soundlab {
 
-OutputViewModel::OutputViewModel(GuiApiClient& api, QObject* parent) : QObject(parent), api_(api) {
+OutputViewModel::OutputViewModel(ControlBackend& backend, QObject* parent)
+    : QObject(parent),
+      backend_(backend),
+      outputPoll_(backend, QStringLiteral("/api/audio/output")),
+      statusPoll_(backend, QStringLiteral("/api/status")) {
     timer_.setInterval(33);  // 30 Hz: the GUI asks at its rate, the audio thread never signals
     connect(&timer_, &QTimer::timeout, this, &OutputViewModel::refresh);
     timer_.start();
@@ -36,25 +37,33 @@ bool OutputViewModel::setMuted(bool muted) {
 }
 
 void OutputViewModel::panic() {
-    api_.panic();
-    refresh();
+    backend_.send("POST", QStringLiteral("/api/audio/panic"), QJsonValue::Undefined, this,
+                  [this](const BackendReply& reply) { answered(reply); });
 }
 
 bool OutputViewModel::patch(const QJsonObject& patch) {
-    const auto errors = api_.updateOutput(patch);
-    const QString error =
-        errors.empty() ? QString() : QString::fromStdString(errors.front().message);
+    return backend_.change("PUT", QStringLiteral("/api/audio/output"), patch, this,
+                           [this](const BackendReply& reply) { answered(reply); });
+}
+
+void OutputViewModel::answered(const BackendReply& reply) {
+    const QString error = reply.message();
     const bool errorChanged = error != lastError_;
     lastError_ = error;
     const QJsonObject before = output_;
-    refresh();
+    // Both answer the output document as it is after the change.
+    if (reply.ok()) show(reply.object(), levels_);
     if (errorChanged && output_ == before) emit changed();
-    return errors.empty();
 }
 
 void OutputViewModel::refresh() {
-    QJsonObject output = api::outputState(api_.engine());
-    QJsonObject levels = api::StatusReport::levelsJson(api_.engine().levels());
+    outputPoll_.poll(this, [this](const QJsonValue& output) { show(output.toObject(), levels_); });
+    statusPoll_.poll(this, [this](const QJsonValue& status) {
+        show(output_, status.toObject().value(QLatin1String("levels")).toObject());
+    });
+}
+
+void OutputViewModel::show(QJsonObject output, QJsonObject levels) {
     if (output == output_ && levels == levels_) return;  // a silent, stopped engine: no repaint
     output_ = std::move(output);
     levels_ = std::move(levels);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "GuiApiClient.h"
+#include "ControlBackend.h"
 
 #include <QtQml/qqmlregistration.h>
 #include <QJsonObject>
@@ -10,9 +10,9 @@
 namespace soundlab {
 
 // The operator's output strip: master gain, mute and panic, input and output level meters.
-// Reads the documents the API serves (GET /api/audio/output: api::outputState; the `levels` of
-// /api/status: StatusReport::levelsJson) 30 times a second; changes go through GuiApiClient
-// (api::updateOutput, api::panic), so validation, ramps and the control log are the API's.
+// Reads the documents the API serves (GET /api/audio/output; the `levels` of /api/status) 30
+// times a second; changes are the API's requests (PUT /api/audio/output, POST /api/audio/panic)
+// through the ControlBackend, so validation, ramps and the control log are the API's.
 class OutputViewModel : public QObject {
     Q_OBJECT
     QML_ELEMENT
@@ -34,7 +34,7 @@ class OutputViewModel : public QObject {
     Q_PROPERTY(QString lastError READ lastError NOTIFY changed)
 
 public:
-    explicit OutputViewModel(GuiApiClient& api, QObject* parent = nullptr);
+    explicit OutputViewModel(ControlBackend& backend, QObject* parent = nullptr);
 
     double gainDb() const { return output_.value(QLatin1String("gain_db")).toDouble(); }
     bool muted() const { return output_.value(QLatin1String("muted")).toBool(); }
@@ -49,13 +49,14 @@ public:
     double floorDb() const;
     QString lastError() const { return lastError_; }
 
-    // Each returns true if PUT /api/audio/output's update accepted it (else lastError says why).
+    // PUT /api/audio/output; false if refused at once (lastError says why; a later refusal
+    // shows in lastError only).
     Q_INVOKABLE bool setGainDb(double gainDb);
     Q_INVOKABLE bool setMuted(bool muted);
     // POST /api/audio/panic: silent after the 20 ms ramp, the gain kept for the unmute.
     Q_INVOKABLE void panic();
 
-    // Reads both documents now (the timer does it 30 times a second).
+    // Asks for both documents now (the timer does it 30 times a second).
     Q_INVOKABLE void refresh();
 
 signals:
@@ -63,9 +64,15 @@ signals:
 
 private:
     bool patch(const QJsonObject& patch);
+    // An answer of PUT /api/audio/output or POST /api/audio/panic: the output document or a
+    // refusal.
+    void answered(const BackendReply& reply);
+    void show(QJsonObject output, QJsonObject levels);
     double meter(const char* side, const char* field) const;
 
-    GuiApiClient& api_;
+    ControlBackend& backend_;
+    DocumentPoll outputPoll_;
+    DocumentPoll statusPoll_;
     QTimer timer_;
     QJsonObject output_;
     QJsonObject levels_;

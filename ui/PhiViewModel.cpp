@@ -1,6 +1,5 @@
 #include "PhiViewModel.h"
 
-#include "api/PhiRoutes.h"
 #include "phi/PhiTypes.h"
 
 #include <QJsonArray>
@@ -22,39 +21,35 @@ double logMax() {
 }
 }  // namespace
 
-PhiViewModel::PhiViewModel(GuiApiClient& api, QObject* parent)
-    : QObject(parent), api_(api), engine_(api.engine()) {
+PhiViewModel::PhiViewModel(ControlBackend& backend, QObject* parent)
+    : QObject(parent), backend_(backend), poll_(backend, QStringLiteral("/api/phi")) {
     timer_.setInterval(kRefreshMs);
     connect(&timer_, &QTimer::timeout, this, &PhiViewModel::refresh);
     timer_.start();
     refresh();
 }
 
-void PhiViewModel::setOscCounters(api::OscCountersProvider osc) {
-    osc_ = std::move(osc);
-    refresh();
+void PhiViewModel::refresh() {
+    poll_.poll(this, [this](const QJsonValue& document) { show(document.toObject()); });
 }
 
-void PhiViewModel::refresh() {
-    QJsonObject next = api::phiState(engine_, osc_);
-    if (next == document_) return;
-    document_ = std::move(next);
+void PhiViewModel::show(QJsonObject document) {
+    if (document == document_) return;
+    document_ = std::move(document);
     emit changed();
 }
 
 bool PhiViewModel::patch(const QJsonObject& patch) {
-    const auto errors = api_.updatePhi(patch);
-    QString error;
-    for (const dsp::ParameterError& e : errors) {
-        if (!error.isEmpty()) error += QLatin1String("; ");
-        error += QString::fromStdString(e.message.empty() ? e.field : e.message);
-    }
-    const bool errorChanged = error != lastError_;
-    lastError_ = error;
-    const QJsonObject before = document_;
-    refresh();
-    if (errorChanged && document_ == before) emit changed();
-    return errors.empty();
+    return backend_.change("PUT", QStringLiteral("/api/phi"), patch, this,
+                           [this](const BackendReply& reply) {
+                               const QString error = reply.message();
+                               const bool errorChanged = error != lastError_;
+                               lastError_ = error;
+                               // PUT answers the document as it is after the change.
+                               const QJsonObject before = document_;
+                               if (reply.ok()) show(reply.object());
+                               if (errorChanged && document_ == before) emit changed();
+                           });
 }
 
 QJsonObject PhiViewModel::section(const char* name) const {
@@ -168,7 +163,12 @@ bool PhiViewModel::midiActive() const {
 }
 
 void PhiViewModel::refreshMidiPorts() {
-    const QJsonObject list = api::midiPorts(engine_);
+    backend_.get(QStringLiteral("/api/phi/midi/ports"), this, [this](const BackendReply& reply) {
+        if (reply.ok()) showMidiPorts(reply.object());
+    });
+}
+
+void PhiViewModel::showMidiPorts(const QJsonObject& list) {
     QStringList ports;
     for (const QJsonValue& port : list.value(QLatin1String("ports")).toArray())
         ports << port.toString();

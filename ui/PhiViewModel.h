@@ -1,8 +1,6 @@
 #pragma once
 
-#include "GuiApiClient.h"
-#include "api/PhiRoutes.h"
-#include "engine/AudioEngine.h"
+#include "ControlBackend.h"
 
 #include <QtQml/qqmlregistration.h>
 #include <QJsonObject>
@@ -12,10 +10,9 @@
 
 namespace soundlab {
 
-// The Φ controller as QML sees it (issue 10). An in-process API client: it reads the very
-// document GET /api/phi serves (api::phiState) at 30 Hz, and every edit is a JSON patch through
-// api::updatePhi, the function PUT /api/phi runs (by way of GuiApiClient, which logs it), so
-// validation is identical and a change on either side shows on the other.
+// The Φ controller as QML sees it (issue 10). An API client through its ControlBackend: it reads
+// the document GET /api/phi serves at 30 Hz, and every edit is a JSON patch sent as PUT /api/phi,
+// so validation is identical and a change on either side shows on the other.
 class PhiViewModel : public QObject {
     Q_OBJECT
     QML_ELEMENT
@@ -72,7 +69,7 @@ class PhiViewModel : public QObject {
     Q_PROPERTY(double maxEnvelopeMs READ maxEnvelopeMs CONSTANT)
 
 public:
-    explicit PhiViewModel(GuiApiClient& api, QObject* parent = nullptr);
+    explicit PhiViewModel(ControlBackend& backend, QObject* parent = nullptr);
 
     // The GET /api/phi document as of the latest refresh.
     const QJsonObject& document() const { return document_; }
@@ -119,7 +116,8 @@ public:
     double minEnvelopeMs() const;
     double maxEnvelopeMs() const;
 
-    // Each returns true if PUT /api/phi's update accepted the change (else lastError says why).
+    // Each returns false if PUT /api/phi refused the change at once (lastError says why); a
+    // remote answer still on its way counts as accepted until it comes.
     Q_INVOKABLE bool setMode(const QString& mode);
     Q_INVOKABLE bool setManualDepth(double depth);
     Q_INVOKABLE bool setManualPhase(double radians);
@@ -129,13 +127,9 @@ public:
     Q_INVOKABLE bool setInternalFrequencyPosition(double position);
     // Chooses the MIDI input port (empty: close), as PUT /api/phi {"midi":{"port"}} does.
     Q_INVOKABLE bool setMidiPort(const QString& port);
-    // Reads the port list (api::midiPorts). The very first call may wait for the MIDI input's
-    // first scan (tens of milliseconds; at most 2 s).
+    // Reads the port list (GET /api/phi/midi/ports, off the GUI thread: the very first call may
+    // wait for the MIDI input's first scan); midiPortsChanged when it comes.
     Q_INVOKABLE void refreshMidiPorts();
-
-    // The OSC server's counters, as the API server gets them (ApiServerOptions::oscCounters),
-    // so the document's `osc` section is the one GET /api/phi serves. Unset: OSC is off.
-    void setOscCounters(api::OscCountersProvider osc);
 
     // Reads the document now (the timer does it 30 times a second).
     Q_INVOKABLE void refresh();
@@ -146,13 +140,14 @@ signals:
 
 private:
     bool patch(const QJsonObject& patch);
+    void show(QJsonObject document);
+    void showMidiPorts(const QJsonObject& list);
     QJsonObject section(const char* name) const;
     QJsonObject sensor() const { return section("sensor"); }
     QJsonObject midi() const { return section("midi"); }
 
-    GuiApiClient& api_;
-    AudioEngine& engine_;
-    api::OscCountersProvider osc_;
+    ControlBackend& backend_;
+    DocumentPoll poll_;
     QTimer timer_;
     QJsonObject document_;
     QString lastError_;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "GuiApiClient.h"
+#include "ControlBackend.h"
 
 #include <QtQml/qqmlregistration.h>
 #include <QObject>
@@ -10,7 +10,7 @@
 namespace soundlab {
 
 // The session log as QML sees it: the marker key (M) puts a `marker` record into every
-// category's log through POST /api/markers' function (GuiApiClient::addMarker), and the status
+// category's log through POST /api/markers (its ControlBackend), and the status
 // bar shows what happened for a few seconds.
 class SessionLogViewModel : public QObject {
     Q_OBJECT
@@ -25,7 +25,7 @@ class SessionLogViewModel : public QObject {
 public:
     static constexpr int kMessageMs = 4000;
 
-    explicit SessionLogViewModel(GuiApiClient& api, QObject* parent = nullptr);
+    explicit SessionLogViewModel(ControlBackend& backend, QObject* parent = nullptr);
 
     QString message() const { return message_; }
     int markers() const { return markers_; }
@@ -40,7 +40,7 @@ signals:
 private:
     void show(const QString& message);
 
-    GuiApiClient& api_;
+    ControlBackend& backend_;
     QTimer clear_;
     QString message_;
     int markers_ = 0;

@@ -1,50 +1,61 @@
 #include "SettingsViewModel.h"
 
-#include <QCoreApplication>
 #include <QJsonArray>
-#include <QPointer>
-#include <QThreadPool>
 
 namespace soundlab {
 
-SettingsViewModel::SettingsViewModel(SettingsFileContext context, QObject* parent)
-    : QObject(parent), context_(std::move(context)) {
+SettingsViewModel::SettingsViewModel(ControlBackend& backend, QObject* parent)
+    : QObject(parent), backend_(backend) {
     refresh();
 }
 
+void SettingsViewModel::show(const QJsonObject& document) {
+    file_ = document.value(QLatin1String("file")).toString();
+    settings_ = document.value(QLatin1String("settings")).toArray().toVariantList();
+}
+
 void SettingsViewModel::refresh() {
-    run({}, false);
-}
-
-void SettingsViewModel::save(const QVariantMap& patch) {
-    run(patch, true);
-}
-
-void SettingsViewModel::run(QVariantMap patch, bool write) {
     if (busy_) return;
     busy_ = true;
     emit changed();
-    QPointer<SettingsViewModel> self(this);
-    QThreadPool::globalInstance()->start([self, context = context_, patch, write] {
-        std::optional<SettingsSaveError> error;
-        if (write) error = saveSettings(context, QJsonObject::fromVariantMap(patch));
-        const QJsonObject document = settingsDocument(context);
-        QMetaObject::invokeMethod(qApp, [self, error, document, write] {
-            if (!self) return;
-            self->busy_ = false;
-            self->settings_ = document.value(QStringLiteral("settings")).toArray().toVariantList();
-            if (write) {
-                self->error_ = error ? error->message : QString();
-                self->errorKey_ = error ? error->key : QString();
-                self->message_ =
-                    error ? QString()
-                          : tr("Saved to %1. Audio, Φ and the metrics rate apply at a reload "
-                               "(SIGHUP); the rest at the next start.")
-                                .arg(self->context_.filePath);
-            }
-            emit self->changed();
-        });
+    backend_.get(QStringLiteral("/api/settings"), this, [this](const BackendReply& reply) {
+        busy_ = false;
+        if (reply.ok()) show(reply.object());
+        emit changed();
     });
+}
+
+void SettingsViewModel::save(const QVariantMap& patch) {
+    if (busy_) return;
+    busy_ = true;
+    emit changed();
+    backend_.send("PUT", QStringLiteral("/api/settings"), QJsonObject::fromVariantMap(patch), this,
+                  [this](const BackendReply& reply) {
+                      busy_ = false;
+                      if (reply.ok()) {
+                          show(reply.object());
+                          error_.clear();
+                          errorKey_.clear();
+                          message_ =
+                              tr("Saved to %1. Audio, Φ and the metrics rate apply at a reload "
+                                 "(SIGHUP); the rest at the next start.")
+                                  .arg(file_);
+                      } else {
+                          error_ = reply.message();
+                          // The key the refusal is about, as PUT /api/settings names it.
+                          errorKey_ = reply.object()
+                                          .value(QLatin1String("error"))
+                                          .toObject()
+                                          .value(QLatin1String("fields"))
+                                          .toArray()
+                                          .at(0)
+                                          .toObject()
+                                          .value(QLatin1String("field"))
+                                          .toString();
+                          message_.clear();
+                      }
+                      emit changed();
+                  });
 }
 
 }  // namespace soundlab

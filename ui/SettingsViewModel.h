@@ -1,6 +1,6 @@
 #pragma once
 
-#include "settings/SettingsFile.h"
+#include "ControlBackend.h"
 
 #include <QtQml/qqmlregistration.h>
 #include <QObject>
@@ -9,10 +9,10 @@
 
 namespace soundlab {
 
-// The settings file as the Settings tab edits it (docs/install.md "Settings"). An in-process
-// API client: it shows the document GET /api/settings serves (settingsDocument) and saves
-// through saveSettings, what PUT /api/settings runs, so the checks and messages are the same.
-// Reading and writing the file run on the thread pool, never on the GUI thread.
+// The settings file as the Settings tab edits it (docs/install.md "Settings"). An API client
+// through its ControlBackend: it shows the document GET /api/settings serves and saves by PUT
+// /api/settings, so the checks and messages are the same. Reading and writing the file run where
+// the routes run (a worker, never the GUI thread).
 class SettingsViewModel : public QObject {
     Q_OBJECT
     QML_ELEMENT
@@ -28,9 +28,9 @@ class SettingsViewModel : public QObject {
     Q_PROPERTY(bool busy READ busy NOTIFY changed)
 
 public:
-    explicit SettingsViewModel(SettingsFileContext context, QObject* parent = nullptr);
+    explicit SettingsViewModel(ControlBackend& backend, QObject* parent = nullptr);
 
-    QString file() const { return context_.filePath; }
+    QString file() const { return file_; }
     QVariantList settings() const { return settings_; }
     QString error() const { return error_; }
     QString errorKey() const { return errorKey_; }
@@ -45,9 +45,10 @@ signals:
     void changed();
 
 private:
-    void run(QVariantMap patch, bool write);
+    void show(const QJsonObject& document);
 
-    const SettingsFileContext context_;
+    ControlBackend& backend_;
+    QString file_;
     QVariantList settings_;
     QString error_, errorKey_, message_;
     bool busy_ = false;

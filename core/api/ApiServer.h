@@ -89,6 +89,11 @@ public:
     // serves. `soundlab --print-openapi` writes it without starting, for the install.
     QByteArray openApiDocument();
 
+    // The routes as the server runs them (with ApiServerOptions::changeObserver), built by
+    // start() (or openApiDocument()): what an in-process client such as the GUI's LocalBackend
+    // dispatches to, so it runs exactly the handlers a request would. Read on the control thread.
+    const RouteTable& routeTable() const { return routes_; }
+
     // Extension points for later features; call before start(). A route with the same method
     // and path as an existing one replaces it.
     void addRoute(Route route);

@@ -45,27 +45,6 @@ bool isWebSocketUpgrade(const QHttpServerRequest& request) {
     return request.value("upgrade").compare("websocket", Qt::CaseInsensitive) == 0;
 }
 
-// Converts a query parameter's text to the JSON type its schema asks for.
-std::optional<QJsonValue> convert(const QString& text, const QJsonObject& schema) {
-    const QString type = schema.value(QStringLiteral("type")).toString();
-    if (type == QLatin1String("boolean")) {
-        if (text == QLatin1String("true") || text == QLatin1String("1")) return QJsonValue(true);
-        if (text == QLatin1String("false") || text == QLatin1String("0")) return QJsonValue(false);
-        return std::nullopt;
-    }
-    if (type == QLatin1String("integer")) {
-        bool ok = false;
-        const qlonglong v = text.toLongLong(&ok);
-        return ok ? std::optional<QJsonValue>(QJsonValue(v)) : std::nullopt;
-    }
-    if (type == QLatin1String("number")) {
-        bool ok = false;
-        const double v = text.toDouble(&ok);
-        return ok && std::isfinite(v) ? std::optional<QJsonValue>(QJsonValue(v)) : std::nullopt;
-    }
-    return QJsonValue(text);
-}
-
 // "multipart/form-data; boundary=x" → "multipart/form-data"
 QByteArray mediaType(const QByteArray& contentType) {
     return contentType.split(';').value(0).trimmed().toLower();
@@ -253,32 +232,6 @@ void HttpFrontend::write(QHttpServerResponder& responder, const QByteArray& orig
     responder.writeBody(response.body);
 }
 
-std::optional<ApiError> HttpFrontend::parseQuery(const Route& route,
-                                                 const QHttpServerRequest& request,
-                                                 QJsonObject* query) const {
-    const QUrlQuery items(request.url());
-    for (const auto& parameter : route.query) {
-        if (!items.hasQueryItem(parameter.name)) {
-            if (parameter.required)
-                return ApiError::badRequest(
-                    QStringLiteral("missing_parameter"),
-                    QStringLiteral("query parameter '%1' is required").arg(parameter.name));
-            continue;
-        }
-        const QString text = items.queryItemValue(parameter.name, QUrl::FullyDecoded);
-        const auto value = convert(text, parameter.schema);
-        if (!value)
-            return ApiError::badRequest(
-                QStringLiteral("malformed_parameter"),
-                QStringLiteral("query parameter '%1' must be %2, got '%3'")
-                    .arg(parameter.name, parameter.schema.value(QStringLiteral("type")).toString(),
-                         text.left(64)));
-        if (auto error = parameter.check(*value)) return error;
-        query->insert(parameter.name, *value);
-    }
-    return std::nullopt;
-}
-
 ApiError HttpFrontend::hostRefusal() {
     return ApiError::forbidden(
         QStringLiteral("host_not_allowed"),
@@ -358,7 +311,8 @@ std::variant<Response, HttpFrontend::Call> HttpFrontend::check(
     call.rawQuery = QUrlQuery(request.url().query(QUrl::FullyEncoded));
     for (const auto& [name, value] : request.headers())
         call.headers.append(qMakePair(name.toLower(), value));
-    if (auto error = parseQuery(route, request, &call.query)) return Response::error(*error);
+    if (auto error = parseQuery(route.query, QUrlQuery(request.url()), &call.query))
+        return Response::error(*error);
 
     const bool takesBody = !route.requestSchema.isEmpty() || !route.rawBodyTypes.isEmpty();
     if (takesBody) {

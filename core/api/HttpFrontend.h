@@ -68,8 +68,6 @@ private:
     static ApiError hostRefusal();
     std::optional<ApiError> upgradeRefusal(const QHttpServerRequest& request) const;
     void write(QHttpServerResponder& responder, const QByteArray& origin, Response response);
-    std::optional<ApiError> parseQuery(const Route& route, const QHttpServerRequest& request,
-                                       QJsonObject* query) const;
     // Queues an answer on `socket` (ready or not) and returns its id.
     quint64 owe(QTcpSocket* socket, QHttpServerResponder responder, QByteArray origin,
                 std::optional<Response> response);

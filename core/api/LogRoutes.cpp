@@ -76,7 +76,8 @@ std::function<void(const Request&, const Response&)> controlLogObserver(
             request.path == QLatin1String("/api/phi/sensor"))
             return;
         ControlChange change{
-            request.peer.toString(), request.method, request.path, {}, response.status};
+            request.clientName(), request.method, request.path, QJsonValue::Undefined,
+            response.status};
         if ((request.body.isObject() || request.body.isArray()) &&
             request.rawBody.size() <= kMaxControlBodyBytes)
             change.body = request.body;
@@ -183,7 +184,7 @@ QList<Route> logRoutes(logging::SessionLogger* logger) {
     marker.handler = [logger](const Request& request) {
         const auto answer =
             addMarker(logger, request.body.toObject().value(QStringLiteral("label")).toString(),
-                      request.peer.toString());
+                      request.clientName());
         if (const auto* error = std::get_if<ApiError>(&answer)) return Response::error(*error);
         return Response::json(std::get<QJsonObject>(answer), 201);
     };

@@ -184,25 +184,8 @@ std::optional<metrics::ConfigError> updateMetricsConfig(metrics::MetricsAnalyzer
     return analyzer.setConfig(c);
 }
 
-void addMetricsApi(ApiServer& server, metrics::MetricsAnalyzer& analyzer,
-                   std::function<void(const QJsonObject& frame, double rateHz)> alsoTo) {
+QList<Route> metricsChartRoutes(const metrics::MetricsAnalyzer& analyzer) {
     using namespace schema;
-    server.addPushStream(
-        kMetricsStreamPath, analyzer.config().rateHz,
-        QStringLiteral("Pushed by the metrics analysis: every frame it makes goes out once, in "
-                       "order (frame_id +1), at the analysis rate (PUT /api/metrics/config). "
-                       "?rate=N (N ≥ 1 Hz) sends this client an evenly spread N per second of "
-                       "them (all when N ≥ the analysis rate)."),
-        frameSchema());
-    // Serialised once on the analysis thread; the server thread sends the same text to all.
-    analyzer.setFrameSink([&server, alsoTo = std::move(alsoTo)](const metrics::MetricsFrame& frame) {
-        const QJsonObject json = metricsFrameJson(frame);
-        server.publish(kMetricsStreamPath,
-                       QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact)),
-                       frame.rateHz);
-        if (alsoTo) alsoTo(json, frame.rateHz);
-    });
-
     Route latest;
     latest.method = "GET";
     latest.path = QStringLiteral("/api/metrics/latest");
@@ -214,7 +197,6 @@ void addMetricsApi(ApiServer& server, metrics::MetricsAnalyzer& analyzer,
         const auto frame = analyzer.latest();
         return frame ? Response::json(metricsFrameJson(*frame)) : noFrame();
     };
-    server.addRoute(latest);
 
     Route history;
     history.method = "GET";
@@ -235,7 +217,29 @@ void addMetricsApi(ApiServer& server, metrics::MetricsAnalyzer& analyzer,
         const double seconds = request.query.value(QStringLiteral("seconds")).toDouble(30.0);
         return Response::json(metricsHistoryJson(analyzer, seconds));
     };
-    server.addRoute(history);
+    return {latest, history};
+}
+
+void addMetricsApi(ApiServer& server, metrics::MetricsAnalyzer& analyzer,
+                   std::function<void(const QJsonObject& frame, double rateHz)> alsoTo) {
+    using namespace schema;
+    server.addPushStream(
+        kMetricsStreamPath, analyzer.config().rateHz,
+        QStringLiteral("Pushed by the metrics analysis: every frame it makes goes out once, in "
+                       "order (frame_id +1), at the analysis rate (PUT /api/metrics/config). "
+                       "?rate=N (N ≥ 1 Hz) sends this client an evenly spread N per second of "
+                       "them (all when N ≥ the analysis rate)."),
+        frameSchema());
+    // Serialised once on the analysis thread; the server thread sends the same text to all.
+    analyzer.setFrameSink([&server, alsoTo = std::move(alsoTo)](const metrics::MetricsFrame& frame) {
+        const QJsonObject json = metricsFrameJson(frame);
+        server.publish(kMetricsStreamPath,
+                       QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact)),
+                       frame.rateHz);
+        if (alsoTo) alsoTo(json, frame.rateHz);
+    });
+
+    for (Route& route : metricsChartRoutes(analyzer)) server.addRoute(std::move(route));
 
     Route stats;
     stats.method = "GET";

@@ -25,6 +25,10 @@ QJsonObject metricsConfigJson(const metrics::MetricsConfig& config);
 std::optional<metrics::ConfigError> updateMetricsConfig(metrics::MetricsAnalyzer& analyzer,
                                                         const QJsonObject& patch);
 
+// GET /api/metrics/latest and /api/metrics/history: what the window's charts read (also
+// without a server, for the GUI's LocalBackend in tests). addMetricsApi adds them.
+QList<Route> metricsChartRoutes(const metrics::MetricsAnalyzer& analyzer);
+
 // Wires the analysis into the API, before server.start() and analyzer.start(): the routes under
 // /api/metrics, and /ws/metrics as a pushed stream that every frame the analysis makes goes out
 // on, serialised once, in order (the analyzer's frame sink is set here).

@@ -47,6 +47,11 @@ struct Request {
     QByteArray rawBody;
     HeaderList headers;  // names lower-case
     QHostAddress peer;
+    // Who sent it when it came in-process, not over a socket: "gui" (ui/LocalBackend). Logs
+    // name clientName().
+    QString client;
+
+    QString clientName() const { return client.isEmpty() ? peer.toString() : client; }
 
     QByteArray header(const QByteArray& lowerCaseName) const {
         for (const auto& [name, value] : headers)
@@ -54,6 +59,12 @@ struct Request {
         return {};
     }
 };
+
+// Converts and validates the declared query parameters found in `items` into `query`, as the
+// server does before a handler runs: the 400 (missing, malformed) or 422 (out of range) to answer,
+// or nullopt. For every front end of the routes (HTTP, the GUI's in-process backend).
+std::optional<ApiError> parseQuery(const QList<QueryParameter>& parameters, const QUrlQuery& items,
+                                   QJsonObject* query);
 
 // What a handler answers. JSON unless it says otherwise.
 struct Response {

@@ -45,6 +45,7 @@ QJsonObject StatusReport::status() const {
               running ? s.stream.outputDevice : s.requested.outputDevice}}},
         {QStringLiteral("backend"), running ? QJsonValue(s.stream.backend) : QJsonValue()},
         {QStringLiteral("host_api"), running ? QJsonValue(s.stream.hostApi) : QJsonValue()},
+        {QStringLiteral("host_period"), running && s.stream.hostPeriod},
         {QStringLiteral("uptime_s"), static_cast<double>(uptime_.elapsed()) / 1000.0},
         {QStringLiteral("version"), QStringLiteral(SOUNDLAB_VERSION)},
         {QStringLiteral("last_error"),
@@ -173,6 +174,9 @@ QJsonObject StatusReport::statusSchema() {
             {QStringLiteral("host_api"),
              described(nullableString,
                        QStringLiteral("e.g. ALSA, JACK, virtual; null when stopped"))},
+            {QStringLiteral("host_period"),
+             described(boolean(), QStringLiteral("the running stream's block size is the host's "
+                                                 "period (JACK), not the one asked for"))},
             {QStringLiteral("uptime_s"), number(0)},
             {QStringLiteral("version"), string()},
             {QStringLiteral("last_error"),

@@ -20,7 +20,7 @@ class AudioEngine;
 // a start is in the log too. It reads the engine's lock-free status snapshots on a timer of the
 // thread it lives on (the app's main thread); the audio thread is never asked anything.
 // Parameter changes are `control` records of whoever made them: the API's changeObserver
-// (api::controlLogObserver) and the GUI's GuiApiClient.
+// (api::controlLogObserver), which also sees the GUI's requests (ui/LocalBackend).
 class EngineActivityLog : public QObject {
 public:
     EngineActivityLog(const AudioEngine& engine, logging::SessionLogger& logger,

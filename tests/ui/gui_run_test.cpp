@@ -6,7 +6,7 @@
 // QML printed no warning on the way.
 #include "AudioViewModel.h"
 #include "ControlRoom.h"
-#include "GuiApiClient.h"
+#include "GuiBackend.h"
 #include "MetricsViewModel.h"
 #include "OutputViewModel.h"
 #include "PhiViewModel.h"
@@ -105,22 +105,14 @@ TEST(GuiRun, AnOperatorDrivesTheControlRoomWithKeys) {
     StreamConfig config;
     config.inputDevice = config.outputDevice = QStringLiteral("virtual");
     ASSERT_FALSE(engine.configure(config));
-    GuiApiClient gui(engine, &log);
     metrics::MetricsAnalyzer analyzer(engine.chain().analysisRing(), {});
     analyzer.start();
-    latency::LatencyCalibrator calibrator(engine);
-    latency::LatencyCompensation compensation;
+    test::GuiBackend gui(engine, &log, {}, nullptr, nullptr,
+                         test::windowRoutes(analyzer, dir.path() + "/soundlab.conf"));
     presets::PresetStore store({dir.filePath("presets"), nullptr, {}});
     presets::EnginePresetTarget target(engine);
     presets::AbComparator ab(&target);
-    ControlRoom room({gui,
-                      analyzer,
-                      {engine, calibrator, compensation},
-                      {{"soundlab"}, dir.path() + "/soundlab.conf"},
-                      store,
-                      ab,
-                      {},
-                      {}});
+    ControlRoom room({gui.backend, store, ab, {}});
     QQuickWindow* window = room.load();
     ASSERT_NE(window, nullptr);
     window->resize(1280, 800);
@@ -128,7 +120,7 @@ TEST(GuiRun, AnOperatorDrivesTheControlRoomWithKeys) {
     window->requestActivate();
     ASSERT_TRUE(QTest::qWaitForWindowActive(window, 10000));
 
-    // Space starts audio (through GuiApiClient, on a worker thread).
+    // Space starts audio (POST /api/audio/start through the window's backend, on a worker thread).
     ASSERT_FALSE(engine.status().running);
     QTest::keyClick(window, Qt::Key_Space);
     ASSERT_TRUE(
@@ -163,11 +155,17 @@ TEST(GuiRun, AnOperatorDrivesTheControlRoomWithKeys) {
 
     // T: A and B hold two couplings; each press plays the other one on the engine.
     auto coupling = [&engine] { return engine.settings().engine.couplingStrength; };
-    ASSERT_TRUE(gui.updateEngine({{"engine", QJsonObject{{"coupling_strength", 0.25}}}}).empty());
+    ASSERT_EQ(gui.call("PUT", "/api/engine",
+                       QJsonObject{{"engine", QJsonObject{{"coupling_strength", 0.25}}}})
+                  .status,
+              200);
     room.presets().storeLiveInSlot(QStringLiteral("A"));
     ASSERT_TRUE(QTest::qWaitFor(
         [&] { return !room.presets().slotA().isEmpty() && !room.presets().busy(); }, 10000));
-    ASSERT_TRUE(gui.updateEngine({{"engine", QJsonObject{{"coupling_strength", 1.75}}}}).empty());
+    ASSERT_EQ(gui.call("PUT", "/api/engine",
+                       QJsonObject{{"engine", QJsonObject{{"coupling_strength", 1.75}}}})
+                  .status,
+              200);
     room.presets().storeLiveInSlot(QStringLiteral("B"));
     ASSERT_TRUE(QTest::qWaitFor(
         [&] { return !room.presets().slotB().isEmpty() && !room.presets().busy(); }, 10000));

@@ -4,6 +4,7 @@
 // and fills the drift chart, a value typed out of range shows the API's message, and QML says
 // nothing (no binding errors, no warnings).
 #include "LatencyViewModel.h"
+#include "LocalBackend.h"
 
 #include "ApiTestSupport.h"
 #include "VirtualDeviceApiTest.h"
@@ -39,9 +40,9 @@ protected:
     }
     void SetUp() override {
         VirtualDeviceApiTest::SetUp();
-        gui = std::make_unique<GuiApiClient>(engine, nullptr);  // --no-logging
-        vm = std::make_unique<LatencyViewModel>(*gui, api::LatencyApi{
-            engine, server->latencyCalibrator(), server->latencyCompensation()});
+        // As the app: the server's own routes, in-process (--no-logging).
+        gui = std::make_unique<LocalBackend>(server->routeTable().routes());
+        vm = std::make_unique<LatencyViewModel>(*gui);
         qml = std::make_unique<QQmlEngine>();
         QObject::connect(qml.get(), &QQmlEngine::warnings, [this](const QList<QQmlError>& list) {
             for (const QQmlError& e : list) warnings << e.toString();
@@ -60,6 +61,7 @@ protected:
         panel.reset();
         qml.reset();
         vm.reset();
+        gui.reset();
         VirtualDeviceApiTest::TearDown();
     }
 
@@ -88,7 +90,7 @@ protected:
         return qobject_cast<QXYSeries*>(series);
     }
 
-    std::unique_ptr<GuiApiClient> gui;
+    std::unique_ptr<LocalBackend> gui;
     std::unique_ptr<LatencyViewModel> vm;
     std::unique_ptr<QQmlEngine> qml;
     QQuickWindow window;

@@ -2,7 +2,7 @@
 // marker into every session log and the status bar says so; typed into a text field, M is a
 // letter, not a marker.
 #include "ControlRoom.h"
-#include "GuiApiClient.h"
+#include "GuiBackend.h"
 #include "LatencyViewModel.h"
 #include "PhiViewModel.h"
 #include "PresetsViewModel.h"
@@ -78,22 +78,14 @@ TEST(MainWindow, TheMKeyAddsAMarkerToEveryLogAndTheStatusBarSaysSo) {
     QTemporaryDir dir;
     logging::SessionLogger log({dir.path(), 16384, {}, QStringLiteral("20261130T080000Z-0002")});
     AudioEngine engine;
-    GuiApiClient gui(engine, &log);
     metrics::MetricsAnalyzer analyzer(engine.chain().analysisRing(), {});
-    latency::LatencyCalibrator calibrator(engine);
-    latency::LatencyCompensation compensation;
+    test::GuiBackend gui(engine, &log, {}, nullptr, nullptr,
+                         test::windowRoutes(analyzer, dir.path() + "/soundlab.conf"));
     presets::PresetStore store({dir.filePath("presets"), nullptr, {}});
     presets::EnginePresetTarget target(engine);
     presets::AbComparator ab(&target);
     // The window as the app assembles it.
-    ControlRoom room({gui,
-                      analyzer,
-                      {engine, calibrator, compensation},
-                      {{"soundlab"}, dir.path() + "/soundlab.conf"},
-                      store,
-                      ab,
-                      {},
-                      {}});
+    ControlRoom room({gui.backend, store, ab, {}});
     QQuickWindow* window = room.load();
     ASSERT_NE(window, nullptr);
     SessionLogViewModel& logView = room.log();
@@ -134,21 +126,13 @@ TEST(MainWindow, TheMKeyAddsAMarkerToEveryLogAndTheStatusBarSaysSo) {
 TEST(MainWindow, KeysReachTheApiAndARefusalShowsAsABanner) {
     QTemporaryDir dir;
     AudioEngine engine;
-    GuiApiClient gui(engine, nullptr);
     metrics::MetricsAnalyzer analyzer(engine.chain().analysisRing(), {});
-    latency::LatencyCalibrator calibrator(engine);
-    latency::LatencyCompensation compensation;
+    test::GuiBackend gui(engine, nullptr, {}, nullptr, nullptr,
+                         test::windowRoutes(analyzer, dir.path() + "/soundlab.conf"));
     presets::PresetStore store({dir.filePath("presets"), nullptr, {}});
     presets::EnginePresetTarget target(engine);
     presets::AbComparator ab(&target);
-    ControlRoom room({gui,
-                      analyzer,
-                      {engine, calibrator, compensation},
-                      {{"soundlab"}, dir.path() + "/soundlab.conf"},
-                      store,
-                      ab,
-                      {},
-                      {}});
+    ControlRoom room({gui.backend, store, ab, {}});
     QQuickWindow* window = room.load();
     ASSERT_NE(window, nullptr);
     window->requestActivate();

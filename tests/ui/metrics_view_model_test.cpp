@@ -1,5 +1,6 @@
-// MetricsViewModel is an in-process client of /api/metrics: it fills from the history document
-// and then follows the frames the real analysis makes, on its own 30 Hz timer.
+// MetricsViewModel is a client of /api/metrics (in-process here, LocalBackend): it fills from the
+// history document and then follows the frames the real analysis makes, on its own 30 Hz timer.
+#include "LocalBackend.h"
 #include "MetricsViewModel.h"
 
 #include "../core/metrics/ChainDriver.h"
@@ -34,7 +35,8 @@ bool processEventsUntil(F done) {
 
 // Feeds, then waits until the analysis has made every frame due by the fed position (the next
 // one ends beyond it), so the analyzer's documents stay put while the test compares.
-void feedAndSettle(ChainDriver& driver, double seconds, const std::function<float(int64_t)>& signal) {
+void feedAndSettle(ChainDriver& driver, double seconds,
+                   const std::function<float(int64_t)>& signal) {
     driver.feed(seconds, signal);
     driver.drain();
     const int64_t step = int64_t(48000.0 / 30.0);
@@ -46,6 +48,21 @@ void feedAndSettle(ChainDriver& driver, double seconds, const std::function<floa
     FAIL() << "the analysis did not catch up";
 }
 
+// The view-model over the chart routes; the routes run off the GUI thread, so the first
+// history comes through the event loop.
+struct ChartView {
+    explicit ChartView(const metrics::MetricsAnalyzer& analyzer)
+        : backend(api::metricsChartRoutes(analyzer)), vm(backend) {
+        const auto latest = analyzer.latest();
+        EXPECT_TRUE(latest);
+        EXPECT_TRUE(processEventsUntil([&] {
+            return quint64(vm.lastFrameId()) == latest->frameId;
+        })) << "the first history did not come";
+    }
+    LocalBackend backend;
+    MetricsViewModel vm;
+};
+
 void expectConsecutiveIds(const MetricsViewModel& vm) {
     const auto& points = vm.points();
     for (size_t i = 1; i < points.size(); ++i)
@@ -55,7 +72,8 @@ void expectConsecutiveIds(const MetricsViewModel& vm) {
 TEST(MetricsViewModel, StartsWithTheLast30SecondsOfTheHistoryDocument) {
     ChainDriver driver;
     feedAndSettle(driver, 40.0, sine1k);
-    MetricsViewModel vm(*driver.analyzer);
+    ChartView view(*driver.analyzer);
+    MetricsViewModel& vm = view.vm;
 
     const QJsonObject history = api::metricsHistoryJson(*driver.analyzer, 30.0);
     const QJsonArray frames = history["frames"].toArray();
@@ -80,7 +98,8 @@ TEST(MetricsViewModel, StartsWithTheLast30SecondsOfTheHistoryDocument) {
 TEST(MetricsViewModel, FollowsNewFramesWithoutGapsAndDropsWhatLeavesTheWindow) {
     ChainDriver driver;
     feedAndSettle(driver, 35.0, sine1k);
-    MetricsViewModel vm(*driver.analyzer);
+    ChartView view(*driver.analyzer);
+    MetricsViewModel& vm = view.vm;
     const quint64 first = vm.points().back().frameId;
     const int full = vm.frameCount();
 
@@ -111,7 +130,8 @@ TEST(MetricsViewModel, FollowsNewFramesWithoutGapsAndDropsWhatLeavesTheWindow) {
 TEST(MetricsViewModel, FillsTheChartLinesOnePointPerFrameWithinTheLast30Seconds) {
     ChainDriver driver;
     feedAndSettle(driver, 10.0, sine1k);
-    MetricsViewModel vm(*driver.analyzer);
+    ChartView view(*driver.analyzer);
+    MetricsViewModel& vm = view.vm;
     QLineSeries ici, coherence, criticality, consciousness;
     vm.updateSeries(&ici, &coherence, &criticality, &consciousness);
 

@@ -3,9 +3,10 @@
 // serve; its changes are the API's (same validation, same refusal message), reach the engine,
 // show on the API's side and land in the control log as the requests they equal.
 #include "ApiTestSupport.h"
-#include "GuiApiClient.h"
+#include "LocalBackend.h"
 #include "OutputViewModel.h"
 #include "VirtualDeviceApiTest.h"
+#include "api/LogRoutes.h"
 
 #include "logging/SessionLogger.h"
 
@@ -29,7 +30,9 @@ protected:
     }
     void SetUp() override {
         VirtualDeviceApiTest::SetUp();
-        gui = std::make_unique<GuiApiClient>(engine, &log);
+        // The window's backend as the app builds it: the server's own routes, the control log.
+        gui = std::make_unique<LocalBackend>(server->routeTable().routes(),
+                                             api::controlLogObserver(log));
         vm = std::make_unique<OutputViewModel>(*gui);
     }
     void TearDown() override {
@@ -50,7 +53,7 @@ protected:
 
     QTemporaryDir dir;
     logging::SessionLogger log{{dir.path(), 16384, {}, QStringLiteral("20261130T120000Z-0002")}};
-    std::unique_ptr<GuiApiClient> gui;
+    std::unique_ptr<LocalBackend> gui;
     std::unique_ptr<OutputViewModel> vm;
 };
 
@@ -98,8 +101,7 @@ TEST_F(OutputViewModelTest, PanicMutesKeepsTheGainAndUnmuteBringsTheSoundBack) {
     EXPECT_TRUE(http->get("/api/audio/output").json()["muted"].toBool());
     EXPECT_EQ(vm->gainDb(), -4.0);
     // Silent after the ramp: the output's RMS falls to the floor, the input's stays.
-    EXPECT_TRUE(waitFor([&] { return vm->leftRmsDb() < -80.0; }, 10000))
-        << vm->leftRmsDb();
+    EXPECT_TRUE(waitFor([&] { return vm->leftRmsDb() < -80.0; }, 10000)) << vm->leftRmsDb();
     EXPECT_GT(vm->inputRmsDb(), -40.0);
 
     EXPECT_TRUE(vm->setMuted(false));

@@ -2,6 +2,8 @@
 // the PUT update, so the GUI and the API always show the same state.
 #include "PhiViewModel.h"
 
+#include "GuiBackend.h"
+
 #include "api/OscServer.h"
 #include "api/PhiRoutes.h"
 #include "engine/AudioEngine.h"
@@ -35,8 +37,8 @@ struct PhiApi {
 
 TEST(PhiViewModel, ShowsTheDocumentTheApiServes) {
     AudioEngine engine;
-    GuiApiClient gui(engine, nullptr);
-    PhiViewModel vm(gui);
+    test::GuiBackend gui(engine, nullptr);
+    PhiViewModel vm(gui.backend);
     const PhiApi api(engine);
     const QJsonObject doc = api.document();
     EXPECT_EQ(vm.mode(), doc["mode"].toString());
@@ -53,12 +55,16 @@ TEST(PhiViewModel, ShowsTheDocumentTheApiServes) {
 
 TEST(PhiViewModel, ShowsTheOscCountersOfTheDocument) {
     AudioEngine engine;
-    GuiApiClient gui(engine, nullptr);
-    PhiViewModel vm(gui);
-    EXPECT_EQ(vm.oscPort(), 0) << "no OSC server: off";
+    {
+        test::GuiBackend off(engine, nullptr);
+        PhiViewModel vm(off.backend);
+        EXPECT_EQ(vm.oscPort(), 0) << "no OSC server: off";
+    }
     api::OscServer osc(engine);
     ASSERT_FALSE(osc.start(QStringLiteral("127.0.0.1"), 0));
-    vm.setOscCounters([&osc] { return osc.counters(); });
+    // The routes get the counters as the API server does (ApiServerOptions::oscCounters).
+    test::GuiBackend gui(engine, nullptr, [&osc] { return osc.counters(); });
+    PhiViewModel vm(gui.backend);
     EXPECT_EQ(vm.oscPort(), int(*osc.counters().port));
 
     // One good message (/soundlab/phi/depth 1.0f) and one for an unknown address, over UDP.
@@ -81,8 +87,8 @@ TEST(PhiViewModel, ShowsTheOscCountersOfTheDocument) {
 
 TEST(PhiViewModel, AChangeThroughTheViewModelIsInTheApiDocument) {
     AudioEngine engine;
-    GuiApiClient gui(engine, nullptr);
-    PhiViewModel vm(gui);
+    test::GuiBackend gui(engine, nullptr);
+    PhiViewModel vm(gui.backend);
     const PhiApi api(engine);
     EXPECT_TRUE(vm.setMode(QStringLiteral("internal")));
     EXPECT_TRUE(vm.setManualDepth(1.25));
@@ -105,8 +111,8 @@ TEST(PhiViewModel, AChangeThroughTheViewModelIsInTheApiDocument) {
 
 TEST(PhiViewModel, AnApiChangeShowsInTheViewModelAfterARefresh) {
     AudioEngine engine;
-    GuiApiClient gui(engine, nullptr);
-    PhiViewModel vm(gui);
+    test::GuiBackend gui(engine, nullptr);
+    PhiViewModel vm(gui.backend);
     const PhiApi api(engine);
     int changes = 0;
     QObject::connect(&vm, &PhiViewModel::changed, [&] { ++changes; });
@@ -133,8 +139,8 @@ TEST(PhiViewModel, AnApiChangeShowsInTheViewModelAfterARefresh) {
 
 TEST(PhiViewModel, ARefusedValueChangesNothingAndSaysWhyLikeThePut) {
     AudioEngine engine;
-    GuiApiClient gui(engine, nullptr);
-    PhiViewModel vm(gui);
+    test::GuiBackend gui(engine, nullptr);
+    PhiViewModel vm(gui.backend);
     const PhiApi api(engine);
     const QJsonObject before = api.document();
 
@@ -156,8 +162,8 @@ TEST(PhiViewModel, ARefusedValueChangesNothingAndSaysWhyLikeThePut) {
 
 TEST(PhiViewModel, TheMidiPortChoiceIsTheApisAndThePortListIsTheRoutes) {
     AudioEngine engine;
-    GuiApiClient gui(engine, nullptr);
-    PhiViewModel vm(gui);
+    test::GuiBackend gui(engine, nullptr);
+    PhiViewModel vm(gui.backend);
     const PhiApi api(engine);
     EXPECT_EQ(vm.midiPort(), QString());
     EXPECT_FALSE(vm.midiConnected());
@@ -174,9 +180,15 @@ TEST(PhiViewModel, TheMidiPortChoiceIsTheApisAndThePortListIsTheRoutes) {
     vm.refresh();
     EXPECT_EQ(vm.midiPort(), QString());
 
-    // The chooser's list is what GET /api/phi/midi/ports serves.
+    // The chooser's list is what GET /api/phi/midi/ports serves (read off the GUI thread).
+    bool listed = false;
+    QObject::connect(&vm, &PhiViewModel::midiPortsChanged, [&] { listed = true; });
     vm.refreshMidiPorts();
     const QJsonObject ports = api::midiPorts(engine);
+    if (!ports["ports"].toArray().isEmpty() || !ports["api"].toString().isEmpty())
+        ASSERT_TRUE(test::waitUntil([&] { return listed; }));
+    gui.backend.waitForHandlers();
+    QCoreApplication::processEvents();
     QStringList expected;
     for (const QJsonValue& port : ports["ports"].toArray()) expected << port.toString();
     EXPECT_EQ(vm.midiPorts(), expected);
@@ -185,8 +197,8 @@ TEST(PhiViewModel, TheMidiPortChoiceIsTheApisAndThePortListIsTheRoutes) {
 
 TEST(PhiViewModel, TheRateSliderIsLogarithmicFromAHundredthOfAHertzToTen) {
     AudioEngine engine;
-    GuiApiClient gui(engine, nullptr);
-    PhiViewModel vm(gui);
+    test::GuiBackend gui(engine, nullptr);
+    PhiViewModel vm(gui.backend);
     ASSERT_TRUE(vm.setInternalFrequencyPosition(0.0));
     EXPECT_DOUBLE_EQ(vm.internalFrequency(), 0.01);
     ASSERT_TRUE(vm.setInternalFrequencyPosition(1.0));

@@ -1,11 +1,12 @@
-// SettingsViewModel is an in-process client of /api/settings: it shows the document GET serves
-// and saves through the function PUT runs, so the Settings tab refuses what the API refuses, with
+// SettingsViewModel is a client of /api/settings (in-process, LocalBackend): it shows the
+// document GET serves and saves by PUT, so the Settings tab refuses what the API refuses, with
 // the same message. AudioViewModel hands a device chosen in the window on to be remembered.
 #include "AudioViewModel.h"
-#include "GuiApiClient.h"
+#include "GuiBackend.h"
 #include "SettingsViewModel.h"
 
 #include "engine/AudioEngine.h"
+#include "api/SettingsRoutes.h"
 #include "settings/SettingsFile.h"
 
 #include <gtest/gtest.h>
@@ -36,7 +37,8 @@ QVariantMap entry(const QVariantList& settings, const QString& key) {
 TEST(SettingsViewModel, ShowsTheApiDocumentAndSavesThroughTheSameCheck) {
     QTemporaryDir dir;
     const SettingsFileContext context{{"soundlab"}, dir.path() + "/soundlab.conf"};
-    SettingsViewModel vm(context);
+    LocalBackend backend(api::settingsRoutes(context));
+    SettingsViewModel vm(backend);
     ASSERT_TRUE(waitUntil([&] { return !vm.busy() && !vm.settings().isEmpty(); }));
     EXPECT_EQ(vm.settings(), settingsDocument(context).value("settings").toArray().toVariantList());
 
@@ -55,14 +57,16 @@ TEST(SettingsViewModel, ShowsTheApiDocumentAndSavesThroughTheSameCheck) {
 
 TEST(AudioViewModel, ADeviceChosenInTheWindowIsHandedOnByName) {
     AudioEngine engine;
-    GuiApiClient gui(engine, nullptr);
-    AudioViewModel vm(gui);
+    test::GuiBackend gui(engine, nullptr);
+    AudioViewModel vm(gui.backend);
     std::atomic<bool> called = false;
     QString chosen;
     vm.setDeviceChosen([&](const QString& selector) {
         chosen = selector;
         called = true;
     });
+    // GET /api/devices runs off the GUI thread: the list comes through the event loop.
+    ASSERT_TRUE(waitUntil([&] { return vm.devices().contains(QStringLiteral("virtual")); }));
     const int virtualRow = int(vm.devices().indexOf(QStringLiteral("virtual")));
     ASSERT_GE(virtualRow, 0) << vm.devices().join(", ").toStdString();
     vm.selectDevice(virtualRow);
