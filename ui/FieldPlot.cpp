@@ -2,6 +2,7 @@
 
 #include <QFontMetricsF>
 #include <QPainter>
+#include <QQuickWindow>
 
 #include <cmath>
 
@@ -20,6 +21,7 @@ FieldPlot::FieldPlot(QQuickItem* parent) : QQuickPaintedItem(parent) {
     setAntialiasing(false);
     connect(this, &FieldPlot::styleChanged, this, [this] {
         relayout();
+        frame_ = {};
         update();
     });
 }
@@ -114,11 +116,42 @@ void FieldPlot::relayout() {
                       std::max(0.0, std::round(height() - top - bottom)));
     if (area != plotArea_) {
         plotArea_ = area;
+        frame_ = {};
         emit plotAreaChanged();
     }
 }
 
 void FieldPlot::paint(QPainter* painter) {
+    // The frame (background, legend, grid, labels) changes only with size or style: drawn once
+    // into an image, so a repaint at 30 Hz costs one copy and the lines.
+    const qreal dpr = window() ? window()->effectiveDevicePixelRatio() : 1.0;
+    const QSize size(int(std::ceil(width() * dpr)), int(std::ceil(height() * dpr)));
+    if (frame_.size() != size) {
+        frame_ = QImage(size, QImage::Format_RGB32);
+        frame_.setDevicePixelRatio(dpr);
+        QPainter framePainter(&frame_);
+        paintFrame(&framePainter);
+    }
+    painter->drawImage(0, 0, frame_);
+    if (plotArea_.isEmpty()) return;
+
+    // The lines, clipped to the plot (values outside the range leave it). Drawn with the
+    // cosmetic (one pixel) pen, offset by a pixel right and down, for a 2-pixel line: a wide
+    // pen goes through the path stroker and rasterizer, several times the CPU.
+    painter->setRenderHint(QPainter::Antialiasing, false);
+    painter->setClipRect(plotArea_.adjusted(0, -kLineWidth, kLineWidth, kLineWidth));
+    const QRectF data(xMin_, yMin_, xMax_ - xMin_, yMax_ - yMin_);
+    for (qsizetype i = 0; i < lines_.size(); ++i) {
+        const QColor colour = i < colors_.size() ? colors_[i].value<QColor>() : textColor_;
+        painter->setPen(QPen(colour, 0));
+        const QPolygonF line = decimate(lines_[i], data, plotArea_);
+        painter->drawPolyline(line);
+        painter->drawPolyline(line.translated(1, 0));
+        painter->drawPolyline(line.translated(0, 1));
+    }
+}
+
+void FieldPlot::paintFrame(QPainter* painter) {
     painter->fillRect(QRectF(0, 0, width(), height()), backgroundColor_);
     if (plotArea_.isEmpty()) return;
     painter->setRenderHint(QPainter::Antialiasing, false);
@@ -166,15 +199,6 @@ void FieldPlot::paint(QPainter* painter) {
         painter->drawText(QPointF(area.left() - kLabelGap - fm.horizontalAdvance(label),
                                   y - fm.height() / 2.0 + fm.ascent()),
                           label);
-    }
-
-    // The lines, clipped to the plot (values outside the range leave it).
-    painter->setClipRect(area.adjusted(0, -kLineWidth, 0, kLineWidth));
-    const QRectF data(xMin_, yMin_, xMax_ - xMin_, yMax_ - yMin_);
-    for (qsizetype i = 0; i < lines_.size(); ++i) {
-        const QColor colour = i < colors_.size() ? colors_[i].value<QColor>() : textColor_;
-        painter->setPen(QPen(colour, kLineWidth));
-        painter->drawPolyline(decimate(lines_[i], data, area));
     }
 }
 

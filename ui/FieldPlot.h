@@ -2,6 +2,7 @@
 
 #include <QtQml/qqmlregistration.h>
 #include <QColor>
+#include <QImage>
 #include <QList>
 #include <QPointF>
 #include <QPolygonF>
@@ -75,6 +76,8 @@ protected:
 private:
     void relayout();
     QFont font() const;
+    // Background, legend, grid and axis labels (everything but the lines).
+    void paintFrame(QPainter* painter);
 
     QList<QList<QPointF>> lines_;
     QVariantList colors_;
@@ -88,6 +91,7 @@ private:
     double xMin_ = -30.0, xMax_ = 0.0, yMin_ = 0.0, yMax_ = 1.0;
     int xTicks_ = 7, yTicks_ = 5;
     QRectF plotArea_;
+    QImage frame_;  // paintFrame's result at the item's size; null when it must be redrawn
     int pointCount_ = 0;
 };
 
