@@ -64,9 +64,12 @@ QPolygonF FieldPlot::decimate(const QList<QPointF>& line, const QRectF& data, co
     qsizetype lowAt = -1, highAt = -1;
     const auto flush = [&] {
         if (lowAt < 0) return;
-        if (lowAt == highAt) out << low;
-        else if (lowAt < highAt) out << low << high;
-        else out << high << low;
+        if (lowAt == highAt)
+            out << low;
+        else if (lowAt < highAt)
+            out << low << high;
+        else
+            out << high << low;
     };
     for (qsizetype i = 0; i < line.size(); ++i) {
         const QPointF p(plot.left() + (line[i].x() - data.left()) * sx,
@@ -186,9 +189,9 @@ void FieldPlot::paintFrame(QPainter* painter) {
         const QString label =
             QString::number(xMin_ + (xMax_ - xMin_) * i / (xn - 1), 'f', 0) + QStringLiteral(" s");
         painter->setPen(labelColor_);
-        painter->drawText(QPointF(x - fm.horizontalAdvance(label) / 2.0,
-                                  area.bottom() + kLabelGap + fm.ascent()),
-                          label);
+        painter->drawText(
+            QPointF(x - fm.horizontalAdvance(label) / 2.0, area.bottom() + kLabelGap + fm.ascent()),
+            label);
     }
     for (int i = 0; i < yn; ++i) {
         const double y = std::round(area.bottom() - area.height() * i / (yn - 1));
