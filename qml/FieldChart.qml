@@ -3,7 +3,6 @@ pragma ComponentBehavior: Bound
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
-import QtCharts
 import Soundlab
 
 // The field metrics of the last 30 s (ICI, coherence, criticality, consciousness level) with
@@ -15,14 +14,13 @@ ColumnLayout {
     required property MetricsViewModel metrics
     property bool showLegend: true
     // Points the lines held after the last redraw (the GUI run checks that the charts get data).
-    property int pointCount: 0
+    readonly property int pointCount: plot.pointCount
 
     spacing: 0
 
     function redraw() {
         if (!field.visible) return;
-        field.metrics.updateSeries(iciLine, coherenceLine, criticalityLine, consciousnessLine);
-        field.pointCount = consciousnessLine.count;
+        field.metrics.updatePlot(plot);  // repaints only if the points changed
         band.requestPaint();
     }
     onVisibleChanged: redraw()
@@ -32,81 +30,30 @@ ColumnLayout {
         function onChanged() { field.redraw(); }
     }
 
-    ChartView {
-        id: chart
+    // QPainter, not QtCharts: the ChartView's scene redraw cost most of the window's CPU under
+    // the software renderer (docs/benchmarks.md "Control room"). Lines in the order
+    // MetricsViewModel::lines hands them.
+    FieldPlot {
+        id: plot
         objectName: "fieldChart"
         Layout.fillWidth: true
         Layout.fillHeight: true
-        // Unsmoothed lines: with the software renderer the antialiased chart cost several times
-        // the CPU at 30 Hz (docs/benchmarks.md "Control room").
-        antialiasing: false
-        theme: ChartView.ChartThemeDark
+        colors: [Theme.consciousness, Theme.coherence, Theme.ici, Theme.criticality]
+        names: [qsTr("consciousness"), qsTr("coherence"), qsTr("ICI"), qsTr("criticality")]
+        textColor: Theme.text
+        labelColor: Theme.textMuted
+        gridColor: Theme.border
         backgroundColor: Theme.surface
-        plotAreaColor: Theme.surface
-        backgroundRoundness: 0
-        margins { left: 4; right: 4; top: 4; bottom: 4 }
-        legend.alignment: Qt.AlignTop
-        legend.labelColor: Theme.text
-        legend.font.pixelSize: Theme.small
-        animationOptions: ChartView.NoAnimation
-
-        ValueAxis {
-            id: xAxis
-            min: -field.metrics.windowSeconds
-            max: 0
-            tickCount: 7
-            labelFormat: "%.0f s"
-            labelsColor: Theme.textMuted
-            labelsFont.pixelSize: Theme.small
-            gridLineColor: Theme.border
-            color: Theme.border
-        }
-        ValueAxis {
-            id: yAxis
-            min: 0
-            max: 1
-            tickCount: 5
-            labelFormat: "%.2f"
-            labelsColor: Theme.textMuted
-            labelsFont.pixelSize: Theme.small
-            gridLineColor: Theme.border
-            color: Theme.border
-        }
-        LineSeries {
-            id: consciousnessLine
-            name: qsTr("consciousness")
-            axisX: xAxis
-            axisY: yAxis
-            color: Theme.consciousness
-            width: 2
-        }
-        LineSeries {
-            id: coherenceLine
-            name: qsTr("coherence")
-            axisX: xAxis
-            axisY: yAxis
-            color: Theme.coherence
-            width: 2
-        }
-        LineSeries {
-            id: iciLine
-            name: qsTr("ICI")
-            axisX: xAxis
-            axisY: yAxis
-            color: Theme.ici
-            width: 2
-        }
-        LineSeries {
-            id: criticalityLine
-            name: qsTr("criticality")
-            axisX: xAxis
-            axisY: yAxis
-            color: Theme.criticality
-            width: 2
-        }
+        fontPixelSize: Theme.small
+        xMin: -field.metrics.windowSeconds
+        xMax: 0
+        xTicks: 7
+        yMin: 0
+        yMax: 1
+        yTicks: 5
     }
 
-    // The state timeline, aligned with the chart's plot area.
+    // The state timeline, aligned with the plot area.
     Canvas {
         id: band
         Layout.fillWidth: true
@@ -114,8 +61,8 @@ ColumnLayout {
         onPaint: {
             const ctx = getContext("2d");
             ctx.reset();
-            const left = chart.plotArea.x;
-            const w = chart.plotArea.width;
+            const left = plot.plotArea.x;
+            const w = plot.plotArea.width;
             const span = field.metrics.windowSeconds;
             ctx.fillStyle = Theme.raised;  // no frames (yet) for that time
             ctx.fillRect(left, 0, w, height);

@@ -5,7 +5,6 @@
 
 #include <QJsonArray>
 #include <QPointF>
-#include <QXYSeries>
 
 #include <algorithm>
 
@@ -104,21 +103,22 @@ QStringList MetricsViewModel::states() const {
     return names;
 }
 
-void MetricsViewModel::updateSeries(QAbstractSeries* ici, QAbstractSeries* coherence,
-                                    QAbstractSeries* criticality, QAbstractSeries* consciousness) {
+QList<QList<QPointF>> MetricsViewModel::lines() const {
     const double t0 = now();
-    QList<QPointF> lines[4];
+    QList<QList<QPointF>> lines(4);
     for (auto& line : lines) line.reserve(qsizetype(points_.size()));
     for (const Point& p : points_) {
         const double x = p.timestamp - t0;
-        lines[0].append({x, p.ici});
+        lines[0].append({x, p.consciousnessLevel});
         lines[1].append({x, p.phaseCoherence});
-        lines[2].append({x, p.criticality});
-        lines[3].append({x, p.consciousnessLevel});
+        lines[2].append({x, p.ici});
+        lines[3].append({x, p.criticality});
     }
-    QAbstractSeries* series[4] = {ici, coherence, criticality, consciousness};
-    for (int i = 0; i < 4; ++i)
-        if (auto* xy = qobject_cast<QXYSeries*>(series[i])) xy->replace(lines[i]);
+    return lines;
+}
+
+void MetricsViewModel::updatePlot(FieldPlot* plot) const {
+    if (plot) plot->setLines(lines());
 }
 
 QVariantList MetricsViewModel::stateRuns() const {

@@ -1,9 +1,9 @@
 #pragma once
 
 #include "ControlBackend.h"
+#include "FieldPlot.h"
 
 #include <QtQml/qqmlregistration.h>
-#include <QAbstractSeries>
 #include <QJsonObject>
 #include <QObject>
 #include <QStringList>
@@ -58,10 +58,11 @@ public:
     QStringList states() const;
     double windowSeconds() const { return kWindowSeconds; }
 
-    // Replaces the four lines' points (QXYSeries::replace, once per line), x = seconds relative
-    // to now (−30 … 0), y the metric. Any argument may be null.
-    Q_INVOKABLE void updateSeries(QAbstractSeries* ici, QAbstractSeries* coherence,
-                                  QAbstractSeries* criticality, QAbstractSeries* consciousness);
+    // The four lines (consciousness, coherence, ICI, criticality: the legend's order), one
+    // point per frame, x = seconds relative to now (−30 … 0), y the metric.
+    QList<QList<QPointF>> lines() const;
+    // Hands `plot` the lines (qml/FieldChart.qml, on each change while it is visible).
+    Q_INVOKABLE void updatePlot(soundlab::FieldPlot* plot) const;
     // The state timeline: runs of one state, oldest first, as [{state, from, to}] in the same x
     // as the lines.
     Q_INVOKABLE QVariantList stateRuns() const;

@@ -10,7 +10,6 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QJsonArray>
-#include <QLineSeries>
 
 #include <cmath>
 
@@ -132,23 +131,27 @@ TEST(MetricsViewModel, FillsTheChartLinesOnePointPerFrameWithinTheLast30Seconds)
     feedAndSettle(driver, 10.0, sine1k);
     ChartView view(*driver.analyzer);
     MetricsViewModel& vm = view.vm;
-    QLineSeries ici, coherence, criticality, consciousness;
-    vm.updateSeries(&ici, &coherence, &criticality, &consciousness);
-
-    ASSERT_EQ(ici.count(), vm.frameCount());
-    ASSERT_EQ(consciousness.count(), vm.frameCount());
+    const QList<QList<QPointF>> lines = vm.lines();
+    ASSERT_EQ(lines.size(), 4);
+    const auto& ici = lines[2];
+    for (const auto& line : lines) ASSERT_EQ(line.size(), vm.frameCount());
     const auto& points = vm.points();
-    for (int i = 0; i < ici.count(); ++i) {
-        EXPECT_GE(ici.at(i).x(), -MetricsViewModel::kWindowSeconds);
-        EXPECT_LE(ici.at(i).x(), 0.0);
-        EXPECT_DOUBLE_EQ(ici.at(i).y(), points[size_t(i)].ici);
-        EXPECT_DOUBLE_EQ(coherence.at(i).y(), points[size_t(i)].phaseCoherence);
-        EXPECT_DOUBLE_EQ(criticality.at(i).y(), points[size_t(i)].criticality);
-        EXPECT_DOUBLE_EQ(consciousness.at(i).y(), points[size_t(i)].consciousnessLevel);
+    for (qsizetype i = 0; i < ici.size(); ++i) {
+        EXPECT_GE(ici[i].x(), -MetricsViewModel::kWindowSeconds);
+        EXPECT_LE(ici[i].x(), 0.0);
+        EXPECT_DOUBLE_EQ(ici[i].y(), points[size_t(i)].ici);
+        EXPECT_DOUBLE_EQ(lines[0][i].y(), points[size_t(i)].consciousnessLevel);
+        EXPECT_DOUBLE_EQ(lines[1][i].y(), points[size_t(i)].phaseCoherence);
+        EXPECT_DOUBLE_EQ(lines[3][i].y(), points[size_t(i)].criticality);
     }
     // Oldest left, newest at the right edge; 1/30 s apart in x.
-    EXPECT_NEAR(ici.at(1).x() - ici.at(0).x(), 1.0 / 30.0, 1e-6);
-    EXPECT_LT(ici.at(0).x(), ici.at(ici.count() - 1).x());
+    EXPECT_NEAR(ici[1].x() - ici[0].x(), 1.0 / 30.0, 1e-6);
+    EXPECT_LT(ici.first().x(), ici.last().x());
+
+    // The field plot gets them as they are (its pointCount is what the GUI run checks).
+    FieldPlot plot;
+    vm.updatePlot(&plot);
+    EXPECT_EQ(plot.pointCount(), vm.frameCount());
 }
 
 }  // namespace
