@@ -1,1 +1,0 @@
-bash scripts/fuzz.sh 15
