@@ -1,9 +1,10 @@
 #include "AudioViewModel.h"
 
+#include "RefreshClock.h"
+
 namespace soundlab {
 
 namespace {
-constexpr int kRefreshMs = 100;
 constexpr int kDeviceEveryTicks = 10;  // the device list at 1 Hz
 
 QString deviceLabel(const QJsonObject& d) {
@@ -19,9 +20,8 @@ AudioViewModel::AudioViewModel(ControlBackend& backend, QObject* parent)
       backend_(backend),
       statusPoll_(backend, QStringLiteral("/api/status")),
       performancePoll_(backend, QStringLiteral("/api/audio/performance")) {
-    timer_.setInterval(kRefreshMs);
-    connect(&timer_, &QTimer::timeout, this, &AudioViewModel::refresh);
-    timer_.start();
+    // 10 Hz
+    RefreshClock::subscribe(this, [this] { refresh(); }, 3);
     readDevices(QStringLiteral("/api/devices"));
     refresh();
 }

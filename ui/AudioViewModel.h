@@ -7,7 +7,6 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QStringList>
-#include <QTimer>
 #include <functional>
 
 namespace soundlab {
@@ -79,7 +78,7 @@ public:
     // GET /api/devices?rescan=true: enumerates the devices again (a card plugged in later).
     Q_INVOKABLE void rescan();
 
-    // Reads the documents now (the timer does it 10 times a second).
+    // Reads the documents now (RefreshClock does it 10 times a second).
     Q_INVOKABLE void refresh();
 
 signals:
@@ -96,7 +95,6 @@ private:
     ControlBackend& backend_;
     DocumentPoll statusPoll_;
     DocumentPoll performancePoll_;
-    QTimer timer_;
     int ticks_ = 0;
     QJsonObject status_;
     QJsonObject performance_;

@@ -1,5 +1,7 @@
 #include "EngineViewModel.h"
 
+#include "RefreshClock.h"
+
 #include "dsp/EngineParameters.h"
 
 #include <QJsonArray>
@@ -16,9 +18,8 @@ const QStringList kStrategies{QStringLiteral("spatial"), QStringLiteral("energy"
 
 EngineViewModel::EngineViewModel(ControlBackend& backend, QObject* parent)
     : QObject(parent), backend_(backend), poll_(backend, QStringLiteral("/api/engine")) {
-    timer_.setInterval(100);
-    connect(&timer_, &QTimer::timeout, this, &EngineViewModel::refresh);
-    timer_.start();
+    // 10 Hz
+    RefreshClock::subscribe(this, [this] { refresh(); }, 3);
     refresh();
 }
 

@@ -6,7 +6,6 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QStringList>
-#include <QTimer>
 
 namespace soundlab {
 
@@ -55,7 +54,7 @@ public:
     void setStrategy(int index);
     Q_INVOKABLE void setAmplitude(int channel, double value);
 
-    // Reads the document now (the timer does it 10 times a second).
+    // Reads the document now (RefreshClock does it 10 times a second).
     Q_INVOKABLE void refresh();
 
 signals:
@@ -69,7 +68,6 @@ private:
 
     ControlBackend& backend_;
     DocumentPoll poll_;
-    QTimer timer_;
     QJsonObject document_;
 };
 

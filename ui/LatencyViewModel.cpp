@@ -1,5 +1,7 @@
 #include "LatencyViewModel.h"
 
+#include "RefreshClock.h"
+
 #include "latency/LatencyCompensation.h"
 
 #include <QJsonDocument>
@@ -12,7 +14,6 @@
 namespace soundlab {
 
 namespace {
-constexpr int kRefreshMs = 100;  // 10 Hz, the rate of /ws/latency: the GUI asks, never per block
 // The drift chart's smallest y spans (half of each), so a flat line sits mid-chart rather than
 // the axis zooming into rounding noise.
 constexpr double kMinDriftHalfSpanMs = 0.1;
@@ -32,9 +33,8 @@ void fitRange(double (&range)[2], double lo, double hi, double minHalfSpan) {
 LatencyViewModel::LatencyViewModel(ControlBackend& backend, QObject* parent)
     : QObject(parent), backend_(backend), poll_(backend, QStringLiteral("/api/latency/stats")) {
     clock_.start();
-    timer_.setInterval(kRefreshMs);
-    connect(&timer_, &QTimer::timeout, this, &LatencyViewModel::refresh);
-    timer_.start();
+    // 10 Hz, the rate of /ws/latency: the GUI asks, never per block
+    RefreshClock::subscribe(this, [this] { refresh(); }, 3);
     refresh();
 }
 

@@ -7,7 +7,6 @@
 #include <QElapsedTimer>
 #include <QJsonObject>
 #include <QObject>
-#include <QTimer>
 
 #include <deque>
 
@@ -155,7 +154,7 @@ public:
     // ppm, x = seconds before the newest point (−300 … 0). Either may be null.
     Q_INVOKABLE void updateDriftSeries(QAbstractSeries* driftMs, QAbstractSeries* driftPpm);
 
-    // Reads the document now (the timer does it 10 times a second).
+    // Reads the document now (RefreshClock does it 10 times a second).
     Q_INVOKABLE void refresh();
 
 signals:
@@ -171,7 +170,6 @@ private:
 
     ControlBackend& backend_;
     DocumentPoll poll_;
-    QTimer timer_;
     QElapsedTimer clock_;
     QJsonObject stats_;
     QJsonObject frame_;  // stats_'s `current`

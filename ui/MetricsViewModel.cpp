@@ -1,5 +1,7 @@
 #include "MetricsViewModel.h"
 
+#include "RefreshClock.h"
+
 #include "metrics/MetricsFrame.h"
 #include "metrics/TimeBase.h"
 
@@ -11,7 +13,6 @@
 namespace soundlab {
 
 namespace {
-constexpr int kRefreshMs = 33;  // 30 Hz: the GUI asks at a rate, never per frame
 // A little more than the gap since the frame we have, so the history answer surely includes
 // the next one (timestamps are 1/rate apart).
 constexpr double kHistoryMarginSeconds = 0.1;
@@ -21,9 +22,9 @@ MetricsViewModel::MetricsViewModel(ControlBackend& backend, QObject* parent)
     : QObject(parent),
       backend_(backend),
       latestPoll_(backend, QStringLiteral("/api/metrics/latest")) {
-    timer_.setInterval(kRefreshMs);
-    connect(&timer_, &QTimer::timeout, this, &MetricsViewModel::refresh);
-    timer_.start();
+    // 30 Hz: the GUI asks at a rate, never per frame
+    RefreshClock::subscribe(
+        this, [this] { refresh(); }, 1);
     refresh();
 }
 
@@ -44,16 +45,35 @@ void MetricsViewModel::follow(const QJsonObject& latest) {
         seconds = std::clamp(latest.value(QLatin1String("timestamp")).toDouble() -
                                  points_.back().timestamp + kHistoryMarginSeconds,
                              kHistoryMarginSeconds, kWindowSeconds);
+    readHistory(seconds);
+}
+
+void MetricsViewModel::readHistory(double seconds) {
     readingHistory_ = true;
-    backend_.get(
-        QStringLiteral("/api/metrics/history?seconds=%1").arg(seconds, 0, 'g', 17), this,
-        [this](const BackendReply& reply) {
-            readingHistory_ = false;
-            if (!reply.ok()) return;
-            for (const QJsonValue& frame : reply.object().value(QLatin1String("frames")).toArray())
-                append(frame.toObject());
-            prune();
-        });
+    backend_.get(QStringLiteral("/api/metrics/history?seconds=%1").arg(seconds, 0, 'g', 17), this,
+                 [this, seconds](const BackendReply& reply) {
+                     readingHistory_ = false;
+                     if (!reply.ok()) return;
+                     const QJsonArray frames =
+                         reply.object().value(QLatin1String("frames")).toArray();
+                     // The history counts back from the newest frame when it runs, which can be
+                     // newer than the one `seconds` was measured from (the analysis ran on
+                     // meanwhile): rather than leave a gap, ask again from the newest frame of this
+                     // answer.
+                     const auto frameId = [](const QJsonValue& f) {
+                         return quint64(f.toObject().value(QLatin1String("frame_id")).toInteger());
+                     };
+                     if (!points_.empty() && !frames.isEmpty() && seconds < kWindowSeconds &&
+                         frameId(frames.first()) > lastFrameId_ + 1) {
+                         const double newest =
+                             frames.last().toObject().value(QLatin1String("timestamp")).toDouble();
+                         readHistory(std::min(kWindowSeconds, newest - points_.back().timestamp +
+                                                                  kHistoryMarginSeconds));
+                         return;
+                     }
+                     for (const QJsonValue& frame : frames) append(frame.toObject());
+                     prune();
+                 });
 }
 
 void MetricsViewModel::prune() {

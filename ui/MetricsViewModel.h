@@ -7,7 +7,6 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QStringList>
-#include <QTimer>
 #include <QVariantList>
 
 #include <deque>
@@ -15,9 +14,10 @@
 namespace soundlab {
 
 // The metrics panel as QML sees it (issue 11). An API client through its ControlBackend: at
-// 30 Hz it reads the documents GET /api/metrics/latest and /api/metrics/history serve and appends the frames newer than the last
-// frame_id it has; it starts with the last 30 s so the charts are full at once. The GUI never
-// gets a signal per frame from the analysis thread: it asks at its own rate.
+// 30 Hz it reads the documents GET /api/metrics/latest and /api/metrics/history serve and appends
+// the frames newer than the last frame_id it has; it starts with the last 30 s so the charts are
+// full at once. The GUI never gets a signal per frame from the analysis thread: it asks at its own
+// rate.
 class MetricsViewModel : public QObject {
     Q_OBJECT
     QML_ELEMENT
@@ -67,7 +67,7 @@ public:
     // as the lines.
     Q_INVOKABLE QVariantList stateRuns() const;
 
-    // Reads new frames now (the timer does it 30 times a second).
+    // Reads new frames now (RefreshClock does it 30 times a second).
     Q_INVOKABLE void refresh();
 
 signals:
@@ -78,6 +78,8 @@ private:
     void append(const QJsonObject& frame);
     // Reads the frames since the one we have, once `latest` shows a newer one.
     void follow(const QJsonObject& latest);
+    // GET /api/metrics/history?seconds=…, again further back until it joins the frames we have.
+    void readHistory(double seconds);
     void prune();
     // "Now" for the x axis: the wall clock, or the newest frame if it is ahead (its timestamp is
     // when it will be heard, a latency ahead).
@@ -86,7 +88,6 @@ private:
     ControlBackend& backend_;
     DocumentPoll latestPoll_;
     bool readingHistory_ = false;
-    QTimer timer_;
     std::deque<Point> points_;
     QJsonObject latest_;
     quint64 lastFrameId_ = 0;

@@ -1,5 +1,7 @@
 #include "OutputViewModel.h"
 
+#include "RefreshClock.h"
+
 #include "engine/PerformanceStats.h"
 
 namespace soundlab {
@@ -9,9 +11,8 @@ OutputViewModel::OutputViewModel(ControlBackend& backend, QObject* parent)
       backend_(backend),
       outputPoll_(backend, QStringLiteral("/api/audio/output")),
       statusPoll_(backend, QStringLiteral("/api/status")) {
-    timer_.setInterval(33);  // 30 Hz: the GUI asks at its rate, the audio thread never signals
-    connect(&timer_, &QTimer::timeout, this, &OutputViewModel::refresh);
-    timer_.start();
+    // 30 Hz: the GUI asks at its rate, the audio thread never signals
+    RefreshClock::subscribe(this, [this] { refresh(); }, 1);
     refresh();
 }
 

@@ -5,7 +5,6 @@
 #include <QtQml/qqmlregistration.h>
 #include <QJsonObject>
 #include <QObject>
-#include <QTimer>
 
 namespace soundlab {
 
@@ -56,7 +55,7 @@ public:
     // POST /api/audio/panic: silent after the 20 ms ramp, the gain kept for the unmute.
     Q_INVOKABLE void panic();
 
-    // Asks for both documents now (the timer does it 30 times a second).
+    // Asks for both documents now (RefreshClock does it 30 times a second).
     Q_INVOKABLE void refresh();
 
 signals:
@@ -73,7 +72,6 @@ private:
     ControlBackend& backend_;
     DocumentPoll outputPoll_;
     DocumentPoll statusPoll_;
-    QTimer timer_;
     QJsonObject output_;
     QJsonObject levels_;
     QString lastError_;

@@ -1,5 +1,7 @@
 #include "PhiViewModel.h"
 
+#include "RefreshClock.h"
+
 #include "phi/PhiTypes.h"
 
 #include <QJsonArray>
@@ -10,7 +12,6 @@
 namespace soundlab {
 
 namespace {
-constexpr int kRefreshMs = 33;               // 30 Hz: the GUI asks at a rate, never per block
 constexpr double kMidiActiveSeconds = 0.25;  // the activity lamp stays lit this long per event
 
 double logMin() {
@@ -23,9 +24,8 @@ double logMax() {
 
 PhiViewModel::PhiViewModel(ControlBackend& backend, QObject* parent)
     : QObject(parent), backend_(backend), poll_(backend, QStringLiteral("/api/phi")) {
-    timer_.setInterval(kRefreshMs);
-    connect(&timer_, &QTimer::timeout, this, &PhiViewModel::refresh);
-    timer_.start();
+    // 30 Hz: the GUI asks at a rate, never per block
+    RefreshClock::subscribe(this, [this] { refresh(); }, 1);
     refresh();
 }
 

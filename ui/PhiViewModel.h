@@ -6,7 +6,6 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QStringList>
-#include <QTimer>
 
 namespace soundlab {
 
@@ -131,7 +130,7 @@ public:
     // wait for the MIDI input's first scan); midiPortsChanged when it comes.
     Q_INVOKABLE void refreshMidiPorts();
 
-    // Reads the document now (the timer does it 30 times a second).
+    // Reads the document now (RefreshClock does it 30 times a second).
     Q_INVOKABLE void refresh();
 
 signals:
@@ -148,7 +147,6 @@ private:
 
     ControlBackend& backend_;
     DocumentPoll poll_;
-    QTimer timer_;
     QJsonObject document_;
     QString lastError_;
     QStringList midiPorts_;
