@@ -1,8 +1,9 @@
-// PresetsViewModel is an in-process client of the preset API: it reads the documents the preset
-// routes serve and acts through the functions their handlers call, on a real PresetStore in a
-// temporary directory and the real A/B comparator over a real AudioEngine.
+// PresetsViewModel is a client of the preset API: over a LocalBackend with the real preset routes
+// it reads the documents they serve and acts through them, on a real PresetStore in a temporary
+// directory and the real A/B comparator over a real AudioEngine.
 #include "PresetsViewModel.h"
 
+#include "LocalBackend.h"
 #include "api/PresetRoutes.h"
 #include "engine/AudioEngine.h"
 #include "presets/AbComparator.h"
@@ -61,7 +62,8 @@ struct PresetsFixture : ::testing::Test {
     AudioEngine engine;
     presets::EnginePresetTarget target{engine};
     presets::AbComparator ab{&target};
-    PresetsViewModel vm{store, ab};
+    LocalBackend backend{api::presetRoutes(store, ab, nullptr)};
+    PresetsViewModel vm{backend, store, ab};
 
     QString create(const QJsonObject& body) {
         const presets::PresetResult r = store.create(body, CollisionPolicy::Prompt, "test");
