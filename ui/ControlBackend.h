@@ -3,7 +3,9 @@
 #include <QByteArray>
 #include <QJsonObject>
 #include <QJsonValue>
+#include <QList>
 #include <QObject>
+#include <QPair>
 #include <QPointer>
 #include <QString>
 
@@ -14,10 +16,19 @@ namespace soundlab {
 // One answer of the API as a view-model sees it: the HTTP status and the JSON body (the
 // document, or the {"error": {...}} envelope of a 4xx/5xx). Status 0: no answer at all (the
 // link to a remote box is down); message() then says why.
+using BackendHeaders = QList<QPair<QByteArray, QByteArray>>;  // names lower-case
+
 struct BackendReply {
     int status = 0;
     QJsonValue body;
+    BackendHeaders headers;  // the answer's (ETag, X-Total-Count, ...)
     QString transportError;  // set when status is 0
+
+    QByteArray header(const QByteArray& lowerCaseName) const {
+        for (const auto& [name, value] : headers)
+            if (name == lowerCaseName) return value;
+        return {};
+    }
 
     bool ok() const { return status >= 200 && status < 300; }
     QJsonObject object() const { return body.toObject(); }
@@ -40,8 +51,14 @@ public:
 
     using QObject::QObject;
 
-    virtual void send(const QByteArray& method, const QString& pathAndQuery, const QJsonValue& body,
-                      QObject* context, Done done) = 0;
+    // `headers`: request headers the route reads (If-Match for the presets' PUT and DELETE).
+    virtual void send(const QByteArray& method, const QString& pathAndQuery,
+                      const BackendHeaders& headers, const QJsonValue& body, QObject* context,
+                      Done done) = 0;
+    void send(const QByteArray& method, const QString& pathAndQuery, const QJsonValue& body,
+              QObject* context, Done done) {
+        send(method, pathAndQuery, {}, body, context, std::move(done));
+    }
 
     void get(const QString& pathAndQuery, QObject* context, Done done) {
         send("GET", pathAndQuery, QJsonValue::Undefined, context, std::move(done));

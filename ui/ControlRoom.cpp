@@ -22,7 +22,7 @@ ControlRoom::ControlRoom(const ControlRoomSources& sources)
       latency_(std::make_unique<LatencyViewModel>(sources.backend)),
       settings_(std::make_unique<SettingsViewModel>(sources.backend)),
       log_(std::make_unique<SessionLogViewModel>(sources.backend)),
-      presets_(std::make_unique<PresetsViewModel>(sources.presetStore, sources.ab)),
+      presets_(std::make_unique<PresetsViewModel>(sources.backend, sources.presetStore, sources.ab)),
       output_(std::make_unique<OutputViewModel>(sources.backend)) {
     if (sources.deviceChosen) audio_->setDeviceChosen(sources.deviceChosen);
 }

@@ -29,6 +29,7 @@ class AbComparator;
 struct ControlRoomSources {
     // The API the view-models read and change state through (ui/LocalBackend in the app).
     ControlBackend& backend;
+    // Only for the preset browser's "save live", which has no route (PresetsViewModel).
     presets::PresetStore& presetStore;
     presets::AbComparator& ab;
     // Called with the selector of a device chosen in the window (the app remembers it).

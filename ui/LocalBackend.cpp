@@ -8,6 +8,7 @@
 #include <QThread>
 #include <QUrl>
 #include <QUrlQuery>
+#include <algorithm>
 
 namespace soundlab {
 
@@ -23,6 +24,8 @@ BackendReply toReply(const api::Response& response) {
     reply.body = doc.isArray()    ? QJsonValue(doc.array())
                  : doc.isObject() ? QJsonValue(doc.object())
                                   : QJsonValue(QString::fromUtf8(response.body));
+    for (const auto& [name, value] : response.headers)
+        reply.headers.append({name.toLower(), value});
     return reply;
 }
 
@@ -54,7 +57,8 @@ void LocalBackend::waitForHandlers() {
 }
 
 void LocalBackend::send(const QByteArray& method, const QString& pathAndQuery,
-                        const QJsonValue& body, QObject* context, Done done) {
+                        const BackendHeaders& headers, const QJsonValue& body, QObject* context,
+                        Done done) {
     const QPointer<QObject> guard(context);
     const auto answer = [guard, done](const api::Response& response) {
         if (guard) done(toReply(response));
@@ -78,22 +82,29 @@ void LocalBackend::send(const QByteArray& method, const QString& pathAndQuery,
     request.pathParams = match.pathParams;
     request.rawQuery = QUrlQuery(url.query(QUrl::FullyEncoded));
     request.client = QString::fromLatin1(kClient);
+    for (const auto& [name, value] : headers) request.headers.append({name.toLower(), value});
     if (auto error = api::parseQuery(route.query, QUrlQuery(url), &request.query)) {
         answer(api::Response::error(*error));
         return;
     }
-    if (!route.requestSchema.isEmpty() && !body.isUndefined()) {
-        request.body = body;
+    const bool takesRawJson = std::any_of(
+        route.rawBodyTypes.begin(), route.rawBodyTypes.end(),
+        [](const api::RawBodyType& type) { return type.mediaType == "application/json"; });
+    if ((takesRawJson || !route.requestSchema.isEmpty()) && !body.isUndefined()) {
         request.rawBody = body.isArray()
                               ? QJsonDocument(body.toArray()).toJson(QJsonDocument::Compact)
                               : QJsonDocument(body.toObject()).toJson(QJsonDocument::Compact);
         request.headers.append(
             qMakePair(QByteArray("content-type"), QByteArray("application/json")));
+    }
+    // A raw JSON body (the preset import's bundle) is the handler's to parse, as on the server.
+    if (!takesRawJson && !route.requestSchema.isEmpty() && !body.isUndefined()) {
+        request.body = body;
         if (const auto violation = api::schema::validate(request.body, route.requestSchema)) {
             answer(api::Response::error(api::ApiError::invalidValue(violation->toString())));
             return;
         }
-    } else if (!route.requestSchema.isEmpty() && route.requestBodyRequired) {
+    } else if (!route.requestSchema.isEmpty() && route.requestBodyRequired && body.isUndefined()) {
         answer(api::Response::error(api::ApiError::badRequest(
             QStringLiteral("missing_body"), QStringLiteral("this route needs a body"))));
         return;

@@ -28,8 +28,9 @@ public:
                           QObject* parent = nullptr);
     ~LocalBackend() override;  // waits for running handlers
 
-    void send(const QByteArray& method, const QString& pathAndQuery, const QJsonValue& body,
-              QObject* context, Done done) override;
+    using ControlBackend::send;
+    void send(const QByteArray& method, const QString& pathAndQuery, const BackendHeaders& headers,
+              const QJsonValue& body, QObject* context, Done done) override;
 
     // Waits until every handler ran and its answer was handed on (tests, shutdown); runs this
     // thread's events meanwhile.

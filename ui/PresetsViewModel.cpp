@@ -8,17 +8,33 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QSaveFile>
+#include <QUrlQuery>
 
 namespace soundlab {
 
 namespace {
 
-constexpr int kRefreshMs = 33;                  // 30 Hz at most: the GUI asks at its rate
+constexpr int kRefreshMs = 33;  // 30 Hz at most: the GUI asks at its rate
+// The list has no revision to ask for: read it twice a second unless an action or the search
+// asks sooner.
+constexpr int kListPollTicks = 15;
 const QString kClient = QStringLiteral("gui");  // the audit log's name for this client
 
-// The list shows up to the API's largest page; the search narrows it.
-presets::PresetListQuery listQuery(const QString& query, const QString& tag) {
-    return {query.trimmed(), tag, presets::kMaxListLimit};
+// GET /api/presets with the search, up to the API's largest page.
+QString listPath(const QString& query, const QString& tag) {
+    QUrlQuery q;
+    if (!query.trimmed().isEmpty()) q.addQueryItem(QStringLiteral("query"), query.trimmed());
+    if (!tag.isEmpty()) q.addQueryItem(QStringLiteral("tag"), tag);
+    q.addQueryItem(QStringLiteral("limit"), QString::number(presets::kMaxListLimit));
+    return QStringLiteral("/api/presets?") + q.toString(QUrl::FullyEncoded);
+}
+
+QString presetPath(const QString& id) {
+    return QStringLiteral("/api/presets/") + QString::fromUtf8(QUrl::toPercentEncoding(id));
+}
+
+QString nameIn(const QJsonObject& object, const char* key) {
+    return object.value(QLatin1String(key)).toObject().value(QLatin1String("name")).toString();
 }
 
 QString displayValue(const QJsonValue& value) {
@@ -41,13 +57,31 @@ QString localFile(const QUrl& url) {
 
 }  // namespace
 
-PresetsViewModel::PresetsViewModel(presets::PresetStore& store, presets::AbComparator& ab,
-                                   QObject* parent)
-    : QObject(parent), store_(store), ab_(ab) {
-    worker_.setMaxThreadCount(1);  // actions run in the order they were asked for
+// The import file as the route's body, or why it cannot be sent.
+PresetsViewModel::BundleFile PresetsViewModel::readBundle(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {{}, QStringLiteral("cannot read %1: %2").arg(path, file.errorString())};
+    if (file.size() > presets::kMaxBundleBytes)
+        return {{},
+                QStringLiteral("%1 is larger than the %2 MiB an import accepts")
+                    .arg(path)
+                    .arg(presets::kMaxBundleBytes / (1024 * 1024))};
+    QJsonParseError parseError;
+    const QJsonDocument bundle = QJsonDocument::fromJson(file.readAll(), &parseError);
+    if (bundle.isNull())
+        return {{}, QStringLiteral("%1 is not JSON: %2").arg(path, parseError.errorString())};
+    return {bundle.isArray() ? QJsonValue(bundle.array()) : QJsonValue(bundle.object()), {}};
+}
+
+PresetsViewModel::PresetsViewModel(ControlBackend& backend, presets::PresetStore& store,
+                                   const presets::AbComparator& ab, QObject* parent)
+    : QObject(parent), backend_(backend), store_(store), ab_(ab) {
+    files_.setMaxThreadCount(1);
     timer_.setInterval(kRefreshMs);
     // A tick while a read is in flight is simply skipped: the GUI asks at its rate.
     connect(&timer_, &QTimer::timeout, this, [this] {
+        if (++ticksSinceList_ >= kListPollTicks) listWanted_ = true;
         if (!readInFlight_) startRead();
     });
     timer_.start();
@@ -56,13 +90,25 @@ PresetsViewModel::PresetsViewModel(presets::PresetStore& store, presets::AbCompa
 
 PresetsViewModel::~PresetsViewModel() {
     timer_.stop();
-    worker_.waitForDone();
+    files_.waitForDone();
+}
+
+void PresetsViewModel::request(const QByteArray& method, const QString& pathAndQuery,
+                               const BackendHeaders& headers, const QJsonValue& body,
+                               ControlBackend::Done done) {
+    ++tasksPending_;
+    backend_.send(method, pathAndQuery, headers, body, this,
+                  [this, done = std::move(done)](const BackendReply& reply) {
+                      --tasksPending_;
+                      done(reply);
+                  });
 }
 
 template <typename Result>
-void PresetsViewModel::runTask(std::function<Result()> work, std::function<void(Result)> done) {
+void PresetsViewModel::offThread(std::function<Result()> work,
+                                 std::function<void(const Result&)> done) {
     ++tasksPending_;
-    worker_.start([this, work = std::move(work), done = std::move(done)] {
+    files_.start([this, work = std::move(work), done = std::move(done)] {
         Result result = work();
         // Queued to the GUI thread; the destructor waits for this task, so `this` is alive.
         QMetaObject::invokeMethod(
@@ -88,40 +134,53 @@ void PresetsViewModel::refresh() {
 
 void PresetsViewModel::startRead() {
     readInFlight_ = true;
-    // The list and the tags are read only when the store changed (its revision) or the search
-    // did; the A/B status and diff, which have no revision, are cheap and read every time.
     const bool listWanted = listWanted_;
     listWanted_ = false;
-    runTask<Snapshot>(
-        [&store = store_, &ab = ab_, query = listQuery(query_, tagFilter_), listWanted,
-         seen = seenRevision_] {
-            Snapshot s;
-            s.revision = store.revision();  // before the list: a later change is read next time
-            if (listWanted || s.revision != seen) {
-                const presets::PresetListResult list = store.list(query);
-                s.hasList = true;
-                s.list = api::presetSummaries(list);
-                s.total = list.total;
-                s.tags = store.stats().tagCounts.keys();
-                s.tags.sort(Qt::CaseInsensitive);
-            }
-            s.abStatus = ab.status().toJson();
-            const api::PresetAnswer diff = api::abDiff(ab);
-            if (diff.succeeded()) s.diff = diff.body;
-            return s;
-        },
-        [this](Snapshot snapshot) {
-            readInFlight_ = false;
-            applySnapshot(snapshot);
-            if (rereadWanted_) {
-                rereadWanted_ = false;
-                startRead();
-            }
-        });
+    if (listWanted) ticksSinceList_ = 0;
+    auto snapshot = std::make_shared<Snapshot>();
+    snapshot->hasList = listWanted;
+    auto remaining = std::make_shared<int>(listWanted ? 4 : 2);
+    const auto arrived = [this, snapshot, remaining] {
+        if (--*remaining > 0) return;
+        readInFlight_ = false;
+        applySnapshot(*snapshot);
+        if (rereadWanted_) {
+            rereadWanted_ = false;
+            startRead();
+        }
+    };
+    if (listWanted) {
+        request("GET", listPath(query_, tagFilter_), {}, QJsonValue::Undefined,
+                [snapshot, arrived](const BackendReply& reply) {
+                    if (reply.ok()) {
+                        snapshot->list = reply.body.toArray();
+                        snapshot->total = reply.header("x-total-count").toInt();
+                    } else {
+                        snapshot->hasList = false;
+                    }
+                    arrived();
+                });
+        request("GET", QStringLiteral("/api/presets/stats"), {}, QJsonValue::Undefined,
+                [snapshot, arrived](const BackendReply& reply) {
+                    snapshot->tags = reply.object().value(QLatin1String("tags")).toObject().keys();
+                    snapshot->tags.sort(Qt::CaseInsensitive);
+                    arrived();
+                });
+    }
+    request("GET", QStringLiteral("/api/presets/ab/status"), {}, QJsonValue::Undefined,
+            [snapshot, arrived](const BackendReply& reply) {
+                snapshot->abStatus = reply.object();
+                arrived();
+            });
+    // 404 while a slot is empty: no diff to show.
+    request("GET", QStringLiteral("/api/presets/ab/diff"), {}, QJsonValue::Undefined,
+            [snapshot, arrived](const BackendReply& reply) {
+                if (reply.ok()) snapshot->diff = reply.object();
+                arrived();
+            });
 }
 
 void PresetsViewModel::applySnapshot(const Snapshot& s) {
-    if (s.hasList) seenRevision_ = s.revision;
     if (s.hasList && (s.list != listDocument_ || s.total != total_ || s.tags != tags_)) {
         listDocument_ = s.list;
         total_ = s.total;
@@ -151,21 +210,43 @@ void PresetsViewModel::applySnapshot(const Snapshot& s) {
     }
 }
 
-void PresetsViewModel::setOutcome(const Outcome& outcome) {
-    message_ = outcome.error.isEmpty() ? outcome.message : QString();
-    lastError_ = outcome.error;
-    emit messageChanged();
-}
-
-void PresetsViewModel::runAction(std::function<Outcome()> work, std::function<void()> then) {
+void PresetsViewModel::enqueue(std::function<void()> start) {
     ++actionsPending_;
     emit busyChanged();
-    runTask<Outcome>(std::move(work), [this, then = std::move(then)](Outcome outcome) {
-        setOutcome(outcome);
-        if (then) then();
-        refresh();  // the documents after the change
-        --actionsPending_;
-        emit busyChanged();
+    queued_.push_back(std::move(start));
+    if (!actionRunning_) startNextAction();
+}
+
+void PresetsViewModel::startNextAction() {
+    if (queued_.empty()) return;
+    actionRunning_ = true;
+    const std::function<void()> start = std::move(queued_.front());
+    queued_.pop_front();
+    start();
+}
+
+void PresetsViewModel::finish(const QString& message, const QString& error) {
+    message_ = error.isEmpty() ? message : QString();
+    lastError_ = error;
+    emit messageChanged();
+    refresh();  // the documents after the change
+    --actionsPending_;
+    emit busyChanged();
+    actionRunning_ = false;
+    startNextAction();
+}
+
+void PresetsViewModel::act(const QByteArray& method, const QString& pathAndQuery,
+                           const QJsonValue& body,
+                           std::function<QString(const BackendReply&)> describe) {
+    enqueue([=, this] {
+        request(method, pathAndQuery, {}, body,
+                [this, describe = std::move(describe)](const BackendReply& reply) {
+                    if (reply.ok())
+                        finish(describe(reply), {});
+                    else
+                        finish({}, reply.message());
+                });
     });
 }
 
@@ -208,74 +289,89 @@ QStringList PresetsViewModel::collisionPolicies() const {
 // ---- actions ------------------------------------------------------------------------------------
 
 void PresetsViewModel::load(const QString& id) {
-    runAction([&store = store_, &ab = ab_, id]() -> Outcome {
-        const api::PresetAnswer a = api::applyStoredPreset(store, ab, id, kClient);
-        if (!a.succeeded()) return {{}, a.errorMessage()};
-        return {QStringLiteral("Loaded “%1”")
-                    .arg(a.body.value(QLatin1String("applied"))
-                             .toObject()
-                             .value(QLatin1String("name"))
-                             .toString()),
-                {}};
-    });
+    act("POST", presetPath(id) + QStringLiteral("/apply"), QJsonValue::Undefined,
+        [](const BackendReply& reply) {
+            return QStringLiteral("Loaded “%1”").arg(nameIn(reply.object(), "applied"));
+        });
 }
 
 void PresetsViewModel::saveLive(const QString& name) {
-    runAction([&store = store_, &ab = ab_, name]() -> Outcome {
-        const api::PresetAnswer a =
-            api::saveLivePreset(store, ab, name, presets::CollisionPolicy::Prompt, kClient);
-        if (!a.succeeded()) return {{}, a.errorMessage()};
-        return {QStringLiteral("Saved the live state as “%1”")
-                    .arg(a.body.value(QLatin1String("name")).toString()),
-                {}};
+    // No route saves the live state as a new preset: the one action that still calls the
+    // function (the one a route would call), off the GUI thread since the write fsyncs.
+    enqueue([=, this] {
+        offThread<api::PresetAnswer>(
+            [&store = store_, &ab = ab_, name] {
+                return api::saveLivePreset(store, ab, name, presets::CollisionPolicy::Prompt,
+                                           kClient);
+            },
+            [this](const api::PresetAnswer& a) {
+                if (!a.succeeded()) return finish({}, a.errorMessage());
+                finish(QStringLiteral("Saved the live state as “%1”")
+                           .arg(a.body.value(QLatin1String("name")).toString()),
+                       {});
+            });
+    });
+}
+
+void PresetsViewModel::editStored(
+    const QString& id, std::function<void(QJsonObject&)> edit,
+    std::function<QString(const QJsonObject&, const QJsonObject&)> describe) {
+    enqueue([=, this] {
+        // PUT with If-Match: the ETag just read, so a change made in between is not overwritten.
+        request("GET", presetPath(id), {}, QJsonValue::Undefined,
+                [this, id, edit = std::move(edit),
+                 describe = std::move(describe)](const BackendReply& current) {
+                    if (!current.ok()) return finish({}, current.message());
+                    const QJsonObject before = current.object();
+                    QJsonObject document = before;
+                    edit(document);
+                    request("PUT", presetPath(id), {{"if-match", current.header("etag")}}, document,
+                            [this, before, describe](const BackendReply& reply) {
+                                if (!reply.ok()) return finish({}, reply.message());
+                                finish(describe(before, reply.object()), {});
+                            });
+                });
     });
 }
 
 void PresetsViewModel::rename(const QString& id, const QString& name) {
-    runAction([&store = store_, id, name]() -> Outcome {
-        const presets::PresetResult current = store.get(id);
-        if (current.outcome != presets::PresetOutcome::Ok) return {{}, current.message};
-        QJsonObject document = current.preset->document;
-        const QString before = document.value(QLatin1String("name")).toString();
-        document.insert(QStringLiteral("name"), name);
-        const presets::PresetResult result =
-            store.update(id, document, current.preset->etag, kClient);
-        if (result.outcome != presets::PresetOutcome::Ok) return {{}, result.message};
-        return {QStringLiteral("Renamed “%1” to “%2”").arg(before, result.preset->preset.name), {}};
-    });
+    editStored(
+        id, [name](QJsonObject& document) { document.insert(QStringLiteral("name"), name); },
+        [](const QJsonObject& before, const QJsonObject& after) {
+            return QStringLiteral("Renamed “%1” to “%2”")
+                .arg(before.value(QLatin1String("name")).toString(),
+                     after.value(QLatin1String("name")).toString());
+        });
 }
 
 void PresetsViewModel::setTags(const QString& id, const QString& tags) {
     QJsonArray list;
     for (const QString& tag : tags.split(QLatin1Char(','), Qt::SkipEmptyParts))
         if (!tag.trimmed().isEmpty()) list.append(tag.trimmed());
-    runAction([&store = store_, id, list]() -> Outcome {
-        const presets::PresetResult current = store.get(id);
-        if (current.outcome != presets::PresetOutcome::Ok) return {{}, current.message};
-        QJsonObject document = current.preset->document;
-        document.insert(QStringLiteral("tags"), list);
-        const presets::PresetResult result =
-            store.update(id, document, current.preset->etag, kClient);
-        if (result.outcome != presets::PresetOutcome::Ok) return {{}, result.message};
-        return {QStringLiteral("Tagged “%1”").arg(result.preset->preset.name), {}};
-    });
+    editStored(
+        id, [list](QJsonObject& document) { document.insert(QStringLiteral("tags"), list); },
+        [](const QJsonObject&, const QJsonObject& after) {
+            return QStringLiteral("Tagged “%1”").arg(after.value(QLatin1String("name")).toString());
+        });
 }
 
 void PresetsViewModel::remove(const QString& id) {
-    auto removed = std::make_shared<QJsonObject>();
-    runAction(
-        [&store = store_, id, removed]() -> Outcome {
-            const api::PresetAnswer a = api::removePreset(store, id, {}, kClient, removed.get());
-            if (!a.succeeded()) return {{}, a.errorMessage()};
-            return {QStringLiteral("Deleted “%1”")
-                        .arg(removed->value(QLatin1String("name")).toString()),
-                    {}};
-        },
-        [this, removed] {
-            if (removed->isEmpty()) return;
-            undoDocument_ = *removed;
-            emit messageChanged();
-        });
+    enqueue([=, this] {
+        // The document first: what an undo recreates; its ETag makes sure it is what gets deleted.
+        request("GET", presetPath(id), {}, QJsonValue::Undefined,
+                [this, id](const BackendReply& current) {
+                    if (!current.ok()) return finish({}, current.message());
+                    const QJsonObject document = current.object();
+                    request("DELETE", presetPath(id), {{"if-match", current.header("etag")}},
+                            QJsonValue::Undefined, [this, document](const BackendReply& reply) {
+                                if (!reply.ok()) return finish({}, reply.message());
+                                undoDocument_ = document;
+                                finish(QStringLiteral("Deleted “%1”")
+                                           .arg(document.value(QLatin1String("name")).toString()),
+                                       {});
+                            });
+                });
+    });
 }
 
 void PresetsViewModel::undo() {
@@ -283,48 +379,43 @@ void PresetsViewModel::undo() {
     const QJsonObject document = undoDocument_;
     undoDocument_ = {};
     emit messageChanged();
-    // The kept document has the id and created_at, which create keeps: the same preset again.
-    runAction([&store = store_, document]() -> Outcome {
-        const presets::PresetResult result =
-            store.create(document, presets::CollisionPolicy::Prompt, kClient);
-        if (presets::httpStatus(result.outcome) >= 300) return {{}, result.message};
-        return {QStringLiteral("Restored “%1”").arg(result.preset->preset.name), {}};
-    });
+    // The kept document has the id and created_at, which a create keeps: the same preset again.
+    act("POST", QStringLiteral("/api/presets?collision=prompt"), document,
+        [](const BackendReply& reply) {
+            return QStringLiteral("Restored “%1”")
+                .arg(reply.object().value(QLatin1String("name")).toString());
+        });
 }
 
 void PresetsViewModel::storeInSlot(const QString& slotText, const QString& id) {
     const auto slot = slotOf(slotText);
     if (!slot) return;
-    runAction([&store = store_, &ab = ab_, slot = *slot, id]() -> Outcome {
-        const api::PresetAnswer a = api::storeStoredPresetInSlot(store, ab, slot, id, kClient);
-        if (!a.succeeded()) return {{}, a.errorMessage()};
-        return {QStringLiteral("Slot %1: “%2”")
-                    .arg(presets::toString(slot), a.body.value(QLatin1String("preset"))
-                                                      .toObject()
-                                                      .value(QLatin1String("name"))
-                                                      .toString()),
-                {}};
-    });
+    const QString name = presets::toString(*slot);
+    act("POST",
+        QStringLiteral("/api/presets/ab/store/%1?id=%2")
+            .arg(name, QString::fromUtf8(QUrl::toPercentEncoding(id))),
+        QJsonValue::Undefined, [name](const BackendReply& reply) {
+            return QStringLiteral("Slot %1: “%2”").arg(name, nameIn(reply.object(), "preset"));
+        });
 }
 
 void PresetsViewModel::storeLiveInSlot(const QString& slotText) {
     const auto slot = slotOf(slotText);
     if (!slot) return;
-    runAction([&ab = ab_, slot = *slot]() -> Outcome {
-        const presets::AbResult result = ab.storeLive(slot, kClient);
-        if (result.outcome != presets::PresetOutcome::Ok) return {{}, result.message};
-        return {QStringLiteral("Slot %1: the live state").arg(presets::toString(slot)), {}};
-    });
+    const QString name = presets::toString(*slot);
+    act("POST", QStringLiteral("/api/presets/ab/store/%1").arg(name), QJsonValue::Undefined,
+        [name](const BackendReply&) {
+            return QStringLiteral("Slot %1: the live state").arg(name);
+        });
 }
 
 void PresetsViewModel::toggle() {
-    runAction([&ab = ab_]() -> Outcome {
-        const presets::AbResult result = ab.toggle(kClient);
-        if (result.outcome != presets::PresetOutcome::Ok) return {{}, result.message};
-        return {QStringLiteral("Playing %1: “%2”")
-                    .arg(presets::toString(*result.slot), result.content->preset.name),
-                {}};
-    });
+    act("POST", QStringLiteral("/api/presets/ab/toggle"), QJsonValue::Undefined,
+        [](const BackendReply& reply) {
+            return QStringLiteral("Playing %1: “%2”")
+                .arg(reply.object().value(QLatin1String("slot")).toString(),
+                     nameIn(reply.object(), "preset"));
+        });
 }
 
 // ---- import and export
@@ -360,29 +451,28 @@ void PresetsViewModel::cancelImport() {
 }
 
 void PresetsViewModel::runImport(bool dryRun) {
-    const presets::ImportOptions options{dryRun,
-                                         presets::collisionPolicyFromString(importCollision_)
-                                             .value_or(presets::CollisionPolicy::Prompt)};
-    auto report = std::make_shared<QJsonObject>();
-    runAction(
-        [&store = store_, path = localFile(importFile_), options, report]() -> Outcome {
-            QFile file(path);
-            if (!file.open(QIODevice::ReadOnly))
-                return {{}, QStringLiteral("cannot read %1: %2").arg(path, file.errorString())};
-            // One byte over the cap is enough for the store to answer "too large".
-            const QByteArray bytes = file.read(presets::kMaxBundleBytes + 1);
-            const presets::ImportReport result = store.importBundle(bytes, options, kClient);
-            *report = result.toJson();
-            if (result.outcome != presets::PresetOutcome::Ok)
-                return {{}, api::PresetAnswer{result.outcome, *report}.errorMessage()};
-            return {options.dryRun ? QStringLiteral("Dry run: nothing changed yet")
-                                   : QStringLiteral("Imported"),
-                    {}};
-        },
-        [this, report, dryRun] {
+    enqueue([=, this] {
+        // The file is read off the GUI thread (up to 16 MiB), then sent as the route's JSON body.
+        offThread<BundleFile>([path = localFile(importFile_)] { return readBundle(path); },
+                              [this, dryRun](const BundleFile& file) {
+                                  if (!file.error.isEmpty()) return finish({}, file.error);
+                                  sendImport(file.bundle, dryRun);
+                              });
+    });
+}
+
+void PresetsViewModel::sendImport(const QJsonValue& body, bool dryRun) {
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("dry_run"),
+                       dryRun ? QStringLiteral("true") : QStringLiteral("false"));
+    query.addQueryItem(QStringLiteral("collision"), importCollision_);
+    request(
+        "POST", QStringLiteral("/api/presets/import?") + query.toString(QUrl::FullyEncoded), {},
+        body, [this, dryRun](const BackendReply& reply) {
+            const QJsonObject report = reply.object();
             importReport_.clear();
             importSummary_.clear();
-            const QJsonObject counts = report->value(QLatin1String("counts")).toObject();
+            const QJsonObject counts = report.value(QLatin1String("counts")).toObject();
             QStringList parts;
             for (const QString& action :
                  {QStringLiteral("create"), QStringLiteral("overwrite"), QStringLiteral("copy"),
@@ -390,7 +480,7 @@ void PresetsViewModel::runImport(bool dryRun) {
                 if (counts.value(action).toInt() > 0)
                     parts << QStringLiteral("%1 %2").arg(counts.value(action).toInt()).arg(action);
             importSummary_ = parts.join(QStringLiteral(", "));
-            for (const QJsonValue& value : report->value(QLatin1String("presets")).toArray()) {
+            for (const QJsonValue& value : report.value(QLatin1String("presets")).toArray()) {
                 const QJsonObject entry = value.toObject();
                 QStringList reasons;
                 for (const QJsonValue& r : entry.value(QLatin1String("reasons")).toArray())
@@ -402,24 +492,43 @@ void PresetsViewModel::runImport(bool dryRun) {
                     {QStringLiteral("reasons"), reasons.join(QStringLiteral("; "))}};
             }
             // After a dry run the user confirms or cancels; after the real run it is done.
-            importPending_ = dryRun && !report->contains(QLatin1String("error"));
+            importPending_ = dryRun && reply.ok();
             emit importChanged();
+            if (reply.ok())
+                finish(dryRun ? QStringLiteral("Dry run: nothing changed yet")
+                              : QStringLiteral("Imported"),
+                       {});
+            else
+                finish({}, reply.message());
         });
 }
 
 void PresetsViewModel::exportTo(const QUrl& file) {
-    runAction([&store = store_, path = localFile(file)]() -> Outcome {
-        const presets::ExportResult result = store.exportBundle({}, kClient);
-        if (result.outcome != presets::PresetOutcome::Ok) return {{}, result.message};
-        QSaveFile out(path);  // write-then-rename: a failed export leaves no half file
-        if (!out.open(QIODevice::WriteOnly) ||
-            out.write(QJsonDocument(result.bundle).toJson(QJsonDocument::Compact)) < 0 ||
-            !out.commit())
-            return {{}, QStringLiteral("cannot write %1: %2").arg(path, out.errorString())};
-        return {QStringLiteral("Exported %1 presets to %2")
-                    .arg(result.bundle.value(QLatin1String("presets")).toArray().size())
-                    .arg(path),
-                {}};
+    enqueue([=, this] {
+        request(
+            "POST", QStringLiteral("/api/presets/export"), {}, QJsonValue::Undefined,
+            [this, path = localFile(file)](const BackendReply& reply) {
+                if (!reply.ok()) return finish({}, reply.message());
+                // Written off the GUI thread, write-then-rename: a failed export leaves no half
+                // file.
+                offThread<QString>(
+                    [path, bundle = reply.object()] {
+                        QSaveFile out(path);
+                        if (!out.open(QIODevice::WriteOnly) ||
+                            out.write(QJsonDocument(bundle).toJson(QJsonDocument::Compact)) < 0 ||
+                            !out.commit())
+                            return QStringLiteral("cannot write %1: %2")
+                                .arg(path, out.errorString());
+                        return QString();
+                    },
+                    [this, path,
+                     count = reply.object().value(QLatin1String("presets")).toArray().size()](
+                        const QString& error) {
+                        if (!error.isEmpty()) return finish({}, error);
+                        finish(QStringLiteral("Exported %1 presets to %2").arg(count).arg(path),
+                               {});
+                    });
+            });
     });
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ControlBackend.h"
 #include "presets/AbComparator.h"
 #include "presets/PresetStore.h"
 
@@ -13,21 +14,25 @@
 #include <QUrl>
 #include <QVariantList>
 
+#include <deque>
 #include <functional>
 
 namespace soundlab {
 
-// The preset browser as QML sees it (issue 14, "Preset browser"). An in-process client of the
-// preset API: it reads the documents the preset routes serve (the list's summaries, the stats'
-// tags, the A/B status and diff) and changes state through the functions the route handlers
-// call (PresetStore, AbComparator and the helpers in api/PresetRoutes.h), as client "gui" in the
-// audit log, so the GUI and the API always show the same library.
+// The preset browser as QML sees it (issue 14, "Preset browser"). A client of the preset API
+// through the ControlBackend like every view-model: it reads the documents the preset routes
+// serve (the list's summaries, the stats' tags, the A/B status and diff) and acts through the
+// routes (apply, PUT with If-Match, DELETE, import, export, the A/B slots and toggle), so the
+// GUI and the API always show the same library. The routes that write run on the backend's
+// Worker queues, never on the GUI thread; answers come back on the GUI thread.
 //
-// Threads: everything that touches the store runs on one worker thread of its own, in the order
-// asked (a delete then its undo), because the store's lock may be held for seconds by an import
-// and its writes fsync. Results come back on the GUI thread; QML never sees a signal from
-// another thread. The documents are read again at most 30 times a second (a QTimer), and only
-// while no read is in flight; the list only when the store's revision or the search changed.
+// One action has no route: saving the live engine state as a new preset (api::saveLivePreset).
+// It alone still calls the function, on a worker thread of its own (its write fsyncs), where
+// the import file is read and the export written too.
+//
+// The API has no revision for the library, so the list and tags are read again after every
+// action, when the search changes, and otherwise every kListPollTicks ticks; the A/B status and
+// diff at most 30 times a second. A read is skipped while the previous one is on its way.
 class PresetsViewModel : public QObject {
     Q_OBJECT
     QML_ELEMENT
@@ -68,8 +73,9 @@ class PresetsViewModel : public QObject {
     Q_PROPERTY(QString importSummary READ importSummary NOTIFY importChanged)
 
 public:
-    PresetsViewModel(presets::PresetStore& store, presets::AbComparator& ab,
-                     QObject* parent = nullptr);
+    // `store` and `ab`: only for saveLive(), which has no route.
+    PresetsViewModel(ControlBackend& backend, presets::PresetStore& store,
+                     const presets::AbComparator& ab, QObject* parent = nullptr);
     ~PresetsViewModel() override;
 
     QString query() const { return query_; }
@@ -101,7 +107,7 @@ public:
     const QJsonObject& abStatusDocument() const { return abStatus_; }
     const QJsonObject& diffDocument() const { return diffDocument_; }
     // No action and no read is queued or running.
-    bool idle() const { return tasksPending_ == 0; }
+    bool idle() const { return tasksPending_ == 0 && actionsPending_ == 0; }
 
     // POST /api/presets/{id}/apply.
     Q_INVOKABLE void load(const QString& id);
@@ -129,7 +135,7 @@ public:
     Q_INVOKABLE void cancelImport();
     // POST /api/presets/export, written to `file` (write-then-rename).
     Q_INVOKABLE void exportTo(const QUrl& file);
-    // Reads the documents again now (the timer does it 30 times a second).
+    // Reads the documents again now (the timer: the A/B ones at 30 Hz, the list at 2 Hz).
     Q_INVOKABLE void refresh();
 
 signals:
@@ -142,34 +148,48 @@ signals:
 
 private:
     struct Snapshot {
-        quint64 revision = 0;  // the store's, when the list was read
-        bool hasList = false;  // false: the store had not changed; list and tags not read
+        bool hasList = false;  // false: only the A/B documents were read
         QJsonArray list;
         int total = 0;
         QStringList tags;
         QJsonObject abStatus;
         QJsonObject diff;
     };
-    // What an action reports back to the GUI thread.
-    struct Outcome {
-        QString message;  // success
-        QString error;    // failure: the API's message
-    };
 
-    // Runs `work` on the worker, then `done` with its result on the GUI thread.
+    // Sends a request; `done` gets the answer. Counted for idle().
+    void request(const QByteArray& method, const QString& pathAndQuery,
+                 const BackendHeaders& headers, const QJsonValue& body, ControlBackend::Done done);
+    // An action: queued behind the running one (a delete then its undo, a rename then a tag
+    // change that reads the new ETag), busy until its finish(); its message or the API's refusal
+    // is shown, and the documents are read again afterwards.
+    void enqueue(std::function<void()> start);
+    void startNextAction();
+    void finish(const QString& message, const QString& error);
+    // An action that is one request: `describe` turns the successful answer into the message.
+    void act(const QByteArray& method, const QString& pathAndQuery, const QJsonValue& body,
+             std::function<QString(const BackendReply&)> describe);
+    // GET /api/presets/{id}, the document changed by `edit`, PUT back with If-Match;
+    // `describe` gets the documents before and after.
+    void editStored(const QString& id, std::function<void(QJsonObject&)> edit,
+                    std::function<QString(const QJsonObject&, const QJsonObject&)> describe);
+    // File work and the live save: `work` on files_, then `done` on the GUI thread.
     template <typename Result>
-    void runTask(std::function<Result()> work, std::function<void(Result)> done);
-    // An action: busy while it runs; its outcome becomes message/lastError; the documents are
-    // read again afterwards.
-    void runAction(std::function<Outcome()> work, std::function<void()> then = {});
+    void offThread(std::function<Result()> work, std::function<void(const Result&)> done);
+    struct BundleFile {
+        QJsonValue bundle;
+        QString error;
+    };
+    static BundleFile readBundle(const QString& path);
+    void sendImport(const QJsonValue& body, bool dryRun);
     void startRead();
     void applySnapshot(const Snapshot& snapshot);
     void runImport(bool dryRun);
-    void setOutcome(const Outcome& outcome);
 
+    ControlBackend& backend_;
     presets::PresetStore& store_;
-    presets::AbComparator& ab_;
+    const presets::AbComparator& ab_;
     QTimer timer_;
+    int ticksSinceList_ = 0;
     QString query_;
     QString tagFilter_;
     QJsonArray listDocument_;
@@ -189,13 +209,14 @@ private:
     QString importSummary_;
     bool readInFlight_ = false;
     bool rereadWanted_ = false;
-    bool listWanted_ = true;    // the search changed or refresh() asked: read the list anyway
-    quint64 seenRevision_ = 0;  // the store's revision the shown list is of
+    bool listWanted_ = true;  // the search changed or refresh() asked: read the list now
     int actionsPending_ = 0;
+    bool actionRunning_ = false;
+    std::deque<std::function<void()>> queued_;
     int tasksPending_ = 0;
     // Last member: destroyed first, it waits for a running task, which may still post its
     // result to this object (dropped with the object's pending events).
-    QThreadPool worker_;
+    QThreadPool files_;
 };
 
 }  // namespace soundlab

@@ -10,6 +10,7 @@
 #include "api/LogRoutes.h"
 #include "api/MetricsRoutes.h"
 #include "api/PhiRoutes.h"
+#include "api/PresetRoutes.h"
 #include "api/SettingsRoutes.h"
 #include "api/StatusReport.h"
 #include "engine/AudioEngine.h"
@@ -68,10 +69,13 @@ struct GuiBackend {
     LocalBackend backend;
 };
 
-// The routes a whole window reads besides the engine's: the metrics charts and the settings.
+// The routes a whole window reads besides the engine's: the metrics charts, the settings and
+// the preset browser's (the store and A/B comparator must outlive the backend).
 inline QList<api::Route> windowRoutes(const metrics::MetricsAnalyzer& analyzer,
-                                      const QString& settingsFile) {
-    return api::metricsChartRoutes(analyzer) + api::settingsRoutes({{"soundlab"}, settingsFile});
+                                      const QString& settingsFile, presets::PresetStore& store,
+                                      presets::AbComparator& ab) {
+    return api::metricsChartRoutes(analyzer) + api::settingsRoutes({{"soundlab"}, settingsFile}) +
+           api::presetRoutes(store, ab, nullptr);
 }
 
 // Runs the event loop until `done()` (answers of Worker routes come through it); false after

@@ -107,11 +107,11 @@ TEST(GuiRun, AnOperatorDrivesTheControlRoomWithKeys) {
     ASSERT_FALSE(engine.configure(config));
     metrics::MetricsAnalyzer analyzer(engine.chain().analysisRing(), {});
     analyzer.start();
-    test::GuiBackend gui(engine, &log, {}, nullptr, nullptr,
-                         test::windowRoutes(analyzer, dir.path() + "/soundlab.conf"));
     presets::PresetStore store({dir.filePath("presets"), nullptr, {}});
     presets::EnginePresetTarget target(engine);
     presets::AbComparator ab(&target);
+    test::GuiBackend gui(engine, &log, {}, nullptr, nullptr,
+                         test::windowRoutes(analyzer, dir.path() + "/soundlab.conf", store, ab));
     ControlRoom room({gui.backend, store, ab, {}});
     QQuickWindow* window = room.load();
     ASSERT_NE(window, nullptr);

@@ -79,11 +79,11 @@ TEST(MainWindow, TheMKeyAddsAMarkerToEveryLogAndTheStatusBarSaysSo) {
     logging::SessionLogger log({dir.path(), 16384, {}, QStringLiteral("20261130T080000Z-0002")});
     AudioEngine engine;
     metrics::MetricsAnalyzer analyzer(engine.chain().analysisRing(), {});
-    test::GuiBackend gui(engine, &log, {}, nullptr, nullptr,
-                         test::windowRoutes(analyzer, dir.path() + "/soundlab.conf"));
     presets::PresetStore store({dir.filePath("presets"), nullptr, {}});
     presets::EnginePresetTarget target(engine);
     presets::AbComparator ab(&target);
+    test::GuiBackend gui(engine, &log, {}, nullptr, nullptr,
+                         test::windowRoutes(analyzer, dir.path() + "/soundlab.conf", store, ab));
     // The window as the app assembles it.
     ControlRoom room({gui.backend, store, ab, {}});
     QQuickWindow* window = room.load();
@@ -127,11 +127,11 @@ TEST(MainWindow, KeysReachTheApiAndARefusalShowsAsABanner) {
     QTemporaryDir dir;
     AudioEngine engine;
     metrics::MetricsAnalyzer analyzer(engine.chain().analysisRing(), {});
-    test::GuiBackend gui(engine, nullptr, {}, nullptr, nullptr,
-                         test::windowRoutes(analyzer, dir.path() + "/soundlab.conf"));
     presets::PresetStore store({dir.filePath("presets"), nullptr, {}});
     presets::EnginePresetTarget target(engine);
     presets::AbComparator ab(&target);
+    test::GuiBackend gui(engine, nullptr, {}, nullptr, nullptr,
+                         test::windowRoutes(analyzer, dir.path() + "/soundlab.conf", store, ab));
     ControlRoom room({gui.backend, store, ab, {}});
     QQuickWindow* window = room.load();
     ASSERT_NE(window, nullptr);

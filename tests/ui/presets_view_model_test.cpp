@@ -1,8 +1,9 @@
-// PresetsViewModel is an in-process client of the preset API: it reads the documents the preset
-// routes serve and acts through the functions their handlers call, on a real PresetStore in a
-// temporary directory and the real A/B comparator over a real AudioEngine.
+// PresetsViewModel is a client of the preset API: over a LocalBackend with the real preset routes
+// it reads the documents they serve and acts through them, on a real PresetStore in a temporary
+// directory and the real A/B comparator over a real AudioEngine.
 #include "PresetsViewModel.h"
 
+#include "LocalBackend.h"
 #include "api/PresetRoutes.h"
 #include "engine/AudioEngine.h"
 #include "presets/AbComparator.h"
@@ -17,6 +18,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTemporaryDir>
+
+#include <optional>
 
 // Readable QString values in failure messages.
 inline void PrintTo(const QString& text, std::ostream* os) {
@@ -40,6 +43,15 @@ using presets::PresetOutcome;
     return ::testing::AssertionSuccess();
 }
 
+template <typename F>
+bool waitFor(F done) {
+    QElapsedTimer clock;
+    clock.start();
+    while (!done() && clock.elapsed() < 30000)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    return done();
+}
+
 QStringList names(const PresetsViewModel& vm) {
     QStringList out;
     for (const QVariant& row : vm.presets()) out << row.toMap().value("name").toString();
@@ -61,7 +73,8 @@ struct PresetsFixture : ::testing::Test {
     AudioEngine engine;
     presets::EnginePresetTarget target{engine};
     presets::AbComparator ab{&target};
-    PresetsViewModel vm{store, ab};
+    LocalBackend backend{api::presetRoutes(store, ab, nullptr)};
+    PresetsViewModel vm{backend, store, ab};
 
     QString create(const QJsonObject& body) {
         const presets::PresetResult r = store.create(body, CollisionPolicy::Prompt, "test");
@@ -182,6 +195,31 @@ TEST_F(PresetsFixture, DeleteThenUndoRestoresTheSamePreset) {
     after["modified_at"] = before["modified_at"];
     EXPECT_EQ(after, before) << "name, tags, settings and created_at as they were";
     EXPECT_TRUE(names(vm).contains("Warm pad"));
+}
+
+// What the rename and delete rely on: the backend hands If-Match to the route and the ETag back,
+// so a change made since the read is refused (412), not overwritten.
+TEST_F(PresetsFixture, TheBackendCarriesIfMatchAndTheEtagSoAStaleWriteIsRefused) {
+    seed();
+    const QString id = idOf("Glass");
+    std::optional<BackendReply> read, write;
+    backend.get("/api/presets/" + id, &vm, [&](const BackendReply& r) { read = r; });
+    ASSERT_TRUE(waitFor([&] { return read.has_value(); }));
+    ASSERT_TRUE(read->ok());
+    const QByteArray etag = read->header("etag");
+    ASSERT_FALSE(etag.isEmpty());
+
+    QJsonObject changed = store.get(id).preset->document;  // someone else renames it meanwhile
+    changed["name"] = "Glass (theirs)";
+    ASSERT_EQ(store.update(id, changed, {}, "test").outcome, PresetOutcome::Ok);
+
+    QJsonObject mine = read->object();
+    mine["name"] = "Glass (mine)";
+    backend.send("PUT", "/api/presets/" + id, {{"if-match", etag}}, mine, &vm,
+                 [&](const BackendReply& r) { write = r; });
+    ASSERT_TRUE(waitFor([&] { return write.has_value(); }));
+    EXPECT_EQ(write->status, 412) << write->message().toStdString();
+    EXPECT_EQ(store.get(id).preset->preset.name, "Glass (theirs)");
 }
 
 TEST_F(PresetsFixture, ToggleSwitchesTheEngineBetweenTheSlotsAndTheDiffNamesThePaths) {
