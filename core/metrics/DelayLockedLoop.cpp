@@ -117,11 +117,13 @@ void DelayLockedLoop::sync(uint64_t generation, int64_t position, int32_t frames
     ClockEstimate& s = estimate_;
     // The same stream after an xrun, lost records or a late callback: its clock's rate has not
     // changed, only the phase is lost. Keeping the learned period keeps the skew readout steady
-    // (starting it over, the jitter of the first wide-open seconds read as thousands of ppm).
+    // (starting it over, the jitter of the first wide-open seconds read as thousands of ppm) --
+    // once it was learned over kSettledSeconds: a period from the first second's jitter (a
+    // stream's start is the most irregular) would weigh on the estimate for minutes.
     const bool sameClock = (reason == ClockResync::Xrun || reason == ClockResync::Discontinuity ||
                             reason == ClockResync::TimingJump) &&
                            generation == s.generation && sampleRate == s.sampleRate &&
-                           s.secondsPerSample > 0.0;
+                           periodLearnedSeconds_ + s.secondsTracked >= kSettledSeconds;
     if (sameClock) {
         periodLearnedSeconds_ += s.secondsTracked;
     } else {
