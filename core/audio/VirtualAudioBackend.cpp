@@ -113,19 +113,26 @@ void VirtualAudioBackend::clockLoop() {
     const std::chrono::duration<double> period(periodSeconds);
     Clock::time_point origin = Clock::now();
     uint64_t originBlock = 0;  // the block whose start `origin` is
+    Clock::duration previousLateness{};
     for (uint64_t block = 0; running_.load(std::memory_order_relaxed); ++block) {
         // Deadlines are computed from the origin, never accumulated, so sleeps cannot drift.
         const auto deadline = origin + std::chrono::duration_cast<Clock::duration>(
                                            double(block + 1 - originBlock) * period);
         std::this_thread::sleep_until(deadline);
-        // More than a period late: a real device would have run dry. Report it as one would.
+        // More than a period late: a real device would have run dry. Report it as one would:
+        // once per stall. The blocks that catch up after it are late by less each time and are
+        // the same dropout, not new ones; a callback that keeps overrunning falls further behind
+        // each block and is reported each block.
         const auto lateness = Clock::now() - deadline;
-        const bool late = lateness > period;
+        const bool catchingUp = previousLateness > period && lateness < previousLateness;
+        const bool late = lateness > period && !catchingUp;
+        previousLateness = lateness;
         // Far behind (the machine stalled): restart the clock rather than rushing through the
         // missed blocks at real-time priority; a device would have dropped them too.
         if (lateness > 8 * period) {
             origin = Clock::now();
             originBlock = block + 1;
+            previousLateness = {};
         }
 
         // The device's callback: everything from here to the end of the iteration, the sleep
