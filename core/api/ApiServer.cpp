@@ -207,7 +207,13 @@ void ApiServer::buildRouteTable() {
         return WebSocketTotals{static_cast<int>(hub_->clientStats().size()),
                                hub_->framesSentTotal(), hub_->framesDroppedTotal()};
     };
-    for (auto& route : probeRoutes({engine_, answers_, webSockets, readiness_, gauges_}))
+    QList<MetricGauge> gauges = gauges_;
+    gauges.append({QStringLiteral("soundlab_http_connections"),
+                   QStringLiteral("Open HTTP connections, WebSocket ones included (at most "
+                                  "%1; beyond it new ones are closed at once).")
+                       .arg(options_.maxConnections),
+                   [this] { return listener_ ? double(listener_->openConnections()) : 0.0; }});
+    for (auto& route : probeRoutes({engine_, answers_, webSockets, readiness_, gauges}))
         routes_.add(std::move(route));  // /healthz, /readyz, /version, /metrics
     for (auto& route : audioRoutes(engine_, report_, &calibrator_)) routes_.add(std::move(route));
     for (auto& route : latencyRoutes({engine_, calibrator_, compensation_}))
@@ -334,6 +340,7 @@ std::optional<QString> ApiServer::start() {
              QStringLiteral("http://localhost:%1").arg(bound)});
         access_.restrictHostsToLoopback(address->isLoopback() && !access_.tokenRequired());
         frontend_->bind(listener);  // takes ownership
+        listener_ = listener;
         hub_->start();
     });
     if (bound == 0) {
@@ -363,6 +370,7 @@ void ApiServer::stop() {
             if (hub_) hub_->closeAll();
             delete frontend_;
             frontend_ = nullptr;
+            listener_ = nullptr;
             delete hub_;
             hub_ = nullptr;
         });

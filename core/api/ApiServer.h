@@ -31,6 +31,7 @@ class AudioEngine;
 
 namespace soundlab::api {
 
+class GuardedTcpServer;
 class HttpFrontend;
 
 struct ApiServerOptions {
@@ -180,6 +181,7 @@ private:
     // Created and destroyed on thread_ while running.
     WebSocketHub* hub_ = nullptr;
     HttpFrontend* frontend_ = nullptr;
+    GuardedTcpServer* listener_ = nullptr;  // owned by frontend_
 
     std::atomic<int> pendingPublishes_{0};
     std::atomic<quint64> publishesDropped_{0};

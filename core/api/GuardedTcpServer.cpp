@@ -9,7 +9,9 @@ GuardedTcpServer::GuardedTcpServer(RequestGuard::Limits limits, RequestGuard::Bo
     : QTcpServer(parent),
       limits_(limits),
       bodyLimit_(std::move(bodyLimit)),
-      maxConnections_(maxConnections) {}
+      maxConnections_(maxConnections) {
+    setListenBacklogSize(maxConnections);
+}
 
 void GuardedTcpServer::incomingConnection(qintptr socketDescriptor) {
     auto* socket = new QTcpSocket(this);
