@@ -212,24 +212,28 @@ TEST(VirtualAudioBackend, BadInputsAreClearErrors) {
 }
 
 namespace {
-// Stalls the audio thread once, as a stopped VM or a debugger would.
+// Stalls the audio thread, as a stopped VM or a debugger would: once at block 20, or on every
+// block (an overloaded callback).
 class StallingCallback : public AudioCallback {
 public:
-    explicit StallingCallback(std::chrono::milliseconds stall = std::chrono::milliseconds(300))
-        : stall_(stall) {}
+    enum class When { Once, EveryBlock };
+    explicit StallingCallback(std::chrono::microseconds stall = std::chrono::milliseconds(300),
+                              When when = When::Once)
+        : stall_(stall), when_(when) {}
     void prepare(double, int) override {}
     void process(const AudioBlock& block) noexcept override {
         const long long now = std::chrono::steady_clock::now().time_since_epoch().count();
         const int n = count_.load();
         if (n < int(times_.size())) times_[size_t(n)] = now;
         if (block.status & kOutputUnderflow) underflows_.fetch_add(1);
-        if (n == 20) {
+        if (n == 20 || when_ == When::EveryBlock) {
             const test::DeliberateStall stall;
             std::this_thread::sleep_for(stall_);
         }
         count_.store(n + 1);
     }
-    const std::chrono::milliseconds stall_;
+    const std::chrono::microseconds stall_;
+    const When when_;
     std::array<long long, 4096> times_{};
     std::atomic<int> count_{0};
     std::atomic<int> underflows_{0};
@@ -275,29 +279,14 @@ TEST(VirtualAudioBackend, AShortStallIsOneUnderflowNotOnePerMissedBlock) {
     EXPECT_EQ(callback.underflows_.load(), 1);
 }
 
-namespace {
-// Takes one and a half periods on every block: an overloaded callback.
-class OverrunningCallback : public AudioCallback {
-public:
-    void prepare(double, int) override {}
-    void process(const AudioBlock& block) noexcept override {
-        if (block.status & kOutputUnderflow) underflows_.fetch_add(1);
-        const test::DeliberateStall stall;
-        std::this_thread::sleep_for(std::chrono::microseconds(16000));
-        count_.fetch_add(1);
-    }
-    std::atomic<int> count_{0};
-    std::atomic<int> underflows_{0};
-};
-}  // namespace
-
 // A callback that keeps overrunning falls further behind on every block, and every block is an
 // underflow (until the clock restarts far behind): counting one per stall must not hide it.
 TEST(VirtualAudioBackend, ACallbackThatKeepsOverrunningIsAnUnderflowMostBlocks) {
     VirtualDeviceOptions options;
     options.input = QStringLiteral("silence");
     VirtualAudioBackend backend(options);
-    OverrunningCallback callback;
+    // One and a half periods (10.7 ms) on every block.
+    StallingCallback callback(std::chrono::microseconds(16000), StallingCallback::When::EveryBlock);
     ASSERT_FALSE(backend.start(streamConfig(512), callback));
     std::this_thread::sleep_for(std::chrono::milliseconds(800));
     backend.stop();
