@@ -3,11 +3,8 @@
 // the Calibrate button starts a run that the API shows, the panel shows its verdict and figures
 // and fills the drift chart, a value typed out of range shows the API's message, and QML says
 // nothing (no binding errors, no warnings).
-#include "LatencyViewModel.h"
-#include "LocalBackend.h"
-
 #include "ApiTestSupport.h"
-#include "VirtualDeviceApiTest.h"
+#include "LatencyLoopTest.h"
 
 #include <gtest/gtest.h>
 #include <QApplication>
@@ -27,22 +24,10 @@ namespace {
 
 using namespace api::test;
 
-constexpr double kDelay = 1234.37;
-
-class LatencyPanelTest : public VirtualDeviceApiTest {
+class LatencyPanelTest : public test::LatencyLoopTest {
 protected:
-    StreamConfig streamConfig() const override {
-        StreamConfig config = VirtualDeviceApiTest::streamConfig();
-        config.blockSize = 256;
-        config.virtualDevice.loopbackDelaySamples = kDelay;
-        config.virtualDevice.loopbackSnrDb = 20.0;
-        return config;
-    }
     void SetUp() override {
-        VirtualDeviceApiTest::SetUp();
-        // As the app: the server's own routes, in-process (--no-logging).
-        gui = std::make_unique<LocalBackend>(server->routeTable().routes());
-        vm = std::make_unique<LatencyViewModel>(*gui);
+        LatencyLoopTest::SetUp();
         qml = std::make_unique<QQmlEngine>();
         QObject::connect(qml.get(), &QQmlEngine::warnings, [this](const QList<QQmlError>& list) {
             for (const QQmlError& e : list) warnings << e.toString();
@@ -60,9 +45,7 @@ protected:
     void TearDown() override {
         panel.reset();
         qml.reset();
-        vm.reset();
-        gui.reset();
-        VirtualDeviceApiTest::TearDown();
+        LatencyLoopTest::TearDown();
     }
 
     template <typename T = QQuickItem>
@@ -90,8 +73,6 @@ protected:
         return qobject_cast<QXYSeries*>(series);
     }
 
-    std::unique_ptr<LocalBackend> gui;
-    std::unique_ptr<LatencyViewModel> vm;
     std::unique_ptr<QQmlEngine> qml;
     QQuickWindow window;
     std::unique_ptr<QQuickItem> panel;

@@ -2,11 +2,8 @@
 // cable (1234.37 samples, 20 dB SNR) with the API serving beside it, what the panel shows is what
 // the API serves, a calibration it starts shows on both sides, and it is refused what the API
 // refuses, with the same message.
-#include "LatencyViewModel.h"
-#include "LocalBackend.h"
-
 #include "ApiTestSupport.h"
-#include "VirtualDeviceApiTest.h"
+#include "LatencyLoopTest.h"
 
 #include <gtest/gtest.h>
 #include <QJsonArray>
@@ -19,33 +16,12 @@ namespace {
 
 using namespace api::test;
 
-constexpr double kDelay = 1234.37;
-
 QString errorMessage(const HttpReply& reply) {
     return reply.json().value("error").toObject().value("message").toString();
 }
 
-class LatencyViewModelTest : public VirtualDeviceApiTest {
+class LatencyViewModelTest : public test::LatencyLoopTest {
 protected:
-    StreamConfig streamConfig() const override {
-        StreamConfig config = VirtualDeviceApiTest::streamConfig();
-        config.blockSize = 256;
-        config.virtualDevice.loopbackDelaySamples = kDelay;
-        config.virtualDevice.loopbackSnrDb = 20.0;
-        return config;
-    }
-    void SetUp() override {
-        VirtualDeviceApiTest::SetUp();
-        // As the app: the server's own routes, in-process (--no-logging).
-        gui = std::make_unique<LocalBackend>(server->routeTable().routes());
-        vm = std::make_unique<LatencyViewModel>(*gui);
-    }
-    void TearDown() override {
-        vm.reset();
-        gui.reset();
-        VirtualDeviceApiTest::TearDown();
-    }
-
     // The frame's fields the panel shows, from the view-model and from GET /api/latency/current.
     void expectSameFigures(const QJsonObject& doc) {
         EXPECT_EQ(vm->hwInputMs(), doc["hw_input_latency_ms"].toDouble());
@@ -72,8 +48,6 @@ protected:
         EXPECT_EQ(vm->driftRateMsPerSec(), shown["drift_rate_ms_per_sec"].toDouble());
     }
 
-    std::unique_ptr<LocalBackend> gui;
-    std::unique_ptr<LatencyViewModel> vm;
 };
 
 TEST_F(LatencyViewModelTest, ReadoutsAreTheApiDocument) {
