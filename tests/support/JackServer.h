@@ -39,6 +39,16 @@ struct JackServer {
     static bool disconnect(const QString& from, const QString& to) {
         return run(QStringLiteral("jack_disconnect"), {from, to}) == 0;
     }
+    // Soundlab's output looped to its input (soundlab:out_0 -> soundlab:in_0), with the dummy
+    // capture port disconnected so that nothing else reaches the input; on the fixture's server
+    // or on `server`.
+    static bool loopBackSoundlab(const QString& server = {}) {
+        const QString input = QStringLiteral("soundlab:in_0");
+        run(QStringLiteral("jack_disconnect"), {QStringLiteral("system:capture_1"), input},
+            nullptr, server);  // fails when not connected: fine
+        return run(QStringLiteral("jack_connect"), {QStringLiteral("soundlab:out_0"), input},
+                   nullptr, server) == 0;
+    }
 };
 
 // How a JackServerProcess runs jackd's dummy driver.

@@ -46,10 +46,7 @@ protected:
         ASSERT_FALSE(engine_->configure(config));
         const auto error = engine_->start();
         ASSERT_FALSE(error) << error->message.toStdString();
-        ASSERT_TRUE(JackServer::disconnect(QStringLiteral("system:capture_1"),
-                                           QStringLiteral("soundlab:in_0")));
-        ASSERT_TRUE(
-            JackServer::connect(QStringLiteral("soundlab:out_0"), QStringLiteral("soundlab:in_0")));
+        ASSERT_TRUE(JackServer::loopBackSoundlab());
     }
 
     // Plays a click at sample 0 of the probe and returns where it comes back.

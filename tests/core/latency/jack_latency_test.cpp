@@ -112,15 +112,7 @@ protected:
         ASSERT_FALSE(engine_->configure(config));
         const auto error = engine_->start();
         ASSERT_FALSE(error) << error->message.toStdString();
-        const QString server = server_->name();
-        JackServer::run(QStringLiteral("jack_disconnect"),
-                        {QStringLiteral("system:capture_1"), QStringLiteral("soundlab:in_0")},
-                        nullptr, server);
-        ASSERT_EQ(
-            JackServer::run(QStringLiteral("jack_connect"),
-                            {QStringLiteral("soundlab:out_0"), QStringLiteral("soundlab:in_0")},
-                            nullptr, server),
-            0);
+        ASSERT_TRUE(JackServer::loopBackSoundlab(server_->name()));
     }
 
     std::optional<double> calibrate() {
