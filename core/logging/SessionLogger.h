@@ -50,8 +50,8 @@ public:
     struct Options {
         QString root;                  // the log root: <data-dir>/logs or --log-dir
         int capacity = 16384;          // records queued at most
-        std::optional<int> keepDays;   // --log-keep-days: older sessions removed at start
-        QString sessionId;             // empty: a new one (sessions::newId); tests name theirs
+        std::optional<int> keepDays{};  // --log-keep-days: older sessions removed at start
+        QString sessionId{};           // empty: a new one (sessions::newId); tests name theirs
     };
 
     explicit SessionLogger(Options options);

@@ -75,7 +75,7 @@ public:
         std::function<double()> outputLatency;
         // The stream clock's latest estimate (AudioEngine::streamClock(), the delay-locked loop
         // the performance monitor feeds), asked per block; empty: the nominal rate.
-        std::function<ClockEstimate()> clock;
+        std::function<ClockEstimate()> clock{};
     };
     using FrameSink = std::function<void(const MetricsFrame&)>;
 

@@ -56,7 +56,7 @@ TEST_F(OutputRoutesTest, PutChangesWhatIsGivenAndRefusesAGainOutOfRange) {
     EXPECT_FALSE(r.json()["muted"].toBool());
     EXPECT_EQ(engine.output().gainDb, -12.5);
 
-    for (const QByteArray body : {QByteArray(R"({"gain_db": 12.5})"),
+    for (const QByteArray& body : {QByteArray(R"({"gain_db": 12.5})"),
                                   QByteArray(R"({"gain_db": -61})"),
                                   QByteArray(R"({"gain_db": "loud"})")}) {
         r = putOutput(body);

@@ -69,7 +69,7 @@ TEST(PresetAuditLogTest, WritesOneAuditRecordPerActionWithEveryFieldInTheSession
 TEST(PresetAuditLogTest, EachSessionKeepsItsOwnTrail) {
     QTemporaryDir logRoot;
     QStringList files;
-    for (const QString& target : {"first", "second"}) {
+    for (const char* target : {"first", "second"}) {
         logging::SessionLogger session({logRoot.path()});
         PresetAuditLog log(session);
         log.record(sample("create", target));
