@@ -21,7 +21,7 @@ ColumnLayout {
     function redraw() {
         if (!field.visible) return;
         field.metrics.updatePlot(plot);  // repaints only if the points changed
-        band.requestPaint();
+        band.runs = field.metrics.stateRuns();
     }
     onVisibleChanged: redraw()
 
@@ -53,28 +53,37 @@ ColumnLayout {
         yTicks: 5
     }
 
-    // The state timeline, aligned with the plot area.
-    Canvas {
+    // The state timeline, aligned with the plot area: one rectangle per run of a state. Plain
+    // items, set in the same turn as the plot's points, so a refresh tick draws one frame (a
+    // Canvas repainted in the next frame and doubled the frame rate).
+    Rectangle {
         id: band
+        property var runs: []
         Layout.fillWidth: true
         Layout.preferredHeight: Theme.px(18)
-        onPaint: {
-            const ctx = getContext("2d");
-            ctx.reset();
-            const left = plot.plotArea.x;
-            const w = plot.plotArea.width;
-            const span = field.metrics.windowSeconds;
-            ctx.fillStyle = Theme.raised;  // no frames (yet) for that time
-            ctx.fillRect(left, 0, w, height);
-            const runs = field.metrics.stateRuns();
-            for (let i = 0; i < runs.length; ++i) {
-                const r = runs[i];
-                const x0 = left + w * (Math.max(r.from, -span) + span) / span;
+        color: "transparent"
+        Rectangle {  // no frames (yet) for that time
+            x: plot.plotArea.x
+            width: plot.plotArea.width
+            height: parent.height
+            color: Theme.raised
+        }
+        Repeater {
+            model: band.runs
+            delegate: Rectangle {
+                required property var modelData
+                required property int index
+                readonly property real span: field.metrics.windowSeconds
                 // A run lasts until the next one starts (or now, for the last).
-                const end = i + 1 < runs.length ? runs[i + 1].from : 0;
-                const x1 = left + w * (Math.min(end, 0) + span) / span;
-                ctx.fillStyle = Theme.stateColour(r.state);
-                ctx.fillRect(x0, 0, Math.max(1, x1 - x0), height);
+                readonly property real end: index + 1 < band.runs.length
+                                            ? band.runs[index + 1].from : 0
+                readonly property real x0: plot.plotArea.x + plot.plotArea.width
+                                           * (Math.max(modelData.from, -span) + span) / span
+                x: x0
+                width: Math.max(1, plot.plotArea.x + plot.plotArea.width
+                                       * (Math.min(end, 0) + span) / span - x0)
+                height: band.height
+                color: Theme.stateColour(modelData.state)
             }
         }
     }

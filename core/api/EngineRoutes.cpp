@@ -117,6 +117,9 @@ QList<Route> engineRoutes(AudioEngine& engine) {
     get.summary = QStringLiteral("The D-ASE engine's parameters and downmix");
     get.tag = QStringLiteral("engine");
     get.responseSchema = parametersSchema(true);
+    // A copy under the parameters' short lock. Inline, so that a window polling it with the
+    // other documents of its refresh tick gets every answer in that tick (one frame drawn).
+    get.execution = Execution::ServerThread;
     get.handler = [&engine](const Request&) { return Response::json(state(engine)); };
 
     Route put;

@@ -193,6 +193,8 @@ QList<Route> metricsChartRoutes(const metrics::MetricsAnalyzer& analyzer) {
     latest.tag = kTag;
     latest.responseSchema = frameSchema();
     latest.errorStatuses = {404};
+    // One frame copied under the analyzer's short lock: inline (see GET /api/engine).
+    latest.execution = Execution::ServerThread;
     latest.handler = [&analyzer](const Request&) {
         const auto frame = analyzer.latest();
         return frame ? Response::json(metricsFrameJson(*frame)) : noFrame();
