@@ -38,12 +38,13 @@ ControlRoom::ControlRoom(const ControlRoomSources& sources)
     if (sources.deviceChosen) audio_->setDeviceChosen(sources.deviceChosen);
     // The link came (back) up or missed events: read everything again, the documents read
     // only once too (settings, presets, the metrics history).
-    QObject::connect(link_.get(), &LinkViewModel::resync, link_.get(), [this] {
+    QObject::connect(link_.get(), &LinkViewModel::resync, link_.get(), [this](bool reconnected) {
         audio_->reload();
         engine_->refresh();
         phi_->refresh();
         phi_->refreshMidiPorts();
-        metrics_->reload();
+        // A restarted box counts its frames from 1 again: the chart starts over.
+        if (reconnected) metrics_->reload();
         latency_->refresh();
         settings_->refresh();
         presets_->refresh();

@@ -66,20 +66,19 @@ void LinkViewModel::probe() {
     backend_->probe(kHeartbeatPath, state_ == State::Up ? kHeartbeatTimeoutMs : kConnectTimeoutMs,
                     this, [this, elapsed](const BackendReply& reply) {
                         probing_ = false;
-                        answered(reply.body, reply.status, reply.message(), elapsed.elapsed());
+                        answered(reply, elapsed.elapsed());
                     });
 }
 
-void LinkViewModel::answered(const QJsonValue&, int status, const QString& error,
-                             qint64 elapsedMs) {
-    if (status >= 200 && status < 300) {
+void LinkViewModel::answered(const BackendReply& reply, qint64 elapsedMs) {
+    if (reply.ok()) {
         roundTripMs_ = double(elapsedMs);
         const bool cameUp = state_ != State::Up;
         if (cameUp) {
             backoffMs_ = 0;
             backend_->setOpen(true);
             setState(State::Up, {});
-            emit resync();
+            emit resync(true);
             openEvents();
         } else {
             emit changed();  // the round trip
@@ -87,12 +86,12 @@ void LinkViewModel::answered(const QJsonValue&, int status, const QString& error
         timer_.start(kHeartbeatIntervalMs);
         return;
     }
-    if (status == 401) return goDown(State::Unauthorized, {});
-    goDown(State::Down, status == 0 ? error
-                                    : QStringLiteral("%1 answered %2: %3")
-                                          .arg(backend_->hostAndPort())
-                                          .arg(status)
-                                          .arg(error));
+    if (reply.status == 401) return goDown(State::Unauthorized, {});
+    goDown(State::Down, reply.status == 0 ? reply.message()
+                                          : QStringLiteral("%1 answered %2: %3")
+                                                .arg(backend_->hostAndPort())
+                                                .arg(reply.status)
+                                                .arg(reply.message()));
 }
 
 void LinkViewModel::goDown(State state, const QString& reason) {
@@ -160,7 +159,7 @@ void LinkViewModel::eventArrived(const QString& text) {
     if (record.isEmpty()) return;
     const qint64 seq = record.value(QLatin1String("seq")).toInteger(-1);
     // A gap: records were missed (dropped under load, or the box restarted); read it all again.
-    if (seq >= 0 && lastSeq_ >= 0 && seq != lastSeq_ + 1) emit resync();
+    if (seq >= 0 && lastSeq_ >= 0 && seq != lastSeq_ + 1) emit resync(false);
     if (seq >= 0) lastSeq_ = seq;
     emit event(record);
 }

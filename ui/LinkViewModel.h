@@ -12,6 +12,7 @@ class QWebSocket;
 namespace soundlab {
 
 class RemoteBackend;
+struct BackendReply;
 
 // The link to the box the window drives (issue 15), as the status lamp shows it. Local (the
 // window runs in the Soundlab process): always up, state "local", no round trip. Remote (over a
@@ -68,14 +69,15 @@ public:
 
 signals:
     void changed();
-    // Read every document again (the link came up, or /ws/events skipped records).
-    void resync();
+    // Read every document again: the link came (back) up (`reconnected`: the box may have
+    // restarted), or /ws/events skipped records.
+    void resync(bool reconnected);
     // One /ws/events record.
     void event(const QJsonObject& record);
 
 private:
     void probe();
-    void answered(const QJsonValue& ok, int status, const QString& error, qint64 elapsedMs);
+    void answered(const BackendReply& reply, qint64 elapsedMs);
     void goDown(State state, const QString& message);
     void setState(State state, const QString& message);
     void openEvents();

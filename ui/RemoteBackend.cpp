@@ -20,7 +20,8 @@ RemoteBackend::~RemoteBackend() {
 }
 
 QString RemoteBackend::hostAndPort() const {
-    return QStringLiteral("%1:%2").arg(base_.host()).arg(base_.port(80));
+    const int defaultPort = base_.scheme() == QLatin1String("https") ? 443 : 80;
+    return QStringLiteral("%1:%2").arg(base_.host()).arg(base_.port(defaultPort));
 }
 
 void RemoteBackend::send(const QByteArray& method, const QString& pathAndQuery,
