@@ -18,6 +18,9 @@
 #include <QApplication>
 #include <QDateTime>
 #include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QQuickItem>
 #include <QQuickWindow>
 #include <QTemporaryDir>
@@ -134,6 +137,27 @@ TEST(RemoteWindow, DrivesTheBoxAndShowsItsChanges) {
     ASSERT_TRUE(waitFor(
         [&] { return api.get("/api/presets?query=laptop").body.contains("From the laptop"); },
         kPatienceMs))
+        << room.presets().lastError().toStdString();
+
+    // Export and import move files between this machine and the box: the bundle written here
+    // holds the box's preset; deleted on the box, it comes back from the file.
+    QTemporaryDir files;
+    const QString bundle = files.filePath("bundle.json");
+    room.presets().exportTo(QUrl::fromLocalFile(bundle));
+    ASSERT_TRUE(waitFor([&] { return QFile::exists(bundle); }, kPatienceMs))
+        << room.presets().lastError().toStdString();
+    QFile exported(bundle);
+    ASSERT_TRUE(exported.open(QIODevice::ReadOnly));
+    EXPECT_TRUE(exported.readAll().contains("From the laptop"));
+    const QJsonArray found = QJsonDocument::fromJson(api.get("/api/presets?query=laptop").body).array();
+    ASSERT_EQ(found.size(), 1);
+    const QString id = found.first().toObject().value("id").toString();
+    ASSERT_EQ(api.send("DELETE", "/api/presets/" + id).status, 200);
+    room.presets().previewImport(QUrl::fromLocalFile(bundle));
+    ASSERT_TRUE(waitFor([&] { return room.presets().importPending(); }, kPatienceMs))
+        << room.presets().lastError().toStdString();
+    room.presets().confirmImport();
+    EXPECT_TRUE(waitFor([&] { return api.get("/api/presets/" + id).status == 200; }, kPatienceMs))
         << room.presets().lastError().toStdString();
 
     // A change made through the API shows in the window.
