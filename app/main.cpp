@@ -26,6 +26,7 @@
 
 #include "ControlRoom.h"
 #include "LocalBackend.h"
+#include "RemoteBackend.h"
 #include "WindowState.h"
 
 #include <QtQml/qqmlextensionplugin.h>
@@ -91,6 +92,37 @@ void reportPresetStore(const presets::PresetStoreStats& stats) {
             qPrintable(file.errors.isEmpty() ? QString() : file.errors.first().toString()));
 }
 
+// --connect: the control room of a Soundlab elsewhere (issue 15). The window alone, over a
+// RemoteBackend: no audio engine, no API server, no session log here; the box logs the changes
+// (as the client its token names).
+int runRemoteWindow(int argc, char* argv[], const AppOptions& options) {
+    if (!displayAvailable()) {
+        std::fprintf(stderr, "soundlab: --connect opens a window and no display was found\n");
+        return 2;
+    }
+    QApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("soundlab"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(SOUNDLAB_VERSION));
+    UnixSignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::terminationRequested, &app,
+                     [](int) { QCoreApplication::quit(); });
+
+    RemoteBackend backend(QUrl(options.connectUrl), options.token);
+    std::printf("connecting to %s\n", qPrintable(options.connectUrl));
+    std::fflush(stdout);
+    const WindowState windowState(WindowState::defaultPath());
+    ControlRoom controlRoom({backend, {}});
+    QQuickWindow* window = controlRoom.load();
+    if (window == nullptr) {
+        std::fprintf(stderr, "soundlab: the QML window failed to load\n");
+        return 1;
+    }
+    windowState.restore(*window);
+    QObject::connect(&app, &QCoreApplication::aboutToQuit, window,
+                     [&windowState, window] { windowState.save(*window); });
+    return app.exec();
+}
+
 }  // namespace
 
 int main(int argc, char* argv[]) {
@@ -107,6 +139,7 @@ int main(int argc, char* argv[]) {
                     qPrintable(describeSettings(options.settingsFile, options.settingsInEffect)));
         return 0;
     }
+    if (!options.connectUrl.isEmpty()) return runRemoteWindow(argc, argv, options);
 
     const bool gui =
         !options.noGui && !options.listDevices && !options.printOpenApi && displayAvailable();
@@ -361,7 +394,7 @@ int main(int argc, char* argv[]) {
     std::unique_ptr<ControlRoom> controlRoom;
     if (gui) {
         controlRoom = std::make_unique<ControlRoom>(ControlRoomSources{
-            guiBackend, presetStore, abComparator,
+            guiBackend,
             // The device chosen in the window is the default of the next start.
             [settingsContext](const QString& selector) {
                 if (const auto error = saveSettings(settingsContext,

@@ -9,6 +9,8 @@ Rectangle {
 
     property string text
     property string kind: "info"
+    // False for a banner that stays while its cause lasts (the link banner).
+    property bool closable: true
     signal closed()
 
     readonly property color accent: kind === "error" ? Theme.danger
@@ -41,6 +43,7 @@ Rectangle {
             wrapMode: Text.Wrap
         }
         ToolButton {
+            visible: banner.closable
             text: "✕"
             focusPolicy: Qt.NoFocus
             onClicked: banner.closed()

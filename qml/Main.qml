@@ -21,6 +21,8 @@ ApplicationWindow {
     required property SettingsViewModel settings
     required property PresetsViewModel presets
     required property OutputViewModel output
+    // The box the window drives: this process ("local"), or one over the network (--connect).
+    required property LinkViewModel link
 
     // The detail view open beside the dashboard's right column (an index into detailViews;
     // −1: none, the dashboard alone), kept between runs (ui/WindowState).
@@ -51,7 +53,7 @@ ApplicationWindow {
     width: 1280
     height: 800
     visible: true
-    title: qsTr("Soundlab")
+    title: window.link.remote ? qsTr("Soundlab — %1").arg(window.link.box) : qsTr("Soundlab")
     color: Theme.background
     font.pixelSize: Theme.body
 
@@ -87,10 +89,15 @@ ApplicationWindow {
 
     header: TransportBar {
         audio: window.audio
+        link: window.link
         onHelpRequested: help.open()
     }
 
     RowLayout {
+        // Without a link no control works: they are disabled, never silently ignored, and the
+        // link banner says why; dimmed, since what they show is the last the box said.
+        enabled: window.link.up
+        opacity: window.link.up ? 1 : 0.45
         anchors.fill: parent
         anchors.margins: Theme.spacing
         spacing: Theme.spacing
@@ -215,6 +222,30 @@ ApplicationWindow {
         }
     }
 
+    // While the link to a remote box is not up: what is wrong, for as long as it is (none
+    // exists while it is up).
+    Item {
+        z: 11
+        anchors.top: parent.top
+        anchors.horizontalCenter: parent.horizontalCenter
+        anchors.topMargin: Theme.px(44)
+        width: Math.min(parent.width - 2 * Theme.spacing, Theme.px(760))
+        Repeater {
+            model: window.link.up ? 0 : 1
+            delegate: Banner {
+                objectName: "linkBanner"
+                width: parent.width
+                closable: false
+                kind: window.link.state === "connecting" ? "warning" : "error"
+                text: window.link.state === "connecting"
+                      ? qsTr("Connecting to %1 …").arg(window.link.box)
+                      : window.link.state === "unauthorized" ? window.link.message
+                      : qsTr("No link to %1: %2. The controls are disabled until it is back; reconnecting.")
+                        .arg(window.link.box).arg(window.link.message)
+            }
+        }
+    }
+
     // Banners float over the bottom of the window: they never move the layout or take keys.
     BannerStack {
         id: banners
@@ -277,21 +308,22 @@ ApplicationWindow {
 
     Shortcut {
         sequence: "Space"
-        enabled: !window.typing && !window.audio.busy
+        enabled: !window.typing && !window.audio.busy && window.link.up
         onActivated: window.audio.running ? window.audio.stop() : window.audio.start()
     }
     Shortcut {
         sequence: "Esc"
+        enabled: window.link.up
         onActivated: window.output.panic()
     }
     Shortcut {
         sequence: "T"
-        enabled: !window.typing
+        enabled: !window.typing && window.link.up
         onActivated: window.presets.toggle()
     }
     Shortcut {
         sequence: "C"
-        enabled: !window.typing
+        enabled: !window.typing && window.link.up
         onActivated: window.latency.calibrate()
     }
     Repeater {
@@ -301,7 +333,7 @@ ApplicationWindow {
             required property int index
             Shortcut {
                 sequence: String(digit.index + 1)
-                enabled: !window.typing
+                enabled: !window.typing && window.link.up
                 onActivated: window.phi.setMode(window.phi.modes[digit.index])
             }
         }
@@ -309,7 +341,7 @@ ApplicationWindow {
     // M: a marker in every session log.
     Shortcut {
         sequence: "M"
-        enabled: !window.typing
+        enabled: !window.typing && window.link.up
         onActivated: window.log.addMarker()
     }
     Shortcut {

@@ -4,11 +4,12 @@ import QtQuick.Layouts
 import Soundlab
 
 // The window's header: start/stop (Space), the device, what the stream runs at, its state, the
-// CPU load of the audio callback and the xruns, and the key help (?).
+// CPU load of the audio callback and the xruns, the link lamp, and the key help (?).
 ToolBar {
     id: bar
 
     required property AudioViewModel audio
+    required property LinkViewModel link
     signal helpRequested()
 
     readonly property int xruns: bar.audio.inputOverflows + bar.audio.outputUnderflows
@@ -25,7 +26,7 @@ ToolBar {
             objectName: "startStopButton"
             text: bar.audio.running ? qsTr("■ Stop") : qsTr("▶ Start")
             highlighted: !bar.audio.running
-            enabled: !bar.audio.busy
+            enabled: !bar.audio.busy && bar.link.up
             focusPolicy: Qt.NoFocus  // Space is the window's start/stop, not a button press
             ToolTip.visible: hovered
             ToolTip.text: qsTr("Start or stop audio (Space)")
@@ -35,7 +36,7 @@ ToolBar {
             Layout.preferredWidth: Theme.px(300)
             model: bar.audio.devices
             currentIndex: bar.audio.selectedDevice
-            enabled: !bar.audio.busy
+            enabled: !bar.audio.busy && bar.link.up
             focusPolicy: Qt.NoFocus
             onActivated: index => bar.audio.selectDevice(index)
         }
@@ -88,6 +89,24 @@ ToolBar {
             objectName: "xrunsLabel"
             text: qsTr("xruns %1").arg(bar.xruns)
             color: bar.xruns > 0 ? Theme.danger : Theme.text
+        }
+        // The link lamp: the box this window drives and the heartbeat's round trip.
+        Label {
+            objectName: "linkLamp"
+            readonly property var looks: ({
+                "local": [qsTr("● local"), Theme.textMuted],
+                "connecting": [qsTr("○ connecting"), Theme.warn],
+                "up": [qsTr("● %1 · %2 ms").arg(bar.link.box)
+                       .arg(bar.link.roundTripMs < 0 ? "–" : bar.link.roundTripMs.toFixed(0)), Theme.ok],
+                "down": [qsTr("● link down"), Theme.danger],
+                "unauthorized": [qsTr("● token refused"), Theme.danger]
+            })
+            text: (looks[bar.link.state] || looks.down)[0]
+            color: (looks[bar.link.state] || looks.down)[1]
+            font.bold: true
+            ToolTip.visible: lampArea.containsMouse && bar.link.message !== ""
+            ToolTip.text: bar.link.message
+            MouseArea { id: lampArea; anchors.fill: parent; hoverEnabled: true }
         }
         ToolButton {
             text: qsTr("? keys")

@@ -92,6 +92,11 @@ void AudioViewModel::selectDevice(int row) {
         });
 }
 
+void AudioViewModel::reload() {
+    readDevices(QStringLiteral("/api/devices"));
+    refresh();
+}
+
 void AudioViewModel::rescan() {
     readDevices(QStringLiteral("/api/devices?rescan=true"));
 }

@@ -80,6 +80,8 @@ public:
 
     // Reads the documents now (RefreshClock does it 10 times a second).
     Q_INVOKABLE void refresh();
+    // refresh() and the device list now (the link to a remote box came back).
+    void reload();
 
 signals:
     void changed();

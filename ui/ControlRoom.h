@@ -20,18 +20,13 @@ class SettingsViewModel;
 class SessionLogViewModel;
 class PresetsViewModel;
 class OutputViewModel;
-namespace presets {
-class PresetStore;
-class AbComparator;
-}  // namespace presets
+class LinkViewModel;
 
 // What the control room's view-models read and drive; all must outlive the ControlRoom.
 struct ControlRoomSources {
-    // The API the view-models read and change state through (ui/LocalBackend in the app).
+    // The API the view-models read and change state through: ui/LocalBackend in the app, a
+    // ui/RemoteBackend with --connect (the window then shows and follows its link).
     ControlBackend& backend;
-    // Only for the preset browser's "save live", which has no route (PresetsViewModel).
-    presets::PresetStore& presetStore;
-    presets::AbComparator& ab;
     // Called with the selector of a device chosen in the window (the app remembers it).
     std::function<void(const QString& selector)> deviceChosen;
 };
@@ -58,8 +53,11 @@ public:
     SessionLogViewModel& log() const { return *log_; }
     PresetsViewModel& presets() const { return *presets_; }
     OutputViewModel& output() const { return *output_; }
+    LinkViewModel& link() const { return *link_; }
 
 private:
+    // First: the view-models' first reads go through the link's gate.
+    std::unique_ptr<LinkViewModel> link_;
     std::unique_ptr<AudioViewModel> audio_;
     std::unique_ptr<EngineViewModel> engine_;
     std::unique_ptr<PhiViewModel> phi_;

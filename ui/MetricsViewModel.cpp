@@ -35,6 +35,14 @@ void MetricsViewModel::refresh() {
     prune();
 }
 
+void MetricsViewModel::reload() {
+    points_.clear();
+    latest_ = {};
+    lastFrameId_ = 0;
+    emit changed();
+    refresh();
+}
+
 void MetricsViewModel::follow(const QJsonObject& latest) {
     const auto newest = quint64(latest.value(QLatin1String("frame_id")).toInteger());
     if (newest == lastFrameId_ || readingHistory_) return;

@@ -69,6 +69,9 @@ public:
 
     // Reads new frames now (RefreshClock does it 30 times a second).
     Q_INVOKABLE void refresh();
+    // Forgets the frames and reads the history again (the link to a remote box came back: it
+    // may have restarted, its frame ids with it).
+    void reload();
 
 signals:
     // Once per refresh that has frames (the x axis moves with time even without new ones).

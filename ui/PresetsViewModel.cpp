@@ -18,7 +18,6 @@ constexpr int kRefreshMs = 33;  // 30 Hz at most: the GUI asks at its rate
 // The list has no revision to ask for: read it twice a second unless an action or the search
 // asks sooner.
 constexpr int kListPollTicks = 15;
-const QString kClient = QStringLiteral("gui");  // the audit log's name for this client
 
 // GET /api/presets with the search, up to the API's largest page.
 QString listPath(const QString& query, const QString& tag) {
@@ -74,9 +73,8 @@ PresetsViewModel::BundleFile PresetsViewModel::readBundle(const QString& path) {
     return {bundle.isArray() ? QJsonValue(bundle.array()) : QJsonValue(bundle.object()), {}};
 }
 
-PresetsViewModel::PresetsViewModel(ControlBackend& backend, presets::PresetStore& store,
-                                   const presets::AbComparator& ab, QObject* parent)
-    : QObject(parent), backend_(backend), store_(store), ab_(ab) {
+PresetsViewModel::PresetsViewModel(ControlBackend& backend, QObject* parent)
+    : QObject(parent), backend_(backend) {
     files_.setMaxThreadCount(1);
     timer_.setInterval(kRefreshMs);
     // A tick while a read is in flight is simply skipped: the GUI asks at its rate.
@@ -296,21 +294,11 @@ void PresetsViewModel::load(const QString& id) {
 }
 
 void PresetsViewModel::saveLive(const QString& name) {
-    // No route saves the live state as a new preset: the one action that still calls the
-    // function (the one a route would call), off the GUI thread since the write fsyncs.
-    enqueue([=, this] {
-        offThread<api::PresetAnswer>(
-            [&store = store_, &ab = ab_, name] {
-                return api::saveLivePreset(store, ab, name, presets::CollisionPolicy::Prompt,
-                                           kClient);
-            },
-            [this](const api::PresetAnswer& a) {
-                if (!a.succeeded()) return finish({}, a.errorMessage());
-                finish(QStringLiteral("Saved the live state as “%1”")
-                           .arg(a.body.value(QLatin1String("name")).toString()),
-                       {});
-            });
-    });
+    act("POST", QStringLiteral("/api/presets/save-live"), QJsonObject{{QStringLiteral("name"), name}},
+        [](const BackendReply& reply) {
+            return QStringLiteral("Saved the live state as “%1”")
+                .arg(reply.object().value(QLatin1String("name")).toString());
+        });
 }
 
 void PresetsViewModel::editStored(

@@ -1,8 +1,6 @@
 #pragma once
 
 #include "ControlBackend.h"
-#include "presets/AbComparator.h"
-#include "presets/PresetStore.h"
 
 #include <QtQml/qqmlregistration.h>
 #include <QJsonArray>
@@ -26,9 +24,8 @@ namespace soundlab {
 // GUI and the API always show the same library. The routes that write run on the backend's
 // Worker queues, never on the GUI thread; answers come back on the GUI thread.
 //
-// One action has no route: saving the live engine state as a new preset (api::saveLivePreset).
-// It alone still calls the function, on a worker thread of its own (its write fsyncs), where
-// the import file is read and the export written too.
+// Saving the live state as a new preset is POST /api/presets/save-live. The import file is read
+// and the export written on a worker thread of its own (local files, on the window's machine).
 //
 // The API has no revision for the library, so the list and tags are read again after every
 // action, when the search changes, and otherwise every kListPollTicks ticks; the A/B status and
@@ -73,9 +70,7 @@ class PresetsViewModel : public QObject {
     Q_PROPERTY(QString importSummary READ importSummary NOTIFY importChanged)
 
 public:
-    // `store` and `ab`: only for saveLive(), which has no route.
-    PresetsViewModel(ControlBackend& backend, presets::PresetStore& store,
-                     const presets::AbComparator& ab, QObject* parent = nullptr);
+    explicit PresetsViewModel(ControlBackend& backend, QObject* parent = nullptr);
     ~PresetsViewModel() override;
 
     QString query() const { return query_; }
@@ -186,8 +181,6 @@ private:
     void runImport(bool dryRun);
 
     ControlBackend& backend_;
-    presets::PresetStore& store_;
-    const presets::AbComparator& ab_;
     QTimer timer_;
     int ticksSinceList_ = 0;
     QString query_;

@@ -70,6 +70,16 @@ void addEntityTag(Response& response, const std::optional<presets::StoredPreset>
     if (stored) response.addHeader("ETag", stored->etag.toUtf8());
 }
 
+// The answer of a create (POST /api/presets and save-live): the preset with its ETag, and its
+// Location when it is new.
+Response createdResponse(const presets::PresetResult& result) {
+    Response response = answer(result.outcome, result.body());
+    addEntityTag(response, result.preset);
+    if (result.outcome == PresetOutcome::Created)
+        response.addHeader("Location", "/api/presets/" + result.preset->preset.id.toUtf8());
+    return response;
+}
+
 // Who made the request, for the audit log: the peer address (IPv4 as dotted quad even when the
 // socket is dual-stack).
 QString clientOf(const Request& request) {
@@ -242,13 +252,7 @@ QList<Route> managementRoutes(presets::PresetStore& store,
         const presets::CollisionParameter collision =
             presets::parseCollisionParameter(request.rawQuery);
         if (!collision.errors.isEmpty()) return invalidParameters(collision.errors);
-        const presets::PresetResult result =
-            store.create(request.body, collision.policy, clientOf(request));
-        Response response = answer(result.outcome, result.body());
-        addEntityTag(response, result.preset);
-        if (result.outcome == PresetOutcome::Created)
-            response.addHeader("Location", "/api/presets/" + result.preset->preset.id.toUtf8());
-        return response;
+        return createdResponse(store.create(request.body, collision.policy, clientOf(request)));
     };
     routes << create;
 
@@ -511,6 +515,34 @@ QList<Route> comparisonRoutes(presets::PresetStore& store, presets::AbComparator
     };
     routes << storeSlot;
 
+    Route saveLive = route("POST", QStringLiteral("/api/presets/save-live"),
+                           QStringLiteral("Save the live engine state as a new preset"));
+    saveLive.description = QStringLiteral(
+        "Captures the live engine state (as POST /api/presets/ab/store/{slot} without a body "
+        "does) and stores it under `name` as POST /api/presets would: 201 with the stored preset "
+        "(and its ETag and Location) when created or copied, 200 when it overwrote or merged "
+        "into a stored one; 409 under `prompt` with `existing` and `diff`; 503 when no engine "
+        "is attached.");
+    saveLive.query = {collisionParameter()};
+    saveLive.requestSchema =
+        object({{QStringLiteral("name"), string(QStringLiteral("the new preset's name"))}},
+               {QStringLiteral("name")});
+    saveLive.responseSchema = presetDocument();
+    saveLive.successStatus = 201;
+    saveLive.errorStatuses = {200, 409, 422, 500, 503, 507};
+    saveLive.serialQueue = kPresetsQueue;  // writes a file with fsync
+    saveLive.handler = [&store, &ab](const Request& request) {
+        const presets::CollisionParameter collision =
+            presets::parseCollisionParameter(request.rawQuery);
+        if (!collision.errors.isEmpty()) return invalidParameters(collision.errors);
+        const presets::AbResult live = ab.captureLive();
+        if (live.outcome != PresetOutcome::Ok) return answer(live.outcome, live.body());
+        QJsonObject document = live.content->preset.toJson();
+        document.insert(QStringLiteral("name"), request.body[QLatin1String("name")].toString());
+        return createdResponse(store.create(document, collision.policy, clientOf(request)));
+    };
+    routes << saveLive;
+
     Route getSlot = route("GET", QStringLiteral("/api/presets/ab/get/{slot}"),
                           QStringLiteral("The preset in slot A or B"));
     getSlot.responseSchema = slotContentSchema();
@@ -643,17 +675,6 @@ PresetAnswer abDiff(const presets::AbComparator& ab) {
     const presets::AbResult result = ab.diff();
     if (result.outcome != PresetOutcome::Ok) return {result.outcome, result.body()};
     return {result.outcome, result.diff->toJson()};
-}
-
-PresetAnswer saveLivePreset(presets::PresetStore& store, const presets::AbComparator& ab,
-                            const QString& name, presets::CollisionPolicy collision,
-                            const QString& client) {
-    const presets::AbResult live = ab.captureLive();
-    if (live.outcome != PresetOutcome::Ok) return {live.outcome, live.body()};
-    QJsonObject document = live.content->preset.toJson();
-    document.insert(QStringLiteral("name"), name);
-    const presets::PresetResult result = store.create(document, collision, client);
-    return {result.outcome, result.body()};
 }
 
 QList<Route> presetRoutes(presets::PresetStore& store, presets::AbComparator& ab,

@@ -59,11 +59,4 @@ PresetAnswer storeStoredPresetInSlot(presets::PresetStore& store, presets::AbCom
 // GET /api/presets/ab/diff: the flat map {path: [a, b]} (404 while a slot is empty).
 PresetAnswer abDiff(const presets::AbComparator& ab);
 
-// The live engine state saved as a new stored preset named `name` (the GUI's "Save live"):
-// AbComparator::captureLive, then the create POST /api/presets runs, with `collision` for a
-// name that is taken. 503 without an engine.
-PresetAnswer saveLivePreset(presets::PresetStore& store, const presets::AbComparator& ab,
-                            const QString& name, presets::CollisionPolicy collision,
-                            const QString& client);
-
 }  // namespace soundlab::api

@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QUrl>
 #include <QStandardPaths>
 #include <cmath>
 
@@ -91,6 +92,11 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments,
                                        QStringLiteral("Start the audio stream at launch."));
     const QCommandLineOption noGui(QStringLiteral("no-gui"),
                                    QStringLiteral("Run headless (API only)."));
+    const QCommandLineOption connect(
+        QStringLiteral("connect"),
+        QStringLiteral("Open the control room of the Soundlab at this URL (http://HOST:PORT) "
+                       "instead of running one here; its token: --token or SOUNDLAB_TOKEN."),
+        QStringLiteral("url"));
     const QCommandLineOption host(
         QStringLiteral("host"),
         QStringLiteral("Address the API binds (default 127.0.0.1; beyond loopback needs --token)."),
@@ -205,6 +211,7 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments,
     parser.addOptions({config, printConfig, printOpenApi, tokenFile, phiMode, phiDepth});
     parser.addOption(record);
     parser.addOptions({inputChannel, virtualInput2});
+    parser.addOption(connect);
 
     if (!parser.parse(arguments)) return failure(parser.errorText());
     if (!parser.positionalArguments().isEmpty())
@@ -259,6 +266,18 @@ ParsedCommandLine parseCommandLine(const QStringList& arguments,
         return failure(QStringLiteral(
             "--record writes beside the session logs and cannot be combined with --no-logging"));
     o.noGui = parser.isSet(noGui);
+    if (parser.isSet(connect)) {
+        const QUrl url(parser.value(connect), QUrl::StrictMode);
+        if (!url.isValid() || url.host().isEmpty() ||
+            (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
+            return failure(QStringLiteral("invalid --connect '%1'; valid: http://HOST:PORT")
+                               .arg(parser.value(connect)));
+        if (o.noGui)
+            return failure(QStringLiteral(
+                "--connect opens the control room of a remote Soundlab and cannot be combined "
+                "with --no-gui (to run a headless box, leave out --connect)"));
+        o.connectUrl = url.toString(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment);
+    }
     if (const auto v = setting("device")) o.stream.inputDevice = o.stream.outputDevice = v->text();
     if (const auto v = setting("input-device")) o.stream.inputDevice = v->text();
     if (const auto v = setting("output-device")) o.stream.outputDevice = v->text();

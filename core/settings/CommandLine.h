@@ -23,6 +23,9 @@ struct AppOptions {
     bool autoStartAudio = false;
     bool calibrate = false;  // --calibrate: latency calibration once audio runs
     bool noGui = false;
+    // --connect: the control room of the Soundlab at this URL (http://HOST:PORT), with no audio
+    // engine, API server or session log of its own; empty: the normal app.
+    QString connectUrl;
     QString host = QStringLiteral("127.0.0.1");
     quint16 port = 8000;
     QString token;      // --token, a token file or SOUNDLAB_TOKEN

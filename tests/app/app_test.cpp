@@ -187,6 +187,16 @@ TEST(SoundlabApp, BadFlagValuesExitWithCode2AndSayWhatIsValid) {
     }
 }
 
+// --connect opens a window on a remote box; headless it would do nothing at all.
+TEST(SoundlabApp, ConnectWithNoGuiOrABadUrlExitsWithCode2) {
+    ProcessResult r = runToExit({"--connect", "http://127.0.0.1:8080", "--no-gui"});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_TRUE(r.err.contains("--connect") && r.err.contains("--no-gui")) << r.err.toStdString();
+    r = runToExit({"--connect", "box:8080"});
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_TRUE(r.err.contains("http://HOST:PORT")) << r.err.toStdString();
+}
+
 // Without a token, "any origin" would let every web page the user opens drive the audio.
 TEST(SoundlabApp, CorsWildcardWithoutATokenExitsWithCode2) {
     QTemporaryDir data;
@@ -273,6 +283,35 @@ TEST(SoundlabApp, QmlWindowLoadsOffscreenWithoutWarnings) {
     // Any QML problem (binding error, missing type, failed load) is printed with its qrc: URL.
     EXPECT_FALSE(r.err.contains(QStringLiteral("qrc:"))) << r.err.toStdString();
     EXPECT_FALSE(r.err.contains(QStringLiteral("failed to load"))) << r.err.toStdString();
+}
+
+// --connect: the window of a headless box elsewhere, and nothing of its own: no API server, no
+// session log (docs/gui.md "Remote"); the token from SOUNDLAB_TOKEN; no QML warning.
+TEST(SoundlabApp, ConnectOpensTheWindowOfARemoteBoxAndServesNothingItself) {
+    QTemporaryDir data;
+    QProcess box;
+    QProcessEnvironment boxEnv = environment(false);
+    boxEnv.insert(QStringLiteral("SOUNDLAB_TOKEN"), QStringLiteral("t0ken"));
+    box.setProcessEnvironment(boxEnv);
+    box.start(QStringLiteral(SOUNDLAB_BINARY),
+              {"--no-gui", "--device", "virtual", "--no-logging", "--data-dir", data.path(),
+               "--port", "0"});
+    QString printed;
+    const QString base = waitForListening(box, &printed);
+    ASSERT_FALSE(base.isEmpty()) << printed.toStdString();
+
+    QTemporaryDir logs;
+    const ProcessResult r = runThenSignal({"--connect", base, "--log-dir", logs.path()}, SIGTERM,
+                                          true, 3000, {{"SOUNDLAB_TOKEN", "t0ken"}});
+    ::kill(pid_t(box.processId()), SIGTERM);
+    box.waitForFinished(10000);
+    EXPECT_FALSE(r.crashed);
+    EXPECT_EQ(r.exitCode, 0) << r.err.toStdString();
+    EXPECT_TRUE(r.out.contains("connecting to " + base)) << r.out.toStdString();
+    EXPECT_FALSE(r.out.contains("listening on")) << "no API server of its own";
+    EXPECT_FALSE(r.out.contains("logging to")) << "no session log of its own";
+    EXPECT_TRUE(QDir(logs.path()).isEmpty());
+    EXPECT_FALSE(r.err.contains(QStringLiteral("qrc:"))) << r.err.toStdString();
 }
 
 // The window with a calibration on the virtual loop: the Latency tab's bindings see a run going

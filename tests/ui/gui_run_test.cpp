@@ -112,7 +112,7 @@ TEST(GuiRun, AnOperatorDrivesTheControlRoomWithKeys) {
     presets::AbComparator ab(&target);
     test::GuiBackend gui(engine, &log, {}, nullptr, nullptr,
                          test::windowRoutes(analyzer, dir.path() + "/soundlab.conf", store, ab));
-    ControlRoom room({gui.backend, store, ab, {}});
+    ControlRoom room({gui.backend, {}});
     QQuickWindow* window = room.load();
     ASSERT_NE(window, nullptr);
     window->resize(1280, 800);

@@ -85,7 +85,7 @@ TEST(MainWindow, TheMKeyAddsAMarkerToEveryLogAndTheStatusBarSaysSo) {
     test::GuiBackend gui(engine, &log, {}, nullptr, nullptr,
                          test::windowRoutes(analyzer, dir.path() + "/soundlab.conf", store, ab));
     // The window as the app assembles it.
-    ControlRoom room({gui.backend, store, ab, {}});
+    ControlRoom room({gui.backend, {}});
     QQuickWindow* window = room.load();
     ASSERT_NE(window, nullptr);
     SessionLogViewModel& logView = room.log();
@@ -132,7 +132,7 @@ TEST(MainWindow, KeysReachTheApiAndARefusalShowsAsABanner) {
     presets::AbComparator ab(&target);
     test::GuiBackend gui(engine, nullptr, {}, nullptr, nullptr,
                          test::windowRoutes(analyzer, dir.path() + "/soundlab.conf", store, ab));
-    ControlRoom room({gui.backend, store, ab, {}});
+    ControlRoom room({gui.backend, {}});
     QQuickWindow* window = room.load();
     ASSERT_NE(window, nullptr);
     window->requestActivate();

@@ -74,7 +74,7 @@ struct PresetsFixture : ::testing::Test {
     presets::EnginePresetTarget target{engine};
     presets::AbComparator ab{&target};
     LocalBackend backend{api::presetRoutes(store, ab, nullptr)};
-    PresetsViewModel vm{backend, store, ab};
+    PresetsViewModel vm{backend};
 
     QString create(const QJsonObject& body) {
         const presets::PresetResult r = store.create(body, CollisionPolicy::Prompt, "test");

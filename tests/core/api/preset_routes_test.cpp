@@ -349,6 +349,38 @@ TEST_F(PresetRoutesTest, CollisionsFollowThePolicy) {
     EXPECT_EQ(storedCount(*http), 2);
 }
 
+TEST_F(PresetRoutesTest, SaveLiveStoresTheLiveStateAnsweredLikeACreate) {
+    start();
+    ASSERT_EQ(http->send("PUT", "/api/engine", R"({"engine": {"coupling_strength": 0.3}})").status,
+              200);
+    HttpReply r = http->post("/api/presets/save-live", R"({"name": "Evening set"})");
+    ASSERT_EQ(r.status, 201) << r.body.toStdString();
+    const QString id = r.json().value("id").toString();
+    EXPECT_EQ(r.json().value("name").toString(), "Evening set");
+    EXPECT_DOUBLE_EQ(
+        r.json().value("engine").toObject().value("coupling_strength").toDouble(), 0.3);
+    EXPECT_EQ(r.header("Location"), "/api/presets/" + id.toUtf8());
+    const HttpReply got = http->get("/api/presets/" + id);
+    ASSERT_EQ(got.status, 200);
+    EXPECT_EQ(got.json(), r.json());
+    EXPECT_EQ(got.header("ETag"), r.header("ETag"));
+
+    // A taken name (ignoring case) follows ?collision= as POST /api/presets does.
+    r = http->post("/api/presets/save-live", R"({"name": "EVENING SET"})");
+    ASSERT_EQ(r.status, 409) << r.body.toStdString();
+    EXPECT_EQ(r.json().value("error").toObject().value("existing").toObject().value("id"), id);
+    r = http->post("/api/presets/save-live?collision=new_copy", R"({"name": "Evening set"})");
+    ASSERT_EQ(r.status, 201) << r.body.toStdString();
+    EXPECT_EQ(r.json().value("name").toString(), "Evening set (copy)");
+
+    r = http->post("/api/presets/save-live", "{}");
+    EXPECT_EQ(r.status, 422);
+    EXPECT_TRUE(r.body.contains("name")) << r.body.toStdString();
+    EXPECT_EQ(http->post("/api/presets/save-live?collision=sometimes", R"({"name": "y"})").status,
+              422);
+    EXPECT_EQ(storedCount(*http), 2);
+}
+
 TEST_F(PresetRoutesTest, StatsReportCountsTagsDamagedFilesAndTheAuditLog) {
     ASSERT_TRUE(QDir().mkpath(presetDirectory()));
     QFile broken(QDir(presetDirectory()).filePath("broken.json"));
