@@ -409,9 +409,9 @@ TEST(BuiltInRoutes, DeviceWorkRunsOnTheAudioQueueAndSnapshotsInline) {
         EXPECT_EQ(byName[name]->serialQueue, kAudioQueue) << name;
     }
     EXPECT_EQ(byName["PUT /api/engine"]->serialQueue, kEngineQueue);
-    // They take the engine's control lock, which a device open holds.
-    EXPECT_EQ(byName["GET /api/engine"]->execution, Execution::Worker);
+    // A rescan may wait for a device open; the parameters are a copy under their short lock.
     EXPECT_EQ(byName["GET /api/devices"]->execution, Execution::Worker);
+    EXPECT_EQ(byName["GET /api/engine"]->execution, Execution::ServerThread);
     EXPECT_EQ(byName["GET /api/status"]->execution, Execution::ServerThread);
     EXPECT_EQ(byName["GET /api/audio/performance"]->execution, Execution::ServerThread);
 }
