@@ -401,7 +401,8 @@ int main(int argc, char* argv[]) {
                                                     {{QStringLiteral("audio/device"), selector}}))
                     std::fprintf(stderr, "soundlab: the device is not remembered: %s\n",
                                  qPrintable(error->message));
-            }});
+            },
+            QStringLiteral("%1:%2").arg(apiServer.address()).arg(apiServer.port())});
         QQuickWindow* window = controlRoom->load();
         if (window == nullptr) {
             std::fprintf(stderr, "soundlab: the QML window failed to load\n");

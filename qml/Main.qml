@@ -194,12 +194,24 @@ ApplicationWindow {
             Card {
                 title: qsTr("State")
                 Layout.fillWidth: true
-                Layout.preferredHeight: Theme.px(150)
+                Layout.preferredHeight: Theme.px(170)
                 StateBadge {
                     objectName: "stateBadge"
                     Layout.fillWidth: true
                     Layout.fillHeight: true
                     metrics: window.metrics
+                }
+                Label {
+                    objectName: "stateHeld"
+                    visible: window.metrics.hasFrames
+                    // Whole seconds: the line changes once a second, not at the frame rate.
+                    text: (window.metrics.changesPerMinute === 1
+                               ? qsTr("held %1%2 s · %3 change/min")
+                               : qsTr("held %1%2 s · %3 changes/min"))
+                          .arg(window.metrics.heldSinceFirstFrame ? "≥ " : "")
+                          .arg(Math.floor(window.metrics.heldSeconds))
+                          .arg(window.metrics.changesPerMinute)
+                    color: Theme.text
                 }
                 Label {
                     text: qsTr("centroid %1 Hz · level %2 dBFS")

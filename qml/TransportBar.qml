@@ -94,7 +94,9 @@ ToolBar {
         Label {
             objectName: "linkLamp"
             readonly property var looks: ({
-                "local": [qsTr("● local"), Theme.textMuted],
+                // Local: where this process's API serves remote clients.
+                "local": [bar.link.box === "" ? qsTr("● local") : qsTr("● API %1").arg(bar.link.box),
+                          bar.link.box === "" ? Theme.textMuted : Theme.ok],
                 "connecting": [qsTr("○ connecting"), Theme.warn],
                 "up": [qsTr("● %1 · %2 ms").arg(bar.link.box)
                        .arg(bar.link.roundTripMs < 0 ? "–" : bar.link.roundTripMs.toFixed(0)), Theme.ok],

@@ -17,15 +17,15 @@
 namespace soundlab {
 
 namespace {
-std::unique_ptr<LinkViewModel> linkFor(ControlBackend& backend) {
-    if (auto* remote = qobject_cast<RemoteBackend*>(&backend))
+std::unique_ptr<LinkViewModel> linkFor(const ControlRoomSources& sources) {
+    if (auto* remote = qobject_cast<RemoteBackend*>(&sources.backend))
         return std::make_unique<LinkViewModel>(*remote);
-    return std::make_unique<LinkViewModel>();
+    return std::make_unique<LinkViewModel>(sources.localApi);
 }
 }  // namespace
 
 ControlRoom::ControlRoom(const ControlRoomSources& sources)
-    : link_(linkFor(sources.backend)),
+    : link_(linkFor(sources)),
       audio_(std::make_unique<AudioViewModel>(sources.backend)),
       engine_(std::make_unique<EngineViewModel>(sources.backend)),
       phi_(std::make_unique<PhiViewModel>(sources.backend)),

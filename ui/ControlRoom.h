@@ -29,6 +29,8 @@ struct ControlRoomSources {
     ControlBackend& backend;
     // Called with the selector of a device chosen in the window (the app remembers it).
     std::function<void(const QString& selector)> deviceChosen;
+    // Local: where this process's API serves remote clients ("HOST:PORT"), for the link lamp.
+    QString localApi = {};
 };
 
 // The window's assembly, in one place for the app and the tests: one view-model per panel and

@@ -17,7 +17,8 @@ namespace {
 const QString kHeartbeatPath = QStringLiteral("/version");
 }  // namespace
 
-LinkViewModel::LinkViewModel(QObject* parent) : QObject(parent) {
+LinkViewModel::LinkViewModel(QString localApi, QObject* parent)
+    : QObject(parent), localApi_(std::move(localApi)) {
     stateChangedAtMs_ = QDateTime::currentMSecsSinceEpoch();
 }
 
@@ -51,7 +52,7 @@ QString LinkViewModel::state() const {
 }
 
 QString LinkViewModel::box() const {
-    return backend_ ? backend_->hostAndPort() : QString();
+    return backend_ ? backend_->hostAndPort() : localApi_;
 }
 
 bool LinkViewModel::eventsConnected() const {

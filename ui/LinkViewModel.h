@@ -36,7 +36,7 @@ class LinkViewModel : public QObject {
     Q_PROPERTY(QString state READ state NOTIFY changed)
     Q_PROPERTY(bool up READ up NOTIFY changed)
     Q_PROPERTY(bool remote READ remote CONSTANT)
-    // "HOST:PORT" of the box; empty when local.
+    // "HOST:PORT" of the box; local: where this process's API serves (empty if nowhere).
     Q_PROPERTY(QString box READ box CONSTANT)
     // The latest heartbeat's round trip in ms; −1 when there is none.
     Q_PROPERTY(double roundTripMs READ roundTripMs NOTIFY changed)
@@ -52,7 +52,8 @@ public:
     static constexpr int kMaxDownBackoffMs = 8000;
     static constexpr int kMaxUnauthorizedBackoffMs = 30000;
 
-    explicit LinkViewModel(QObject* parent = nullptr);  // local
+    // Local; `localApi`: where this process's API serves ("HOST:PORT"), empty if nowhere.
+    explicit LinkViewModel(QString localApi = {}, QObject* parent = nullptr);
     explicit LinkViewModel(RemoteBackend& backend, QObject* parent = nullptr);
     ~LinkViewModel() override;
 
@@ -87,6 +88,7 @@ private:
     RemoteBackend* backend_ = nullptr;
     State state_ = State::Local;
     QString message_;
+    QString localApi_;
     double roundTripMs_ = -1;
     qint64 stateChangedAtMs_ = 0;
     QTimer timer_;  // the next heartbeat while up, else the next attempt

@@ -37,6 +37,8 @@ void MetricsViewModel::refresh() {
 
 void MetricsViewModel::reload() {
     points_.clear();
+    changes_.clear();
+    changeSeen_ = false;
     latest_ = {};
     lastFrameId_ = 0;
     emit changed();
@@ -88,6 +90,7 @@ void MetricsViewModel::prune() {
     // Forget what left the window (even while no frames come, so the chart empties).
     const double oldest = now() - kWindowSeconds;
     while (!points_.empty() && points_.front().timestamp < oldest) points_.pop_front();
+    while (!changes_.empty() && changes_.front() < now() - 60.0) changes_.pop_front();
     if (!points_.empty() || !latest_.isEmpty()) emit changed();
 }
 
@@ -102,9 +105,21 @@ void MetricsViewModel::append(const QJsonObject& frame) {
     p.criticality = frame.value(QLatin1String("criticality")).toDouble();
     p.consciousnessLevel = frame.value(QLatin1String("consciousness_level")).toDouble();
     p.state = frame.value(QLatin1String("state")).toString();
+    const QString previous = latest_.value(QLatin1String("state")).toString();
+    if (p.state != previous) {
+        if (!previous.isEmpty()) {
+            changeSeen_ = true;
+            changes_.push_back(p.timestamp);
+        }
+        runStart_ = p.timestamp;
+    }
     points_.push_back(std::move(p));
     latest_ = frame;
     lastFrameId_ = id;
+}
+
+double MetricsViewModel::heldSeconds() const {
+    return latest_.isEmpty() ? 0.0 : std::max(0.0, now() - runStart_);
 }
 
 double MetricsViewModel::now() const {

@@ -32,6 +32,14 @@ class MetricsViewModel : public QObject {
     Q_PROPERTY(int frameCount READ frameCount NOTIFY changed)
     Q_PROPERTY(QStringList states READ states CONSTANT)
     Q_PROPERTY(double windowSeconds READ windowSeconds CONSTANT)
+    // How long the current state has lasted, from its first frame to now (the badge's "held").
+    // When no change was seen since the frames began (the window opened mid-run, or the box
+    // restarted), the run began before them: heldSinceFirstFrame is true and heldSeconds is a
+    // lower bound.
+    Q_PROPERTY(double heldSeconds READ heldSeconds NOTIFY changed)
+    Q_PROPERTY(bool heldSinceFirstFrame READ heldSinceFirstFrame NOTIFY changed)
+    // State changes over the last minute of frames.
+    Q_PROPERTY(int changesPerMinute READ changesPerMinute NOTIFY changed)
 
 public:
     static constexpr double kWindowSeconds = 30.0;
@@ -57,6 +65,9 @@ public:
     int frameCount() const { return int(points_.size()); }
     QStringList states() const;
     double windowSeconds() const { return kWindowSeconds; }
+    double heldSeconds() const;
+    bool heldSinceFirstFrame() const { return !changeSeen_; }
+    int changesPerMinute() const { return int(changes_.size()); }
 
     // The four lines (consciousness, coherence, ICI, criticality: the legend's order), one
     // point per frame, x = seconds relative to now (−30 … 0), y the metric.
@@ -92,6 +103,10 @@ private:
     DocumentPoll latestPoll_;
     bool readingHistory_ = false;
     std::deque<Point> points_;
+    // The current state's run: its first frame's timestamp, and whether a change began it.
+    double runStart_ = 0.0;
+    bool changeSeen_ = false;
+    std::deque<double> changes_;  // timestamps of the state changes within the last minute
     QJsonObject latest_;
     quint64 lastFrameId_ = 0;
 };

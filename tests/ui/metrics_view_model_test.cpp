@@ -126,6 +126,34 @@ TEST(MetricsViewModel, FollowsNewFramesWithoutGapsAndDropsWhatLeavesTheWindow) {
         EXPECT_GE(runs[i].toMap()["from"].toDouble(), runs[i - 1].toMap()["from"].toDouble());
 }
 
+// The state badge's "held … · … changes/min": a run the window opened in the middle of is held
+// "at least" since the first frame; a change seen starts the count at its frame, and counts.
+TEST(MetricsViewModel, SaysHowLongTheStateIsHeldAndHowOftenItChanged) {
+    ChainDriver driver;
+    feedAndSettle(driver, 35.0, sine1k);
+    ChartView view(*driver.analyzer);
+    MetricsViewModel& vm = view.vm;
+    EXPECT_TRUE(vm.heldSinceFirstFrame()) << "the window opened in the middle of a run";
+    const QVariantList openingRuns = vm.stateRuns();
+    // The analysis' timestamps are stream time (its own clock), not the wall's: compare with the
+    // frames' own span.
+    const double span = vm.points().back().timestamp - vm.points().front().timestamp;
+    if (openingRuns.size() == 1) EXPECT_GE(vm.heldSeconds(), span - 0.1);
+
+    feedAndSettle(driver, 3.0, [](int64_t) { return 0.0f; });  // IDLE after its 0.5 s dwell
+    const quint64 target = driver.analyzer->latest()->frameId;
+    ASSERT_TRUE(processEventsUntil([&] { return quint64(vm.lastFrameId()) == target; }));
+    ASSERT_EQ(vm.state(), QStringLiteral("IDLE"));
+    EXPECT_FALSE(vm.heldSinceFirstFrame()) << "the change to IDLE was seen";
+    EXPECT_GE(vm.changesPerMinute(), 1);
+    // Held since IDLE's first frame, to "now" (the newest frame when it is ahead of the wall).
+    double idleStart = 0.0;
+    for (auto it = vm.points().rbegin(); it != vm.points().rend() && it->state == "IDLE"; ++it)
+        idleStart = it->timestamp;
+    EXPECT_GE(vm.heldSeconds(), vm.points().back().timestamp - idleStart - 1e-9);
+    EXPECT_LT(vm.heldSeconds(), 3.0) << "less than the silence lasted";
+}
+
 TEST(MetricsViewModel, FillsTheChartLinesOnePointPerFrameWithinTheLast30Seconds) {
     ChainDriver driver;
     feedAndSettle(driver, 10.0, sine1k);
