@@ -25,7 +25,9 @@ double logMax() {
 PhiViewModel::PhiViewModel(ControlBackend& backend, QObject* parent)
     : QObject(parent), backend_(backend), poll_(backend, QStringLiteral("/api/phi")) {
     // 30 Hz: the GUI asks at a rate, never per block
-    RefreshClock::subscribe(this, [this] { refresh(); }, 1);
+    // 10 Hz: the strip's figures change at most that often (the design's rule for numbers);
+    // at 30 Hz it cost 3 points of one core more in the dashboard (docs/benchmarks.md).
+    RefreshClock::subscribe(this, [this] { refresh(); }, 3);
     refresh();
 }
 
