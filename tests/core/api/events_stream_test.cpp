@@ -41,9 +41,8 @@ protected:
     std::unique_ptr<WsClient> subscribe(int expectedClients = 1) {
         auto client = std::make_unique<WsClient>();
         EXPECT_TRUE(client->open(url("/ws/events")));
-        EXPECT_TRUE(waitFor([&] {
-            return server->streamTotals("/ws/events").clients == expectedClients;
-        }));
+        EXPECT_TRUE(
+            waitFor([&] { return server->streamTotals("/ws/events").clients == expectedClients; }));
         return client;
     }
     // The records of type "change" a client has, in order.
@@ -79,8 +78,8 @@ protected:
 TEST_F(EventsStreamTest, AnHttpChangeIsOneRecordWithTheBlockThatAppliedIt) {
     auto client = subscribe();
     const uint64_t before = engine.chain().callbackCount();
-    const HttpReply put = http->send(
-        "PUT", "/api/phi", R"({"mode":"manual","manual":{"depth":0.25,"phase":1.5}})");
+    const HttpReply put =
+        http->send("PUT", "/api/phi", R"({"mode":"manual","manual":{"depth":0.25,"phase":1.5}})");
     ASSERT_EQ(put.status, 200) << put.body.toStdString();
     ASSERT_TRUE(waitFor([&] { return changes(*client).size() == 1; }));
     const double received = unixNow();
@@ -116,15 +115,13 @@ TEST_F(EventsStreamTest, EveryFrontEndsChangeIsNumberedAndErrorsAreNone) {
     control.socket().sendTextMessage(R"({"type":"phi","id":1,"manual":{"depth":0.5}})");
     ASSERT_TRUE(waitFor([&] { return control.messages.size() == 1; }));
     EXPECT_TRUE(control.message(0)["ok"].toBool()) << control.messages[0].toStdString();
-    const Response gui =
-        runInProcess("PUT", "/api/phi", {{"manual", QJsonObject{{"phase", 2.0}}}});
+    const Response gui = runInProcess("PUT", "/api/phi", {{"manual", QJsonObject{{"phase", 2.0}}}});
     EXPECT_EQ(gui.status, 200) << gui.body.toStdString();
 
     // Refused: by the schema before the handler, and by the handler itself (in-process, where
     // no schema check ran first). Neither changed anything, so neither is a record.
     EXPECT_EQ(http->send("PUT", "/api/phi", R"({"manual":{"depth":7}})").status, 422);
-    EXPECT_EQ(runInProcess("PUT", "/api/phi", {{"manual", QJsonObject{{"depth", 7}}}}).status,
-              422);
+    EXPECT_EQ(runInProcess("PUT", "/api/phi", {{"manual", QJsonObject{{"depth", 7}}}}).status, 422);
     control.socket().sendTextMessage(R"({"type":"phi","id":2,"mode":"nonsense"})");
     ASSERT_TRUE(waitFor([&] { return control.messages.size() == 2; }));
     EXPECT_FALSE(control.message(1)["ok"].toBool());
