@@ -21,6 +21,17 @@ namespace {
 // The seed's /ws/latency rate.
 constexpr double kLatencyStreamRateHz = 10.0;
 const QString kControlPath = QStringLiteral("/ws/control");
+const QString kEventsPath = QStringLiteral("/ws/events");
+
+// The audio stream's part of /api/status: what a type "audio" record of /ws/events carries when
+// it changes (the callback count and uptime move all the time, so they are left out).
+QJsonObject audioEventState(const QJsonObject& status) {
+    QJsonObject audio;
+    for (const char* key : {"audio_running", "stream_state", "sample_rate", "buffer_size", "device",
+                            "backend", "host_api", "host_period", "last_error"})
+        audio.insert(QLatin1String(key), status.value(QLatin1String(key)));
+    return audio;
+}
 
 QString hostForUrl(const QHostAddress& address) {
     return address.protocol() == QAbstractSocket::IPv6Protocol
@@ -36,6 +47,13 @@ ApiServer::ApiServer(AudioEngine& engine, ApiServerOptions options)
       calibrator_(engine),
       access_(options_.token, options_.corsOrigins),
       report_(engine),
+      events_(
+          {engine,
+           [this](int64_t callbackNs) {
+               return heardUnixSecondsOfCallback({engine_, calibrator_, compensation_}, callbackNs);
+           },
+           [this] { return audioEventState(report_.status()); },
+           [this] { return latestCalibrationJson(calibrator_); }}),
       threadContext_(std::make_unique<QObject>()),
       executor_(threadContext_.get(), std::max(1, options_.workerThreads)) {
     thread_.setObjectName(QStringLiteral("soundlab-api"));
@@ -225,21 +243,31 @@ void ApiServer::buildRouteTable() {
          }))
         routes_.add(std::move(route));
     for (const auto& route : extraRoutes_) routes_.add(route);
-    if (options_.changeObserver) {
-        RouteTable observed;
-        for (Route route : routes_.routes()) {
-            if (route.method != "GET" && route.handler) {
-                route.handler = [inner = std::move(route.handler),
-                                 observer = options_.changeObserver](const Request& request) {
-                    Response response = inner(request);
-                    observer(request, response);
-                    return response;
-                };
-            }
-            observed.add(std::move(route));
+    // Every change a route answers is told to /ws/events and to the optional observer (the
+    // session log), whoever ran the route: HTTP, /ws/control or the GUI's in-process backend.
+    RouteTable observed;
+    for (Route route : routes_.routes()) {
+        if (EventStream::recordedRoute(route.method, route.path) && route.handler) {
+            route.handler = [inner = std::move(route.handler), observer = options_.changeObserver,
+                             events = &events_,
+                             audible = EventStream::audibleRoute(route.method, route.path)](
+                                const Request& request) {
+                Response response = inner(request);
+                events->changed(request, response, audible);
+                if (observer) observer(request, response);
+                return response;
+            };
+        } else if (route.method != "GET" && route.handler && options_.changeObserver) {
+            route.handler = [inner = std::move(route.handler),
+                             observer = options_.changeObserver](const Request& request) {
+                Response response = inner(request);
+                observer(request, response);
+                return response;
+            };
         }
-        routes_ = std::move(observed);
+        observed.add(std::move(route));
     }
+    routes_ = std::move(observed);
     for (const auto& route : routes_.routes())
         if (route.execution == Execution::Worker) executor_.addSerialQueue(route.serialQueue);
 
@@ -250,6 +278,19 @@ void ApiServer::buildRouteTable() {
     for (const auto& s : streams_)
         if (s.path != QLatin1String("/ws/status") && s.path != QLatin1String("/ws/latency"))
             streams.append({s.path, s.rateHz, s.description, {}, s.frameSchema});
+    streams.append(
+        {kEventsPath,
+         0.0,
+         QStringLiteral("Every state change as one record, numbered by seq (1, 2, 3, … per server "
+                        "run, no gaps: a client that sees a gap lost records and re-reads the "
+                        "state over REST). type \"change\": a route's 2xx answer to a request "
+                        "that changed state (HTTP, /ws/control or the GUI), with the answer as "
+                        "state; changes that reach the audio thread also say the block that "
+                        "applied them and when it is heard. type \"audio\": the stream's state "
+                        "or device changed without a request (watchdog). type \"calibration\": "
+                        "a latency calibration's progress or result (docs/api.md \"Events\")."),
+         {},
+         EventStream::frameSchema()});
     streams.append(
         {kControlPath, 0.0,
          QStringLiteral("JSON messages that run REST routes, for clients that stream updates at a "
@@ -305,11 +346,15 @@ std::optional<QString> ApiServer::start() {
             else
                 hub_->addPushStream(s.path, s.rateHz);
         }
-        hub_->addControl(kControlPath,
-                         [control = control_.get()](const QJsonObject& message,
-                                                    const WebSocketHub::Reply& reply) {
-                             control->handle(message, reply);
-                         });
+        hub_->addPushStream(kEventsPath, 0.0);
+        events_.start(threadContext_.get(), [this](const QString& text) {
+            if (hub_) hub_->publish(kEventsPath, text, 0.0);
+        });
+        hub_->addControl(kControlPath, [control = control_.get()](
+                                           const QJsonObject& message, const QHostAddress& peer,
+                                           const WebSocketHub::Reply& reply) {
+            control->handle(message, reply, peer);
+        });
         hub_->setCountsListener([this](const QHash<QString, int>& counts) {
             std::lock_guard lock(clientCountsMutex_);
             clientCounts_ = counts;
@@ -366,6 +411,7 @@ void ApiServer::stop() {
                 "are dropped",
                 executor_.pending(), static_cast<long long>(options_.stopTimeout.count()));
         runOnServerThread([this] {
+            events_.stop();
             // Clients first: their sockets may still belong to the listener.
             if (hub_) hub_->closeAll();
             delete frontend_;

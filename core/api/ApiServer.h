@@ -2,6 +2,7 @@
 
 #include "api/AccessPolicy.h"
 #include "api/ControlChannel.h"
+#include "api/EventStream.h"
 #include "api/HttpRequestCounter.h"
 #include "api/OscServer.h"
 #include "api/ProbeRoutes.h"
@@ -90,7 +91,8 @@ public:
     // serves. `soundlab --print-openapi` writes it without starting, for the install.
     QByteArray openApiDocument();
 
-    // The routes as the server runs them (with ApiServerOptions::changeObserver), built by
+    // The routes as the server runs them (every change told to /ws/events and to
+    // ApiServerOptions::changeObserver), built by
     // start() (or openApiDocument()): what an in-process client such as the GUI's LocalBackend
     // dispatches to, so it runs exactly the handlers a request would. Read on the control thread.
     const RouteTable& routeTable() const { return routes_; }
@@ -125,6 +127,10 @@ public:
                            std::function<std::optional<QString>()> notReadyReason);
     // A gauge of GET /metrics (e.g. "soundlab_presets"); called on the server thread.
     void addMetric(const QString& name, const QString& help, std::function<double()> value);
+
+    // The /ws/events records (docs/api.md "Events"): the last seq given and the records lost to
+    // a full queue. Any thread.
+    const EventStream& events() const { return events_; }
 
     // The connected WebSocket clients with their frame counters (asks the server thread).
     QList<WebSocketClientStats> webSocketClients() const;
@@ -161,6 +167,8 @@ private:
     QList<ReadinessCheck> readiness_;
     QList<MetricGauge> gauges_;
     HttpRequestCounter answers_;
+    // Before routes_: its handlers tell it of every change.
+    EventStream events_;
     RouteTable routes_;
     QByteArray openApiJson_;
     quint64 statusFrameId_ = 0;

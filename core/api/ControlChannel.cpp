@@ -29,7 +29,8 @@ ControlChannel::ControlChannel(const RouteTable& routes, RouteExecutor& executor
     }
 }
 
-void ControlChannel::handle(const QJsonObject& message, const WebSocketHub::Reply& reply) {
+void ControlChannel::handle(const QJsonObject& message, const WebSocketHub::Reply& reply,
+                            const QHostAddress& peer) {
     const QString type = message.value(QStringLiteral("type")).toString();
     const Entry* entry = nullptr;
     for (const Entry& e : entries_)
@@ -52,6 +53,7 @@ void ControlChannel::handle(const QJsonObject& message, const WebSocketHub::Repl
     Request request;
     request.method = entry->route.method;
     request.path = entry->route.path;
+    request.peer = peer;
     const QString& batch = entry->type.batchField;
     if (!batch.isEmpty() && fields.contains(batch)) {
         if (fields.size() > 1) {

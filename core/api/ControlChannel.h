@@ -43,7 +43,9 @@ public:
     ControlChannel(const RouteTable& routes, RouteExecutor& executor,
                    const QList<ControlMessageType>& types = controlMessageTypes());
 
-    void handle(const QJsonObject& message, const WebSocketHub::Reply& reply);
+    // `peer`: the client's address, which the request carries (logs and /ws/events name it).
+    void handle(const QJsonObject& message, const WebSocketHub::Reply& reply,
+                const QHostAddress& peer = {});
 
     // For the OpenAPI document: each message type with the body schema of its route.
     QJsonObject messagesDescription() const;

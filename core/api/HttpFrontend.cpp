@@ -116,6 +116,9 @@ bool HttpFrontend::handleRequest(const QHttpServerRequest& request, QTcpSocket* 
         if (guard) guard->releaseForUpgrade();
         socket->setSocketOption(QAbstractSocket::SendBufferSizeSocketOption,
                                 hub_.limits().socketSendBufferBytes);
+        // Each frame is a whole message: send it now. With Nagle a frame waited for the ACK of
+        // the one before, which a client may delay by 40 ms (/ws/events' p99, bench-events.py).
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         return true;
     }
 

@@ -278,9 +278,11 @@ void WebSocketHub::onTextMessage(Client& client, const QString& message) {
         if (!takeId(client, object, &bounded)) return;
         // The reply may come later (from a worker): find the client again then.
         const QPointer<QWebSocket> socket = client.socket;
-        client.stream->onMessage(object, [this, socket](const QJsonObject& answer) {
-            if (Client* c = socket ? find(socket) : nullptr) reply(*c, answer);
-        });
+        client.stream->onMessage(object, socket->peerAddress(),
+                                 [this, socket](const QJsonObject& answer) {
+                                     if (Client* c = socket ? find(socket) : nullptr)
+                                         reply(*c, answer);
+                                 });
         return;
     }
     reply(client, errorMessage(

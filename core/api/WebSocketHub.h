@@ -4,6 +4,7 @@
 
 #include <QElapsedTimer>
 #include <QHash>
+#include <QHostAddress>
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
@@ -61,8 +62,10 @@ public:
     // once that client has gone. Server thread only; may be kept and called later (a handler
     // that finishes on a worker answers through it).
     using Reply = std::function<void(const QJsonObject&)>;
-    // Handles one JSON object a client of a control endpoint sent (not "ping"), on this thread.
-    using MessageHandler = std::function<void(const QJsonObject& message, const Reply& reply)>;
+    // Handles one JSON object a client of a control endpoint sent (not "ping"), on this thread;
+    // `peer` is the client's address.
+    using MessageHandler = std::function<void(const QJsonObject& message, const QHostAddress& peer,
+                                              const Reply& reply)>;
 
     WebSocketHub(const AccessPolicy& access, WebSocketLimits limits, QObject* parent = nullptr);
     ~WebSocketHub() override;
