@@ -15,8 +15,8 @@ struct StreamDescription {
     // A control endpoint (rate 0): what it does and the messages it takes (x-websocket); for a
     // stream, added to the common description (e.g. a pushed stream's ?rate=N).
     QString description;
-    QJsonObject messages;
-    QJsonObject frameSchema;  // of its frames, as x-websocket.frame; empty: not described
+    QJsonObject messages{};
+    QJsonObject frameSchema{};  // of its frames, as x-websocket.frame; empty: not described
 };
 
 // Builds the OpenAPI 3.1 document of the server from its route table and streams, so the
