@@ -8,6 +8,12 @@
 #include <gtest/gtest.h>
 #include <QRandomGenerator>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 using namespace soundlab;
 using namespace soundlab::api;
 using namespace soundlab::api::test;
@@ -129,36 +135,60 @@ struct StreamedUpload {
     int status() const { return received.startsWith("HTTP/1.1 ") ? received.mid(9, 3).toInt() : 0; }
 };
 
+// Sends `head`, then a body of `totalBytes` (64 KiB pieces, chunked or not) for up to 20 s,
+// reading as it goes, as a careful client does: it stops sending once an answer came. Plain
+// POSIX sockets: after the server's lingering close the kernel keeps the answer readable even
+// behind a reset, where a QTcpSocket whose next write failed would drop what it had read.
 StreamedUpload streamUpload(quint16 port, const QByteArray& head, qint64 totalBytes, bool chunked) {
     StreamedUpload result;
-    QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    if (!socket.waitForConnected(3000)) return result;
-    qint64 queued = 0;  // body bytes handed to the socket
-    QObject::connect(&socket, &QTcpSocket::bytesWritten, [&](qint64 n) {
-        result.bodyBytesSent = std::max<qint64>(0, result.bodyBytesSent + n);
-    });
-    socket.write(head);
-    result.bodyBytesSent = -head.size();  // bytesWritten counts the head too
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+        if (fd >= 0) ::close(fd);
+        return result;
+    }
     const QByteArray piece(64 * 1024, 'x');
     const QByteArray chunk = QByteArray::number(piece.size(), 16) + "\r\n" + piece + "\r\n";
+    QByteArray pending = head;  // what is still to send of the current write
+    qint64 headLeft = head.size();
+    qint64 queued = 0;  // body bytes handed to the kernel
     QElapsedTimer timer;
     timer.start();
+    char buffer[4096];
     while (timer.elapsed() < 20000) {
-        if (socket.state() != QAbstractSocket::ConnectedState) {
-            result.closedByServer = true;
+        pollfd p{fd, short(POLLIN | (result.received.isEmpty() ? POLLOUT : 0)), 0};
+        if (::poll(&p, 1, 100) < 0) break;
+        if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+            const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+            if (n > 0) {
+                result.received.append(buffer, n);
+                continue;
+            }
+            result.closedByServer = true;  // end of stream, or reset
             break;
         }
-        // Keep Qt's own buffer small, so that what counts is what the server accepted.
-        if (queued < totalBytes && socket.bytesToWrite() < 256 * 1024) {
-            socket.write(chunked ? chunk : piece);
+        if (!(p.revents & POLLOUT)) continue;
+        if (pending.isEmpty()) {
+            if (queued >= totalBytes) continue;
+            pending = chunked ? chunk : piece;
             queued += piece.size();
         }
-        socket.waitForBytesWritten(5);
-        if (socket.bytesAvailable() > 0) result.received += socket.readAll();
-        if (queued >= totalBytes && socket.bytesToWrite() == 0) socket.waitForReadyRead(100);
+        const ssize_t sent = ::send(fd, pending.constData(), size_t(pending.size()), MSG_NOSIGNAL);
+        if (sent < 0) {
+            result.closedByServer = true;  // reset: the answer, if any, is still readable
+            break;
+        }
+        const qint64 headPart = std::min<qint64>(headLeft, sent);
+        headLeft -= headPart;
+        result.bodyBytesSent += sent - headPart;
+        pending.remove(0, sent);
     }
-    result.received += socket.readAll();
+    for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, MSG_DONTWAIT)) > 0;)
+        result.received.append(buffer, n);
+    ::close(fd);
     return result;
 }
 
