@@ -219,22 +219,17 @@ void EventStream::drain() {
 }
 
 void EventStream::watch() {
-    const QJsonObject audio = sources_.audioState();
-    if (audio != lastAudio_) {
-        lastAudio_ = audio;
+    // One record each time a watched document differs from the one last sent.
+    const auto publishIfChanged = [this](const QString& type, const QJsonValue& now,
+                                         QJsonValue& last) {
+        if (now == last) return;
+        last = now;
         Pending pending;
-        pending.record = {{QStringLiteral("type"), QStringLiteral("audio")},
-                          {QStringLiteral("state"), audio}};
+        pending.record = {{QStringLiteral("type"), type}, {QStringLiteral("state"), now}};
         enqueue(std::move(pending));
-    }
-    const QJsonValue calibration = sources_.calibration();
-    if (calibration != lastCalibration_) {
-        lastCalibration_ = calibration;
-        Pending pending;
-        pending.record = {{QStringLiteral("type"), QStringLiteral("calibration")},
-                          {QStringLiteral("state"), calibration}};
-        enqueue(std::move(pending));
-    }
+    };
+    publishIfChanged(QStringLiteral("audio"), sources_.audioState(), lastAudio_);
+    publishIfChanged(QStringLiteral("calibration"), sources_.calibration(), lastCalibration_);
 }
 
 }  // namespace soundlab::api

@@ -108,7 +108,7 @@ private:
     Send send_;
     std::unique_ptr<QTimer> holdTimer_;
     std::unique_ptr<QTimer> watchTimer_;
-    QJsonObject lastAudio_;
+    QJsonValue lastAudio_;
     QJsonValue lastCalibration_;
 };
 
