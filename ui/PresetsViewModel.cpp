@@ -1,5 +1,7 @@
 #include "PresetsViewModel.h"
 
+#include "RefreshClock.h"
+
 #include "api/PresetRoutes.h"
 #include "presets/CollisionPolicy.h"
 #include "presets/PresetBundle.h"
@@ -14,7 +16,6 @@ namespace soundlab {
 
 namespace {
 
-constexpr int kRefreshMs = 33;  // 30 Hz at most: the GUI asks at its rate
 // The list has no revision to ask for: read it twice a second unless an action or the search
 // asks sooner.
 constexpr int kListPollTicks = 15;
@@ -76,18 +77,16 @@ PresetsViewModel::BundleFile PresetsViewModel::readBundle(const QString& path) {
 PresetsViewModel::PresetsViewModel(ControlBackend& backend, QObject* parent)
     : QObject(parent), backend_(backend) {
     files_.setMaxThreadCount(1);
-    timer_.setInterval(kRefreshMs);
-    // A tick while a read is in flight is simply skipped: the GUI asks at its rate.
-    connect(&timer_, &QTimer::timeout, this, [this] {
+    // On the window's one refresh tick (30 Hz), like every view-model. A tick while a read is
+    // in flight is simply skipped: the GUI asks at its rate.
+    RefreshClock::subscribe(this, [this] {
         if (++ticksSinceList_ >= kListPollTicks) listWanted_ = true;
         if (!readInFlight_) startRead();
     });
-    timer_.start();
     refresh();
 }
 
 PresetsViewModel::~PresetsViewModel() {
-    timer_.stop();
     files_.waitForDone();
 }
 

@@ -8,7 +8,6 @@
 #include <QObject>
 #include <QStringList>
 #include <QThreadPool>
-#include <QTimer>
 #include <QUrl>
 #include <QVariantList>
 
@@ -181,7 +180,6 @@ private:
     void runImport(bool dryRun);
 
     ControlBackend& backend_;
-    QTimer timer_;
     int ticksSinceList_ = 0;
     QString query_;
     QString tagFilter_;
