@@ -36,6 +36,7 @@ int64_t ClockEstimate::blockStartNear(int64_t steadyNs) const {
 }
 
 void DelayLockedLoop::restart(ClockResync reason) {
+    awaitingPace_ = false;
     estimate_.tracking = false;
     estimate_.settled = false;
     ++estimate_.resyncs;
@@ -47,13 +48,16 @@ ClockResync DelayLockedLoop::update(uint64_t generation, int64_t position, int32
                                     double sampleRate, int64_t steadyNs, uint32_t status) {
     if (frames <= 0 || !(sampleRate > 0.0)) return ClockResync::None;
     ClockEstimate& s = estimate_;
+    const double blockSeconds = double(frames) / sampleRate;
+    // At the device's pace: at least half a block after the previous callback, not in a burst.
+    const bool atPace = double(steadyNs - previousNs_) >= 0.5e9 * blockSeconds;
+    previousNs_ = steadyNs;
     if (!s.tracking) {
         sync(generation, position, frames, sampleRate, steadyNs, pending_);
         return s.lastResync;
     }
     const double now = double(steadyNs - s.syncNs) * 1e-9;
     const double error = now - predicted_;
-    const double blockSeconds = double(frames) / sampleRate;
     ClockResync reason = ClockResync::None;
     if (generation != s.generation || sampleRate != s.sampleRate)
         reason = ClockResync::StreamStart;
@@ -61,12 +65,23 @@ ClockResync DelayLockedLoop::update(uint64_t generation, int64_t position, int32
         reason = ClockResync::Xrun;
     else if (position != s.position + s.frames)
         reason = ClockResync::Discontinuity;
-    else if (std::abs(error) > std::max(kJumpBlocks * blockSeconds, kMinJumpSeconds))
+    else if (!awaitingPace_ &&
+             std::abs(error) > std::max(kJumpBlocks * blockSeconds, kMinJumpSeconds))
         reason = ClockResync::TimingJump;
     if (reason != ClockResync::None) {
         restart(reason);
         sync(generation, position, frames, sampleRate, steadyNs, reason);
+        // A late callback: the device may call back for the blocks it missed back to back.
+        awaitingPace_ = reason == ClockResync::Xrun || reason == ClockResync::TimingJump;
         return reason;
+    }
+    // Catching up after a late callback, each block earlier than the grid: none of them says
+    // where the grid is, and fed to the loop they bent the period (531 ppm read for 500). The
+    // loop syncs again on each, the same resync, up to the first block at the device's pace.
+    if (awaitingPace_) {
+        sync(generation, position, frames, sampleRate, steadyNs, s.lastResync);
+        awaitingPace_ = !atPace;
+        return ClockResync::None;
     }
 
     // Wide at the sync, then narrower as the loop has seen more, down to the final width. The

@@ -57,7 +57,9 @@ struct ClockEstimate {
 // (docs/latency.md, "Drift": why these figures). A block with xrun bits, one that does not follow
 // the previous one, or a callback more than a jump limit off the prediction makes it start over;
 // as the stream and so its clock are the same, it keeps the period it learned (and the period's
-// narrow gain) and only locks the phase again from wide open.
+// narrow gain) and only locks the phase again from wide open. After a late callback it syncs
+// again on each block until one comes at the device's pace (a device with buffer to spare calls
+// back for the missed blocks back to back, each earlier than the grid).
 //
 // Threading: plain value; one thread feeds it (the performance monitor's, under its lock).
 class DelayLockedLoop {
@@ -97,6 +99,8 @@ private:
     // the same stream; see sync()).
     double periodLearnedSeconds_ = 0.0;
     bool syncTimeFixed_ = false;
+    int64_t previousNs_ = 0;     // the previous block's callback
+    bool awaitingPace_ = false;  // synced to a late callback; see update()
 };
 
 }  // namespace soundlab::metrics
