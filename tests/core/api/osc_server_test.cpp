@@ -215,7 +215,7 @@ TEST_F(OscServerTest, MalformedAndOutOfRangeAreRejectedCountedAndChangeNothing) 
         message("/soundlab/sensor/accel", {f(0.0f), f(0.0f), f(99.0f)}),  // > 16 g
         truncated,
         lying,
-        QByteArray("\x00\xff garbage \x01\x02", 15),
+        QByteArrayLiteral("\x00\xff garbage \x01\x02"),
         QByteArray(1, '/'),
         huge,
     };

@@ -15,13 +15,17 @@ Route route(const QByteArray& method, const QString& path, QString tag = {}) {
     return r;
 }
 
-RouteTable presetsTable() {
-    RouteTable table;
-    table.add(route("GET", "/api/presets"));
-    table.add(route("POST", "/api/presets"));
-    table.add(route("GET", "/api/presets/{id}"));
-    table.add(route("PUT", "/api/presets/{id}"));
-    table.add(route("POST", "/api/presets/export"));
+// One table for the whole program: a match points into the table it came from.
+const RouteTable& presetsTable() {
+    static const RouteTable table = [] {
+        RouteTable t;
+        t.add(route("GET", "/api/presets"));
+        t.add(route("POST", "/api/presets"));
+        t.add(route("GET", "/api/presets/{id}"));
+        t.add(route("PUT", "/api/presets/{id}"));
+        t.add(route("POST", "/api/presets/export"));
+        return t;
+    }();
     return table;
 }
 
