@@ -5,6 +5,7 @@
 #include "api/PresetRoutes.h"
 #include "presets/CollisionPolicy.h"
 #include "presets/PresetBundle.h"
+#include "rt/HandOff.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -105,17 +106,17 @@ template <typename Result>
 void PresetsViewModel::offThread(std::function<Result()> work,
                                  std::function<void(const Result&)> done) {
     ++tasksPending_;
-    files_.start([this, work = std::move(work), done = std::move(done)] {
+    files_.start(rt::handedOver([this, work = std::move(work), done = std::move(done)] {
         Result result = work();
         // Queued to the GUI thread; the destructor waits for this task, so `this` is alive.
         QMetaObject::invokeMethod(
             this,
-            [this, done, result = std::move(result)] {
+            rt::handedOver([this, done, result = std::move(result)] {
                 --tasksPending_;
                 done(result);
-            },
+            }),
             Qt::QueuedConnection);
-    });
+    }));
 }
 
 void PresetsViewModel::refresh() {

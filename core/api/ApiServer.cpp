@@ -9,6 +9,7 @@
 #include "api/OpenApiDocument.h"
 #include "api/PhiRoutes.h"
 #include "engine/AudioEngine.h"
+#include "rt/HandOff.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -111,10 +112,10 @@ void ApiServer::publish(const QString& path, QString text, double rateHz) {
     }
     QMetaObject::invokeMethod(
         threadContext_.get(),
-        [this, path, text = std::move(text), rateHz] {
+        rt::handedOver([this, path, text = std::move(text), rateHz] {
             pendingPublishes_.fetch_sub(1);
             if (hub_) hub_->publish(path, text, rateHz);
-        },
+        }),
         Qt::QueuedConnection);
 }
 
@@ -147,10 +148,12 @@ void ApiServer::addMetric(const QString& name, const QString& help, std::functio
 }
 
 void ApiServer::runOnServerThread(const std::function<void()>& work) const {
-    if (QThread::currentThread() == &thread_)
+    if (QThread::currentThread() == &thread_) {
         work();
-    else
-        QMetaObject::invokeMethod(threadContext_.get(), work, Qt::BlockingQueuedConnection);
+        return;
+    }
+    QMetaObject::invokeMethod(threadContext_.get(), rt::handedOver(work),
+                              Qt::BlockingQueuedConnection);
 }
 
 QJsonObject ApiServer::statusFrame() {

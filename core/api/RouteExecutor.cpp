@@ -1,5 +1,7 @@
 #include "api/RouteExecutor.h"
 
+#include "rt/HandOff.h"
+
 #include <QDeadlineTimer>
 #include <QThread>
 #include <exception>
@@ -56,17 +58,18 @@ void RouteExecutor::run(const QString& serialQueue, std::function<Response(const
     // The task owns copies of everything it uses: the route table may be rebuilt and the
     // request's connection may close while it runs.
     poolFor(serialQueue)
-        ->start([this, handler = std::move(handler), request = std::move(request),
-                 deliver = std::move(deliver)]() mutable {
+        ->start(rt::handedOver([this, handler = std::move(handler), request = std::move(request),
+                                deliver = std::move(deliver)]() mutable {
             Response response = invokeHandler(handler, request);
             QMetaObject::invokeMethod(
                 replyContext_,
-                [this, deliver = std::move(deliver), response = std::move(response)]() mutable {
+                rt::handedOver([this, deliver = std::move(deliver),
+                                response = std::move(response)]() mutable {
                     deliver(std::move(response));
                     --pending_;
-                },
+                }),
                 Qt::QueuedConnection);
-        });
+        }));
 }
 
 bool RouteExecutor::waitForDone(std::chrono::milliseconds timeout) {

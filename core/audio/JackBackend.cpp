@@ -1,5 +1,6 @@
 #include "JackBackend.h"
 
+#include "rt/HandOff.h"
 #include "rt/RealtimeSection.h"
 
 #include <jack/jack.h>
@@ -43,6 +44,10 @@ struct JackClientState {
     std::atomic_flag reasonWritten = ATOMIC_FLAG_INIT;
     char reason[256] = {};
     std::atomic<bool> dead{false};
+
+    // libjack runs the callbacks on threads it wakes through the server: TSan cannot see that
+    // what start() wrote before jack_activate happens before them (rt/HandOff.h).
+    rt::HandOff activated;
 };
 
 namespace {
@@ -167,6 +172,7 @@ uint32_t latencyOf(jack_client_t* client, const char* portName, jack_latency_cal
 int onProcess(jack_nframes_t frames, void* arg) {
     const rt::RealtimeSection realtime;
     auto& s = *static_cast<JackClientState*>(arg);
+    s.activated.acquire();
     auto* left = static_cast<float*>(jack_port_get_buffer(s.outputs[0], frames));
     auto* right = static_cast<float*>(jack_port_get_buffer(s.outputs[1], frames));
     s.inProcess.fetch_add(1);
@@ -204,11 +210,13 @@ int onProcess(jack_nframes_t frames, void* arg) {
 }
 
 int onXrun(void* arg) {
+    static_cast<JackClientState*>(arg)->activated.acquire();
     static_cast<JackClientState*>(arg)->xruns.fetch_add(1, std::memory_order_relaxed);
     return 0;
 }
 
 int onBufferSize(jack_nframes_t frames, void* arg) {
+    static_cast<JackClientState*>(arg)->activated.acquire();
     static_cast<JackClientState*>(arg)->period.store(frames, std::memory_order_relaxed);
     return 0;
 }
@@ -216,6 +224,7 @@ int onBufferSize(jack_nframes_t frames, void* arg) {
 // Runs on a JACK thread (libjack documents: no JACK calls here); no allocation either.
 void onShutdown(jack_status_t, const char* reason, void* arg) {
     auto& s = *static_cast<JackClientState*>(arg);
+    s.activated.acquire();
     if (!s.reasonWritten.test_and_set()) {
         std::strncpy(s.reason, reason ? reason : "no reason given", sizeof(s.reason) - 1);
     }
@@ -336,6 +345,7 @@ std::optional<QString> JackBackend::start(const BackendStreamConfig& config,
 
     // The chain splits a period larger than config.blockSize into blocks of at most that size.
     callback.prepare(rate, config.blockSize);
+    state->activated.release();
     if (jack_activate(client) != 0) return fail(QStringLiteral("cannot activate the JACK client"));
     // Not being able to connect is not fatal: the client runs, the graph is the user's to change.
     if (captureTo && jack_connect(client, captureTo, jack_port_name(state->input)) != 0)
