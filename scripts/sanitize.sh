@@ -42,7 +42,9 @@ tsan)
     flags="-fsanitize=thread"
     optimisation="-O1 -g1 -DNDEBUG"
     default_regex=$threaded
-    export TSAN_OPTIONS=${TSAN_OPTIONS:-suppressions=$PWD/scripts/tsan.supp:halt_on_error=1:second_deadlock_stack=1}
+    # die_after_fork=0: tests start jackd and soundlab with QProcess, which forks the
+    # multi-threaded test and execs at once (TSan would otherwise stop at the fork).
+    export TSAN_OPTIONS=${TSAN_OPTIONS:-suppressions=$PWD/scripts/tsan.supp:die_after_fork=0:halt_on_error=1:second_deadlock_stack=1}
     ;;
 rtsan)
     # No instrumentation: the normal build's objects (ccache hits) with clang 19's RTSan runtime
