@@ -6,6 +6,7 @@
 #include "api/JsonSchema.h"
 #include "engine/AudioEngine.h"
 
+#include <atomic>
 #include <gtest/gtest.h>
 #include <QJsonArray>
 #include <QUrlQuery>
@@ -82,9 +83,9 @@ TEST_F(ApiServerTest, StatusHasTheSeedFieldsPlusDeviceHostApiUptimeAndVersion) {
 }
 
 TEST_F(ApiServerTest, StatusFieldsComeFromProvidersThatLaterFeaturesSet) {
-    bool loaded = false;
+    std::atomic<bool> loaded = false;  // read by the server thread
     startServer({}, [&](ApiServer& s) {
-        s.setStatusField("preset_loaded", [&loaded] { return QJsonValue(loaded); });
+        s.setStatusField("preset_loaded", [&loaded] { return QJsonValue(loaded.load()); });
     });
     EXPECT_FALSE(http->get("/api/status").json().value("preset_loaded").toBool());
     loaded = true;
@@ -149,7 +150,7 @@ TEST_F(ApiServerTest, VersionNamesTheProjectAndQtVersionsAndTheBuildType) {
 }
 
 TEST_F(ApiServerTest, ReadyzIsReadyWithAUsableAudioHostAndNamesWhatIsNot) {
-    bool presetsLoaded = false;
+    std::atomic<bool> presetsLoaded = false;  // read by the server thread
     startServer({}, [&](ApiServer& s) {
         s.addReadinessCheck("presets", [&]() -> std::optional<QString> {
             if (presetsLoaded) return std::nullopt;

@@ -274,7 +274,10 @@ TEST_F(ApiWorkerRoutesTest, SerialQueueRunsOneHandlerAtATimeInArrivalOrder) {
         return std::all_of(replies.begin(), replies.end(), [](auto* r) { return r->isFinished(); });
     }));
     for (auto* r : replies) EXPECT_EQ(r->attribute(QNetworkRequest::HttpStatusCodeAttribute), 200);
-    EXPECT_EQ(order, (QStringList{"1", "2", "3"}));
+    {
+        std::lock_guard lock(orderMutex);
+        EXPECT_EQ(order, (QStringList{"1", "2", "3"}));
+    }
     EXPECT_EQ(maxRunning.load(), 1);
     qDeleteAll(replies);
 }
