@@ -33,6 +33,7 @@ RouteExecutor::~RouteExecutor() {
     // owner destroys after the server: wait for it, even past stop()'s bound.
     concurrent_.waitForDone();
     for (auto& [name, pool] : serial_) pool->waitForDone();
+    handlersDone_.acquire();
 }
 
 void RouteExecutor::addSerialQueue(const QString& name) {
@@ -61,6 +62,7 @@ void RouteExecutor::run(const QString& serialQueue, std::function<Response(const
         ->start(rt::handedOver([this, handler = std::move(handler), request = std::move(request),
                                 deliver = std::move(deliver)]() mutable {
             Response response = invokeHandler(handler, request);
+            handlersDone_.release();
             QMetaObject::invokeMethod(
                 replyContext_,
                 rt::handedOver([this, deliver = std::move(deliver),
@@ -78,6 +80,7 @@ bool RouteExecutor::waitForDone(std::chrono::milliseconds timeout) {
     bool done = concurrent_.waitForDone(int(deadline.remainingTime()));
     for (auto& [name, pool] : serial_)
         done = pool->waitForDone(int(std::max<qint64>(0, deadline.remainingTime()))) && done;
+    handlersDone_.acquire();
     // Results already computed are delivered by the server thread shortly after.
     while (done && pending_.load() > 0 && !deadline.hasExpired()) QThread::msleep(1);
     return done && pending_.load() == 0;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/Route.h"
+#include "rt/HandOff.h"
 
 #include <QObject>
 #include <QString>
@@ -49,6 +50,9 @@ private:
     QThreadPool concurrent_;
     std::map<QString, std::unique_ptr<QThreadPool>> serial_;
     std::atomic<int> pending_{0};  // submitted, result not yet handed to the reply thread
+    // Tasks release it when their handler returns; waitForDone() acquires it, so what a handler
+    // read happens before what its waiter does next (the pool's own wait is Qt's, unseen by TSan).
+    rt::HandOff handlersDone_;
 };
 
 // Calls a route's handler, turning an exception into a 500 (the server keeps serving).

@@ -51,7 +51,10 @@ protected:
         ASSERT_TRUE(waitFor([&] { return analyzer->latest().has_value(); }));
     }
     void TearDown() override {
-        analyzer.reset();  // first: its frames go to the server
+        // The server stops first: it waits for the handlers that read the analyzer, and
+        // ignores the frames the analyzer still publishes (TSan saw a handler outlive it).
+        server->stop();
+        analyzer.reset();
         server.reset();
         engine.stop();
     }
